@@ -1,0 +1,105 @@
+"""The web application: webhooks, the agents' pages, the JSON API and /healthz.
+
+Production: `gunicorn 'app:create_app()'`. Development: `make run`.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from typing import Any, Mapping
+
+from flask import Flask
+
+from inbox.jobs import JOBS
+from inbox.services import Services, build_services
+from inbox.settings import load_settings, with_overrides
+
+logger = logging.getLogger("inbox")
+
+
+def configure_logging() -> None:
+    if not logging.getLogger().handlers:
+        logging.basicConfig(
+            level=os.environ.get("LOG_LEVEL", "INFO"),
+            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        )
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app. `test_config` overrides settings fields (see inbox.settings.Settings)."""
+    configure_logging()
+    settings = load_settings(os.environ)
+    overrides = dict(test_config or {})
+    testing = bool(overrides.pop("TESTING", False))
+    if overrides:
+        settings = with_overrides(settings, overrides)
+
+    app = Flask(__name__, template_folder="inbox/web/templates", static_folder="inbox/web/static")
+    app.config.update(
+        TESTING=testing,
+        SECRET_KEY=settings.secret_key,
+        MAX_CONTENT_LENGTH=settings.max_body_bytes,
+        MAX_FORM_MEMORY_SIZE=settings.max_body_bytes,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=bool(settings.public_url and settings.public_url.startswith("https://")),
+    )
+
+    def run_job(name: str, args: tuple[Any, ...]) -> None:
+        with app.app_context():
+            JOBS[name](*args)
+
+    services = build_services(settings, run_job)
+    app.extensions["inbox"] = services
+    services.db.upgrade()
+
+    from inbox.web import register_web
+
+    register_web(app)
+    if not testing:
+        start_up(app, services)
+    return app
+
+
+def start_up(app: Flask, services: Services) -> None:
+    """First admin, the recovery sweep, and the lines a person needs to start."""
+    from inbox.web.cli import ensure_admin
+
+    ensure_admin(services)
+    logger.info("queue: %s", services.queue.description)
+    if not services.settings.redis_url:
+        # No separate worker process: this process sweeps, at start and then periodically.
+        _start_sweeper(services)
+    base = services.settings.public_url or f"http://127.0.0.1:{os.environ.get('PORT', '5000')}"
+    logger.info("agents' page: %s/", base)
+    for name in services.connectors:
+        logger.info("webhook %s: %s/webhooks/%s", name, base, name)
+    for name, reason in services.disabled.items():
+        logger.info("webhook %s: %s", name, reason)
+    logger.info(
+        "first login: set INBOX_ADMIN_EMAIL and INBOX_ADMIN_PASSWORD before start, "
+        "or run: flask --app app agents create EMAIL --admin"
+    )
+
+
+def _start_sweeper(services: Services) -> None:
+    stop = threading.Event()
+
+    def loop() -> None:
+        while True:
+            try:
+                services.queue.enqueue("sweep")
+            except Exception:
+                logger.exception("could not enqueue the sweep")
+            if stop.wait(services.settings.sweep_interval_seconds or 60):
+                return
+
+    threading.Thread(target=loop, name="inbox-sweeper", daemon=True).start()
+
+
+
+
+if __name__ == "__main__":
+    create_app().run(host="127.0.0.1", port=int(os.environ.get("PORT", "5000")), threaded=True)

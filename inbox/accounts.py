@@ -1,0 +1,72 @@
+"""Agents' accounts: hashed passwords and hashed API tokens."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from inbox.errors import InboxError
+from inbox.models import Agent
+
+MIN_PASSWORD_LENGTH = 8
+# Checked against when the e-mail is unknown, so a login takes as long either way.
+_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+class AccountError(InboxError):
+    pass
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def create_agent(session: Session, email: str, password: str, *, name: str | None = None, is_admin: bool = False) -> Agent:
+    email = normalise_email(email)
+    if "@" not in email or len(email) > 255:
+        raise AccountError("a valid e-mail address is required")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+    if session.execute(select(Agent).where(Agent.email == email)).scalar_one_or_none():
+        raise AccountError(f"an agent with e-mail {email} already exists")
+    agent = Agent(
+        email=email,
+        name=(name or email.split("@", 1)[0])[:255],
+        password_hash=generate_password_hash(password),
+        is_admin=is_admin,
+    )
+    session.add(agent)
+    session.flush()
+    return agent
+
+
+def authenticate(session: Session, email: str, password: str) -> Agent | None:
+    agent = session.execute(select(Agent).where(Agent.email == normalise_email(email))).scalar_one_or_none()
+    if agent is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    return agent if check_password_hash(agent.password_hash, password) else None
+
+
+def _token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_api_token(agent: Agent) -> str:
+    """A new token for the JSON API; only its digest is stored, so it is shown once."""
+    token = "inbx_" + secrets.token_urlsafe(32)
+    agent.api_token_hash = _token_digest(token)
+    return token
+
+
+def agent_for_token(session: Session, token: str) -> Agent | None:
+    if not token.startswith("inbx_"):
+        return None
+    return session.execute(select(Agent).where(Agent.api_token_hash == _token_digest(token))).scalar_one_or_none()
+
+
+def agent_count(session: Session) -> int:
+    return session.execute(select(func.count(Agent.id))).scalar_one()

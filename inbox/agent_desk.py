@@ -1,0 +1,169 @@
+"""What agents do with conversations, shared by the HTML pages and the JSON API."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Sequence
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from inbox import conversations
+from inbox.domain import ConversationStatus, DeliveryStatus, Direction, EventKind, SenderType
+from inbox.errors import InboxError
+from inbox.models import Agent, CannedResponse, Conversation, Message, Order
+
+MAX_REPLY_LENGTH = 1600  # WhatsApp's limit, the tightest of the channels
+QUEUE_STATUSES = (ConversationStatus.WAITING.value, ConversationStatus.ASSIGNED.value)
+
+
+class DeskError(InboxError):
+    pass
+
+
+def list_conversations(session: Session, statuses: Sequence[str], limit: int = 200) -> list[Conversation]:
+    """Most urgent first: high priority, then the longest wait."""
+    query = (
+        select(Conversation)
+        .where(Conversation.status.in_(list(statuses)))
+        .order_by(
+            Conversation.priority.desc(),
+            case((Conversation.waiting_since.is_(None), 1), else_=0),
+            Conversation.waiting_since,
+            Conversation.last_message_at.desc(),
+        )
+        .limit(limit)
+    )
+    return list(session.execute(query).scalars().unique())
+
+
+def history(session: Session, conversation_id: int, limit: int = 200) -> list[Message]:
+    rows = session.execute(
+        select(Message).where(Message.conversation_id == conversation_id).order_by(Message.id.desc()).limit(limit)
+    ).scalars()
+    return list(reversed(list(rows)))
+
+
+def orders_for(session: Session, conversation: Conversation) -> list[Order]:
+    phone = conversation.contact.phone
+    if not phone:
+        return []
+    return list(
+        session.execute(select(Order).where(Order.customer_phone == phone).order_by(Order.created_at.desc()).limit(20)).scalars()
+    )
+
+
+def canned_responses(session: Session) -> list[CannedResponse]:
+    return list(session.execute(select(CannedResponse).order_by(CannedResponse.shortcut)).scalars())
+
+
+def get_conversation(session: Session, conversation_id: int, *, for_update: bool = False) -> Conversation:
+    query = select(Conversation).where(Conversation.id == conversation_id)
+    if for_update:
+        query = query.with_for_update()
+    conversation = session.execute(query).unique().scalar_one_or_none()
+    if conversation is None:
+        raise LookupError(conversation_id)
+    return conversation
+
+
+def take(session: Session, conversation_id: int, agent: Agent) -> Conversation:
+    conversation = get_conversation(session, conversation_id, for_update=True)
+    try:
+        conversations.take(conversation, agent.id)
+    except conversations.StateError as exc:
+        raise DeskError(str(exc)) from exc
+    return conversation
+
+
+def resolve(session: Session, conversation_id: int) -> Conversation:
+    conversation = get_conversation(session, conversation_id, for_update=True)
+    conversations.resolve(conversation)
+    return conversation
+
+
+def reply(
+    session: Session, conversation_id: int, agent: Agent, text: str, idempotency_key: str, now: datetime
+) -> tuple[Message, bool]:
+    """Record an agent's reply once per key and take the conversation; the caller enqueues the send.
+
+    Returns (message, created). A double click or a retried API call with the same key gets the
+    first message back, so a customer never gets the same answer twice.
+    """
+    text = text.strip()
+    if not text:
+        raise DeskError("the reply is empty")
+    if len(text) > MAX_REPLY_LENGTH:
+        raise DeskError(f"the reply is longer than {MAX_REPLY_LENGTH} characters")
+    if not idempotency_key or len(idempotency_key) > 120:
+        raise DeskError("a client key of 1 to 120 characters is required")
+    key = f"agent:{agent.id}:{idempotency_key}"
+    existing = session.execute(select(Message).where(Message.idempotency_key == key)).scalar_one_or_none()
+    if existing is not None:
+        return existing, False
+    conversation = get_conversation(session, conversation_id, for_update=True)
+    try:
+        conversations.take(conversation, agent.id)
+    except conversations.StateError as exc:
+        raise DeskError(str(exc)) from exc
+    # Answering the newest customer message: it is what the response-time figures measure.
+    last_inbound_id = session.execute(
+        select(func.max(Message.id)).where(
+            Message.conversation_id == conversation.id, Message.direction == Direction.INBOUND.value
+        )
+    ).scalar_one_or_none()
+    message = Message(
+        conversation_id=conversation.id,
+        platform=conversation.platform,
+        direction=Direction.OUTBOUND.value,
+        kind=EventKind.MESSAGE.value,
+        sender_type=SenderType.AGENT.value,
+        reply_to_id=last_inbound_id,
+        agent_id=agent.id,
+        text=text,
+        media=[],
+        idempotency_key=key,
+        delivery_status=DeliveryStatus.PENDING.value,
+        attempts=0,
+        created_at=now,
+    )
+    session.add(message)
+    conversation.last_message_at = now
+    session.flush()
+    return message, True
+
+
+@dataclass(frozen=True)
+class ResponseTimes:
+    """How fast customers got a first answer (bot or agent) to an inbound message."""
+
+    answered: int
+    median_seconds: float | None
+    p90_seconds: float | None
+    within_minute_share: float | None
+
+
+def response_times(session: Session, since: datetime) -> ResponseTimes:
+    inbound = Message.__table__.alias("inbound")
+    outbound = Message.__table__.alias("outbound")
+    rows = session.execute(
+        select(inbound.c.created_at, func.min(outbound.c.sent_at))
+        .join(outbound, outbound.c.reply_to_id == inbound.c.id)
+        .where(inbound.c.created_at >= since, outbound.c.sent_at.is_not(None))
+        .group_by(inbound.c.id, inbound.c.created_at)
+    ).all()
+    waits = sorted(
+        (_aware(sent) - _aware(received)).total_seconds() for received, sent in rows
+    )
+    if not waits:
+        return ResponseTimes(0, None, None, None)
+    return ResponseTimes(
+        answered=len(waits),
+        median_seconds=waits[len(waits) // 2],
+        p90_seconds=waits[min(len(waits) - 1, int(len(waits) * 0.9))],
+        within_minute_share=sum(1 for w in waits if w <= 60) / len(waits),
+    )
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)

@@ -1,0 +1,133 @@
+"""Job queues: RQ on Redis in production, worker threads in-process when REDIS_URL is unset.
+
+Jobs are named (see `inbox.jobs.JOBS`) and carry only ids, so either queue can lose its
+contents without losing work: the recovery sweep re-enqueues from the database.
+"""
+from __future__ import annotations
+
+import heapq
+import itertools
+import logging
+import threading
+import time
+from abc import ABC, abstractmethod
+from datetime import timedelta
+from typing import Any, Callable
+
+logger = logging.getLogger(__name__)
+
+QUEUE_NAME = "inbox"
+JOB_TIMEOUT_SECONDS = 60
+
+
+class JobQueue(ABC):
+    description: str
+
+    @abstractmethod
+    def enqueue(self, job: str, *args: Any, delay: float = 0.0) -> None:
+        """Run job `job` (a name in inbox.jobs.JOBS) with primitive args, after `delay` seconds."""
+
+    @abstractmethod
+    def check(self) -> str:
+        """Raise when the queue is unusable; else a short state line for /healthz."""
+
+    def close(self) -> None:
+        """Stop background threads, if any."""
+
+
+class RedisJobQueue(JobQueue):
+    def __init__(self, redis_url: str) -> None:
+        from redis import Redis
+        from rq import Queue
+        from rq.serializers import JSONSerializer
+
+        self.redis = Redis.from_url(redis_url, socket_timeout=5, socket_connect_timeout=5)
+        self.queue = Queue(QUEUE_NAME, connection=self.redis, serializer=JSONSerializer)
+        self.description = f"RQ queue '{QUEUE_NAME}' on Redis"
+
+    def enqueue(self, job: str, *args: Any, delay: float = 0.0) -> None:
+        func = f"inbox.jobs.{job}"
+        options: dict[str, Any] = {"job_timeout": JOB_TIMEOUT_SECONDS, "result_ttl": 3600, "failure_ttl": 7 * 86400}
+        if delay > 0:
+            self.queue.enqueue_in(timedelta(seconds=delay), func, *args, **options)
+        else:
+            self.queue.enqueue(func, *args, **options)
+
+    def check(self) -> str:
+        self.redis.ping()
+        return f"redis ok, {self.queue.count} queued"
+
+
+class InProcessJobQueue(JobQueue):
+    """A small scheduler: a heap of due jobs served by worker threads inside this process.
+
+    `runner` is called as runner(job_name, args) on a worker thread (the app wraps it in an
+    app context). Nothing survives a restart, which is fine: the database does.
+    """
+
+    def __init__(self, runner: Callable[[str, tuple[Any, ...]], None], threads: int = 4) -> None:
+        self._runner = runner
+        self._heap: list[tuple[float, int, str, tuple[Any, ...]]] = []
+        self._counter = itertools.count()
+        self._cond = threading.Condition()
+        self._running = 0
+        self._closed = False
+        self._threads = [
+            threading.Thread(target=self._work, name=f"inbox-worker-{i}", daemon=True) for i in range(threads)
+        ]
+        for thread in self._threads:
+            thread.start()
+        self.description = f"in-process queue with {threads} worker threads (REDIS_URL unset)"
+
+    def enqueue(self, job: str, *args: Any, delay: float = 0.0) -> None:
+        with self._cond:
+            if self._closed:
+                raise RuntimeError("queue closed")
+            heapq.heappush(self._heap, (time.monotonic() + max(0.0, delay), next(self._counter), job, args))
+            self._cond.notify()
+
+    def check(self) -> str:
+        with self._cond:
+            return f"in-process ok, {len(self._heap)} queued, {self._running} running"
+
+    def _work(self) -> None:
+        while True:
+            with self._cond:
+                while True:
+                    if self._closed:
+                        return
+                    if self._heap:
+                        wait = self._heap[0][0] - time.monotonic()
+                        if wait <= 0:
+                            _, _, job, args = heapq.heappop(self._heap)
+                            self._running += 1
+                            break
+                        self._cond.wait(wait)
+                    else:
+                        self._cond.wait()
+            try:
+                self._runner(job, args)
+            except Exception:
+                logger.exception("job %s%r failed", job, args)
+            finally:
+                with self._cond:
+                    self._running -= 1
+                    self._cond.notify_all()
+
+    def drain(self, timeout: float = 10.0) -> bool:
+        """Wait until nothing is queued or running (tests, shutdown). True when idle."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while self._heap or self._running:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return False
+                self._cond.wait(min(remaining, 0.05))
+            return True
+
+    def close(self) -> None:
+        with self._cond:
+            self._closed = True
+            self._cond.notify_all()
+        for thread in self._threads:
+            thread.join(timeout=5)

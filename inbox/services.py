@@ -1,0 +1,54 @@
+"""The process's wired parts, built once by the app factory (web and worker alike)."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from connectors import build_connectors
+from connectors.base import Connector
+from inbox.db import Database
+from inbox.pipeline import Pipeline
+from inbox.queue import InProcessJobQueue, JobQueue, RedisJobQueue
+from inbox.settings import Settings
+from inbox.shop_data import SqlShopData
+from replies import ReplyEngine, load_brand_pack
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Services:
+    settings: Settings
+    db: Database
+    queue: JobQueue
+    connectors: dict[str, Connector]  # by webhook name ("twilio", "telegram")
+    disabled: dict[str, str]  # webhook name -> why it is off
+    shop: SqlShopData
+    engine: ReplyEngine
+    pipeline: Pipeline
+
+    def close(self) -> None:
+        self.queue.close()
+        self.db.dispose()
+
+
+def build_services(settings: Settings, job_runner: Callable[[str, tuple[Any, ...]], None]) -> Services:
+    db = Database(settings.database_url)
+    queue: JobQueue
+    if settings.redis_url:
+        queue = RedisJobQueue(settings.redis_url)
+    else:
+        queue = InProcessJobQueue(job_runner, threads=settings.in_process_workers)
+    connectors, disabled = build_connectors(settings.platform_env)
+    shop = SqlShopData(db)
+    pack = load_brand_pack(settings.brand_pack) if settings.brand_pack else None
+    engine = ReplyEngine(pack, shop) if pack else ReplyEngine.default(shop)
+    pipeline = Pipeline(
+        settings=settings,
+        db=db,
+        queue=queue,
+        connectors={c.platform.value: c for c in connectors.values()},
+        engine=engine,
+    )
+    return Services(settings, db, queue, connectors, disabled, shop, engine, pipeline)

@@ -1,0 +1,139 @@
+"""Every setting the product reads, with its default, in one place.
+
+Only `app.py`/`worker.py` call `load_settings(os.environ)`; everything else gets values passed in.
+"""
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Mapping
+
+from inbox.errors import ConfigError
+
+INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = f"sqlite:///{INSTANCE_DIR / 'inbox.sqlite3'}"
+    """SQLAlchemy URL. SQLite under instance/ by default; PostgreSQL in production."""
+
+    redis_url: str | None = None
+    """RQ's Redis. Unset: jobs run on an in-process queue with worker threads."""
+
+    public_url: str | None = None
+    """Public base URL (scheme://host[:port]) the platforms call, for signatures behind a proxy."""
+
+    secret_key: str = ""
+    """Signs agents' session cookies. Unset: a random key per start (sessions end on restart)."""
+
+    reply_debounce_seconds: float = 0.8
+    """Quiet time after a customer's message before the bot answers, so a burst gets one answer."""
+
+    send_max_attempts: int = 4
+    """Tries for one outbound message before it goes to the agents as failed."""
+
+    send_backoff_seconds: tuple[float, ...] = (2.0, 10.0, 30.0)
+    """Wait before retry N (the last value repeats); a platform's retry hint wins when given."""
+
+    sweep_interval_seconds: float = 60.0
+    """How often stored work with no outcome is re-enqueued (also once at start-up)."""
+
+    sweep_grace_seconds: float = 30.0
+    """Age after which a message with no outcome counts as lost by the queue."""
+
+    stale_send_seconds: float = 120.0
+    """A send claimed this long ago with no answer is marked unknown and handed to agents."""
+
+    in_process_workers: int = 4
+    """Worker threads for the in-process queue (no Redis)."""
+
+    max_body_bytes: int = 1024 * 1024
+    """Largest webhook or form body accepted; larger gets 413."""
+
+    brand_pack: str | None = None
+    """Path to the brand voice pack YAML; unset: the shipped Indonesian default."""
+
+    admin_email: str | None = None
+    admin_password: str | None = None
+    """First admin, created at start-up when no agent exists yet."""
+
+    platform_env: Mapping[str, str | None] = field(default_factory=dict)
+    """The platforms' credentials and API bases (TWILIO_*, TELEGRAM_*), handed to connectors."""
+
+
+PLATFORM_KEYS = (
+    "TWILIO_ACCOUNT_SID",
+    "TWILIO_AUTH_TOKEN",
+    "TWILIO_WHATSAPP_FROM",
+    "TWILIO_API_BASE",
+    "TWILIO_STATUS_CALLBACK_URL",
+    "TELEGRAM_BOT_TOKEN",
+    "TELEGRAM_WEBHOOK_SECRET",
+    "TELEGRAM_API_BASE",
+)
+
+
+def _float(env: Mapping[str, str], key: str, default: float) -> float:
+    raw = env.get(key)
+    if raw in (None, ""):
+        return default
+    try:
+        value = float(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{key} must be a number, got {raw!r}") from exc
+    if value < 0:
+        raise ConfigError(f"{key} must not be negative")
+    return value
+
+
+def normalise_database_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL URLs written the usual way."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def load_settings(env: Mapping[str, str]) -> Settings:
+    defaults = Settings()
+    backoff_raw = env.get("INBOX_SEND_BACKOFF")
+    backoff = defaults.send_backoff_seconds
+    if backoff_raw:
+        try:
+            backoff = tuple(float(part) for part in backoff_raw.split(","))
+        except ValueError as exc:
+            raise ConfigError("INBOX_SEND_BACKOFF must be comma-separated seconds, e.g. 2,10,30") from exc
+    public_url = (env.get("PUBLIC_URL") or "").rstrip("/") or None
+    return Settings(
+        database_url=normalise_database_url(env.get("DATABASE_URL") or defaults.database_url),
+        redis_url=env.get("REDIS_URL") or None,
+        public_url=public_url,
+        secret_key=env.get("SECRET_KEY") or secrets.token_hex(32),
+        reply_debounce_seconds=_float(env, "INBOX_REPLY_DEBOUNCE", defaults.reply_debounce_seconds),
+        send_max_attempts=max(1, int(_float(env, "INBOX_SEND_MAX_ATTEMPTS", defaults.send_max_attempts))),
+        send_backoff_seconds=backoff,
+        sweep_interval_seconds=_float(env, "INBOX_SWEEP_INTERVAL", defaults.sweep_interval_seconds),
+        sweep_grace_seconds=_float(env, "INBOX_SWEEP_GRACE", defaults.sweep_grace_seconds),
+        stale_send_seconds=_float(env, "INBOX_STALE_SEND", defaults.stale_send_seconds),
+        in_process_workers=max(1, int(_float(env, "INBOX_WORKER_THREADS", defaults.in_process_workers))),
+        max_body_bytes=int(_float(env, "INBOX_MAX_BODY_BYTES", defaults.max_body_bytes)),
+        brand_pack=env.get("INBOX_BRAND_PACK") or None,
+        admin_email=env.get("INBOX_ADMIN_EMAIL") or None,
+        admin_password=env.get("INBOX_ADMIN_PASSWORD") or None,
+        platform_env={key: env.get(key) for key in PLATFORM_KEYS},
+    )
+
+
+def with_overrides(settings: Settings, overrides: Mapping[str, object]) -> Settings:
+    """A copy with some fields replaced (tests, the app factory's test_config)."""
+    names = {f.name for f in fields(Settings)}
+    unknown = set(overrides) - names
+    if unknown:
+        raise ConfigError(f"unknown settings: {', '.join(sorted(unknown))}")
+    values = {name: getattr(settings, name) for name in names}
+    values.update(overrides)
+    if isinstance(values["database_url"], str):
+        values["database_url"] = normalise_database_url(values["database_url"])
+    return Settings(**values)  # type: ignore[arg-type]

@@ -1,0 +1,192 @@
+"""The catalogue and orders in the database: the replies engine's `ShopData`, and CSV import."""
+from __future__ import annotations
+
+import csv
+import io
+import re
+import threading
+import time
+from dataclasses import dataclass
+from typing import Callable, Iterator, Sequence, TextIO
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from inbox.db import Database
+from inbox.errors import InboxError
+from inbox.models import Order, Product, utcnow
+from replies import Order as OrderFacts
+from replies import Product as ProductFacts
+from replies.shopdata import ORDER_STATUSES, normalize_phone
+
+CATALOGUE_CACHE_SECONDS = 30.0
+PRODUCT_COLUMNS = ("sku", "name", "variant", "price", "stock")
+ORDER_COLUMNS = ("number", "status", "courier", "tracking_number", "customer_phone", "total")
+
+
+def order_number_key(number: str) -> str:
+    """"INV-0099", "inv 0099" and "INV0099" name the same order."""
+    return re.sub(r"[^0-9a-z]", "", number.lower())
+
+
+class SqlShopData:
+    """`replies.ShopData` over the database. The catalogue is cached briefly: the engine
+    fuzzy-matches against all of it for every question, and it changes rarely."""
+
+    def __init__(self, db: Database, cache_seconds: float = CATALOGUE_CACHE_SECONDS) -> None:
+        self._db = db
+        self._cache_seconds = cache_seconds
+        self._cached: tuple[float, tuple[ProductFacts, ...]] | None = None
+        self._lock = threading.Lock()
+
+    def products(self) -> Sequence[ProductFacts]:
+        with self._lock:
+            if self._cached and time.monotonic() - self._cached[0] < self._cache_seconds:
+                return self._cached[1]
+        with self._db.session() as session:
+            rows = session.execute(select(Product).order_by(Product.name, Product.variant)).scalars()
+            products = tuple(
+                ProductFacts(sku=p.sku, name=p.name, variant=p.variant, price=p.price, stock=p.stock) for p in rows
+            )
+        with self._lock:
+            self._cached = (time.monotonic(), products)
+        return products
+
+    def invalidate(self) -> None:
+        with self._lock:
+            self._cached = None
+
+    def order_by_number(self, number: str) -> OrderFacts | None:
+        key = order_number_key(number)
+        if not key:
+            return None
+        with self._db.session() as session:
+            order = session.execute(select(Order).where(Order.number_key == key)).scalar_one_or_none()
+            return _facts(order) if order else None
+
+    def orders_by_phone(self, phone: str) -> Sequence[OrderFacts]:
+        key = normalize_phone(phone)
+        if not key:
+            return ()
+        with self._db.session() as session:
+            rows = session.execute(
+                select(Order).where(Order.customer_phone == key).order_by(Order.created_at.desc()).limit(10)
+            ).scalars()
+            return tuple(_facts(o) for o in rows)
+
+
+def _facts(order: Order) -> OrderFacts:
+    return OrderFacts(
+        number=order.number,
+        status=order.status,
+        courier=order.courier,
+        tracking_number=order.tracking_number,
+        customer_phone=order.customer_phone,
+        total=order.total,
+    )
+
+
+class CsvImportError(InboxError):
+    """A CSV that cannot be imported; nothing of it was stored."""
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    created: int
+    updated: int
+
+
+def _rows(stream: TextIO, columns: Sequence[str], required: Sequence[str]) -> Iterator[tuple[int, dict[str, str]]]:
+    reader = csv.DictReader(stream)
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise CsvImportError(f"line 1: missing column(s): {', '.join(missing)}; expected {', '.join(columns)}")
+    reader.fieldnames = header
+    for row in reader:
+        yield reader.line_num, {k: (v or "").strip() for k, v in row.items() if k}
+
+
+def _int(value: str, line: int, column: str, *, allow_empty: bool = False) -> int | None:
+    cleaned = value.replace(".", "").replace(",", "").replace("Rp", "").replace("rp", "").strip()
+    if not cleaned and allow_empty:
+        return None
+    if not cleaned.lstrip("-").isdigit():
+        raise CsvImportError(f"line {line}: {column} must be a whole number, got {value!r}")
+    number = int(cleaned)
+    if number < 0:
+        raise CsvImportError(f"line {line}: {column} must not be negative")
+    return number
+
+
+def import_products(
+    session: Session, stream: TextIO, progress: Callable[[int], None] | None = None
+) -> ImportResult:
+    """Upsert products by SKU. Raises CsvImportError (with the line) on the first bad row;
+    the caller's transaction then rolls back, so a file is imported whole or not at all."""
+    existing = {p.sku: p for p in session.execute(select(Product)).scalars()}
+    created = updated = 0
+    for count, (line, row) in enumerate(_rows(stream, PRODUCT_COLUMNS, ("sku", "name", "price", "stock")), 1):
+        if not row.get("sku") or not row.get("name"):
+            raise CsvImportError(f"line {line}: sku and name are required")
+        values = {
+            "name": row["name"][:255],
+            "variant": (row.get("variant") or None),
+            "price": _int(row["price"], line, "price"),
+            "stock": _int(row["stock"], line, "stock"),
+        }
+        product = existing.get(row["sku"])
+        if product is None:
+            product = Product(sku=row["sku"][:64], updated_at=utcnow(), **values)
+            session.add(product)
+            existing[product.sku] = product
+            created += 1
+        else:
+            for key, value in values.items():
+                setattr(product, key, value)
+            updated += 1
+        if progress and count % 500 == 0:
+            progress(count)
+    if progress:
+        progress(created + updated)
+    return ImportResult(created, updated)
+
+
+def import_orders(session: Session, stream: TextIO, progress: Callable[[int], None] | None = None) -> ImportResult:
+    existing = {o.number_key: o for o in session.execute(select(Order)).scalars()}
+    created = updated = 0
+    for count, (line, row) in enumerate(_rows(stream, ORDER_COLUMNS, ("number", "status")), 1):
+        key = order_number_key(row.get("number", ""))
+        if not key:
+            raise CsvImportError(f"line {line}: number is required")
+        status = row["status"].lower()
+        if status not in ORDER_STATUSES:
+            raise CsvImportError(f"line {line}: status must be one of {', '.join(ORDER_STATUSES)}, got {row['status']!r}")
+        values = {
+            "number": row["number"][:64],
+            "status": status,
+            "courier": row.get("courier") or None,
+            "tracking_number": row.get("tracking_number") or None,
+            "customer_phone": normalize_phone(row.get("customer_phone", "")) or None,
+            "total": _int(row.get("total", ""), line, "total", allow_empty=True),
+        }
+        order = existing.get(key)
+        if order is None:
+            order = Order(number_key=key, created_at=utcnow(), updated_at=utcnow(), **values)
+            session.add(order)
+            existing[key] = order
+            created += 1
+        else:
+            for name, value in values.items():
+                setattr(order, name, value)
+            updated += 1
+        if progress and count % 500 == 0:
+            progress(count)
+    if progress:
+        progress(created + updated)
+    return ImportResult(created, updated)
+
+
+def read_text(data: bytes) -> TextIO:
+    """CSV exported from spreadsheets often starts with a BOM."""
+    return io.StringIO(data.decode("utf-8-sig"))

@@ -1,0 +1,196 @@
+"""Writes normalised events to the database, once each.
+
+Every insert keyed on a platform id uses INSERT ... ON CONFLICT DO NOTHING, so a repeated
+delivery (or two deliveries racing) stores nothing new and reports nothing to enqueue.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Iterable, Mapping
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from inbox import conversations
+from inbox.domain import (
+    DELIVERY_RANK,
+    ConversationStatus,
+    DeliveryStatus,
+    Direction,
+    InboundEvent,
+    SenderType,
+    StatusEvent,
+)
+from inbox.models import Contact, Conversation, DeliveryEvent, Message, utcnow
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class StoreResult:
+    new_message_ids: list[int] = field(default_factory=list)
+    duplicates: int = 0
+    statuses_applied: int = 0
+    failed_outbound_ids: list[int] = field(default_factory=list)
+
+
+def _insert(session: Session, table: Any) -> Any:
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return postgresql.insert(table)
+    if dialect == "sqlite":
+        return sqlite.insert(table)
+    raise RuntimeError(f"unsupported database dialect {dialect}")
+
+
+def _upsert_contact(session: Session, event: InboundEvent) -> int:
+    values = {
+        "platform": event.platform.value,
+        "external_id": event.sender.external_id,
+        "display_name": event.sender.display_name,
+        "phone": event.sender.phone,
+        "created_at": utcnow(),
+    }
+    statement = _insert(session, Contact).values(**values)
+    statement = statement.on_conflict_do_nothing(index_elements=["platform", "external_id"])
+    session.execute(statement)
+    contact = session.execute(
+        select(Contact).where(Contact.platform == values["platform"], Contact.external_id == values["external_id"])
+    ).scalar_one()
+    if event.sender.display_name and contact.display_name != event.sender.display_name:
+        contact.display_name = event.sender.display_name
+    if event.sender.phone and not contact.phone:
+        contact.phone = event.sender.phone
+    return contact.id
+
+
+def _conversation_for(session: Session, contact_id: int, event: InboundEvent) -> Conversation:
+    statement = _insert(session, Conversation).values(
+        contact_id=contact_id,
+        platform=event.platform.value,
+        chat_id=event.chat_id,
+        status=ConversationStatus.BOT.value,
+        priority=0,
+        flags=[],
+        created_at=utcnow(),
+    )
+    session.execute(statement.on_conflict_do_nothing(index_elements=["contact_id"]))
+    return session.execute(select(Conversation).where(Conversation.contact_id == contact_id)).scalar_one()
+
+
+def store_inbound(session: Session, event: InboundEvent, received_at: datetime) -> int | None:
+    """Store one inbound event; returns the new message id, or None for a repeat delivery."""
+    contact_id = _upsert_contact(session, event)
+    conversation = _conversation_for(session, contact_id, event)
+    statement = (
+        _insert(session, Message)
+        .values(
+            conversation_id=conversation.id,
+            platform=event.platform.value,
+            direction=Direction.INBOUND.value,
+            kind=event.kind.value,
+            sender_type=SenderType.CUSTOMER.value,
+            external_id=event.event_id,
+            platform_message_id=event.message_id,
+            text=event.text,
+            media=[{"url": m.url, "content_type": m.content_type} for m in event.media],
+            raw=_jsonable(event.raw),
+            platform_timestamp=event.timestamp,
+            created_at=received_at,
+            attempts=0,
+        )
+        .on_conflict_do_nothing(index_elements=["platform", "external_id"])
+        .returning(Message.id)
+    )
+    message_id = session.execute(statement).scalar_one_or_none()
+    if message_id is None:
+        return None
+    conversation.chat_id = event.chat_id
+    conversation.last_inbound_at = received_at
+    conversation.last_message_at = received_at
+    if conversation.status == ConversationStatus.RESOLVED.value:
+        # A new question after resolution starts over with the bot.
+        conversation.status = ConversationStatus.BOT.value
+        conversation.assigned_agent_id = None
+        conversation.priority = 0
+        conversation.flags = []
+        conversation.handover_reason = None
+    return message_id
+
+
+def apply_status(session: Session, event: StatusEvent) -> int | None:
+    """Record a delivery receipt once; move the message's state forward only.
+
+    Returns the outbound message id when this receipt reports a failure to deliver it.
+    Receipts arrive out of order, so a `delivered` after `read` changes nothing.
+    """
+    inserted = session.execute(
+        _insert(session, DeliveryEvent)
+        .values(
+            platform=event.platform.value,
+            message_external_id=event.message_id,
+            status=event.status.value,
+            error_code=event.error_code,
+            raw=_jsonable(event.raw),
+            received_at=utcnow(),
+        )
+        .on_conflict_do_nothing(index_elements=["platform", "message_external_id", "status"])
+        .returning(DeliveryEvent.id)
+    ).scalar_one_or_none()
+    if inserted is None:
+        return None
+    message = session.execute(
+        select(Message).where(Message.platform == event.platform.value, Message.external_id == event.message_id)
+    ).scalar_one_or_none()
+    if message is None:
+        logger.info("status %s for unknown message %s on %s", event.status.value, event.message_id, event.platform.value)
+        return None
+    current = DeliveryStatus(message.delivery_status or DeliveryStatus.PENDING.value)
+    if DELIVERY_RANK[event.status] <= DELIVERY_RANK[current]:
+        return None
+    message.delivery_status = event.status.value
+    if event.status is DeliveryStatus.FAILED:
+        detail = " ".join(filter(None, [event.error_code, event.error_message]))
+        message.error = f"delivery failed: {detail}"[:500]
+        # The customer never got our answer: a person has to follow up.
+        conversation = session.get(Conversation, message.conversation_id)
+        assert conversation is not None
+        conversations.hand_over(conversation, reason=message.error, now=utcnow(), flags=["send_failed"], urgent=True)
+        return message.id
+    return None
+
+
+def store_events(session: Session, events: Iterable[InboundEvent | StatusEvent], received_at: datetime) -> StoreResult:
+    result = StoreResult()
+    for event in events:
+        if isinstance(event, InboundEvent):
+            message_id = store_inbound(session, event, received_at)
+            if message_id is None:
+                result.duplicates += 1
+            else:
+                result.new_message_ids.append(message_id)
+        else:
+            failed_id = apply_status(session, event)
+            result.statuses_applied += 1
+            if failed_id is not None:
+                result.failed_outbound_ids.append(failed_id)
+    return result
+
+
+def mark_outcome(session: Session, message_ids: list[int], outcome: str, **values: Any) -> int:
+    """Set an outcome on messages that have none yet; returns how many changed (compare-and-set)."""
+    if not message_ids:
+        return 0
+    statement = (
+        update(Message)
+        .where(Message.id.in_(message_ids), Message.outcome.is_(None))
+        .values(outcome=outcome, decided_at=utcnow(), **values)
+    )
+    return session.execute(statement).rowcount or 0
+
+
+def _jsonable(raw: Mapping[str, Any]) -> dict[str, Any]:
+    return {str(key): value for key, value in raw.items()}

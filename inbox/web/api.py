@@ -1,0 +1,165 @@
+"""The agents' JSON API, authenticated by `Authorization: Bearer <token>`.
+
+GET  /api/conversations?status=waiting,assigned
+GET  /api/conversations/<id>
+POST /api/conversations/<id>/take
+POST /api/conversations/<id>/replies     {"text": "...", "client_key": "..."} (or Idempotency-Key header)
+POST /api/conversations/<id>/resolve
+"""
+from __future__ import annotations
+
+import logging
+from functools import wraps
+from typing import Any, Callable
+
+from flask import Blueprint, Response, current_app, g, jsonify, request
+
+from inbox import agent_desk
+from inbox.accounts import agent_for_token
+from inbox.domain import ConversationStatus
+from inbox.models import Conversation, Message, utcnow
+from inbox.services import Services
+from inbox.web.errors import error_response
+
+logger = logging.getLogger(__name__)
+bp = Blueprint("api", __name__, url_prefix="/api")
+STATUSES = {s.value for s in ConversationStatus}
+
+
+def _services() -> Services:
+    return current_app.extensions["inbox"]
+
+
+def token_required(view: Callable[..., Response]) -> Callable[..., Response]:
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Response:
+        header = request.headers.get("Authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token:
+            return error_response(401, "send 'Authorization: Bearer <token>'; see `flask --app app agents token`")
+        with _services().db.session() as session:
+            agent = agent_for_token(session, token.strip())
+            if agent is None:
+                return error_response(403, "unknown API token")
+            session.expunge(agent)
+        g.agent = agent
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def conversation_json(conversation: Conversation) -> dict[str, Any]:
+    return {
+        "id": conversation.id,
+        "platform": conversation.platform,
+        "status": conversation.status,
+        "priority": conversation.priority,
+        "flags": conversation.flags or [],
+        "handover_reason": conversation.handover_reason,
+        "assigned_agent": conversation.assigned_agent.email if conversation.assigned_agent else None,
+        "waiting_since": _iso(conversation.waiting_since),
+        "last_message_at": _iso(conversation.last_message_at),
+        "contact": {
+            "name": conversation.contact.display_name,
+            "phone": conversation.contact.phone,
+            "external_id": conversation.contact.external_id,
+        },
+    }
+
+
+def message_json(message: Message) -> dict[str, Any]:
+    return {
+        "id": message.id,
+        "direction": message.direction,
+        "sender": message.sender_type,
+        "text": message.text,
+        "media": message.media or [],
+        "created_at": _iso(message.created_at),
+        "intent": message.intent,
+        "confidence": message.confidence,
+        "outcome": message.outcome,
+        "delivery_status": message.delivery_status,
+        "error": message.error,
+    }
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value else None
+
+
+@bp.get("/conversations")
+@token_required
+def list_conversations() -> Response:
+    raw = request.args.get("status", ",".join(agent_desk.QUEUE_STATUSES))
+    statuses = [s.strip() for s in raw.split(",") if s.strip()]
+    unknown = [s for s in statuses if s not in STATUSES]
+    if unknown or not statuses:
+        return error_response(400, f"status must be among {', '.join(sorted(STATUSES))}")
+    with _services().db.session() as session:
+        rows = agent_desk.list_conversations(session, statuses)
+        return jsonify({"conversations": [conversation_json(c) for c in rows]})
+
+
+@bp.get("/conversations/<int:conversation_id>")
+@token_required
+def get_conversation(conversation_id: int) -> Response:
+    with _services().db.session() as session:
+        try:
+            conversation = agent_desk.get_conversation(session, conversation_id)
+        except LookupError:
+            return error_response(404, "no such conversation")
+        body = conversation_json(conversation)
+        body["messages"] = [message_json(m) for m in agent_desk.history(session, conversation_id)]
+        body["orders"] = [
+            {"number": o.number, "status": o.status, "courier": o.courier, "tracking_number": o.tracking_number, "total": o.total}
+            for o in agent_desk.orders_for(session, conversation)
+        ]
+        return jsonify(body)
+
+
+@bp.post("/conversations/<int:conversation_id>/take")
+@token_required
+def take(conversation_id: int) -> Response:
+    return _change(conversation_id, lambda session: agent_desk.take(session, conversation_id, g.agent))
+
+
+@bp.post("/conversations/<int:conversation_id>/resolve")
+@token_required
+def resolve(conversation_id: int) -> Response:
+    return _change(conversation_id, lambda session: agent_desk.resolve(session, conversation_id))
+
+
+def _change(conversation_id: int, change: Callable[[Any], Conversation]) -> Response:
+    with _services().db.session() as session:
+        try:
+            conversation = change(session)
+        except LookupError:
+            return error_response(404, "no such conversation")
+        except agent_desk.DeskError as exc:
+            return error_response(409, str(exc))
+        return jsonify(conversation_json(conversation))
+
+
+@bp.post("/conversations/<int:conversation_id>/replies")
+@token_required
+def post_reply(conversation_id: int) -> Response:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("text"), str):
+        return error_response(400, 'send JSON like {"text": "...", "client_key": "..."}')
+    key = request.headers.get("Idempotency-Key") or body.get("client_key")
+    if not isinstance(key, str) or not key:
+        return error_response(400, "client_key (or an Idempotency-Key header) is required, so a retry never sends twice")
+    services = _services()
+    with services.db.session() as session:
+        try:
+            message, created = agent_desk.reply(session, conversation_id, g.agent, body["text"], key, utcnow())
+        except LookupError:
+            return error_response(404, "no such conversation")
+        except agent_desk.DeskError as exc:
+            return error_response(400 if "another agent" not in str(exc) else 409, str(exc))
+        payload = message_json(message)
+    if created:
+        services.queue.enqueue("send_outbound", payload["id"])
+    response = jsonify(payload)
+    response.status_code = 201 if created else 200
+    return response

@@ -1,0 +1,124 @@
+"""`flask --app app ...` commands: agents, the shop's catalogue and orders, the database, the sweep."""
+from __future__ import annotations
+
+import logging
+
+import click
+from flask import Flask, current_app
+from sqlalchemy import select
+
+from inbox.accounts import AccountError, agent_count, create_agent, issue_api_token
+from inbox.models import Agent, CannedResponse
+from inbox.services import Services
+from inbox.shop_data import CsvImportError, import_orders, import_products, read_text
+
+logger = logging.getLogger(__name__)
+
+
+def _services() -> Services:
+    return current_app.extensions["inbox"]
+
+
+def ensure_admin(services: Services) -> None:
+    """Create the first admin from INBOX_ADMIN_EMAIL/INBOX_ADMIN_PASSWORD when no agent exists."""
+    settings = services.settings
+    if not (settings.admin_email and settings.admin_password):
+        return
+    with services.db.session() as session:
+        if agent_count(session):
+            return
+        try:
+            create_agent(session, settings.admin_email, settings.admin_password, is_admin=True)
+        except AccountError as exc:
+            logger.error("first admin not created: %s", exc)
+            return
+    logger.info("first admin created: %s", settings.admin_email)
+
+
+def register_commands(app: Flask) -> None:
+    agents = click.Group("agents", help="Agents' accounts.")
+    shop = click.Group("shop", help="The catalogue and orders the bot answers from.")
+    canned = click.Group("canned", help="Canned answers agents insert with one click.")
+    db = click.Group("db", help="The database schema.")
+
+    @agents.command("create")
+    @click.argument("email")
+    @click.option("--name", default=None)
+    @click.option("--admin", is_flag=True, help="May manage canned answers and other agents.")
+    @click.password_option(help="Asked for when not given.")
+    def agents_create(email: str, name: str | None, admin: bool, password: str) -> None:
+        with _services().db.session() as session:
+            try:
+                create_agent(session, email, password, name=name, is_admin=admin)
+            except AccountError as exc:
+                raise click.ClickException(str(exc)) from exc
+        click.echo(f"agent {email} created; log in at /login")
+
+    @agents.command("token")
+    @click.argument("email")
+    def agents_token(email: str) -> None:
+        """Issue a new JSON API token (replaces the old one)."""
+        with _services().db.session() as session:
+            agent = session.execute(select(Agent).where(Agent.email == email.strip().lower())).scalar_one_or_none()
+            if agent is None:
+                raise click.ClickException(f"no agent with e-mail {email}")
+            token = issue_api_token(agent)
+        click.echo(token)
+
+    def _import(kind: str, path: str) -> None:
+        importer = import_products if kind == "products" else import_orders
+        services = _services()
+        with open(path, "rb") as fh:
+            stream = read_text(fh.read())
+
+        def progress(count: int) -> None:
+            click.echo(f"\r{kind}: {count} rows", nl=False, err=True)
+
+        try:
+            with services.db.session() as session:
+                result = importer(session, stream, progress)
+        except CsvImportError as exc:
+            click.echo("", err=True)
+            raise click.ClickException(f"{path}: {exc} (nothing imported)") from exc
+        services.shop.invalidate()
+        click.echo("", err=True)
+        click.echo(f"{kind}: {result.created} created, {result.updated} updated")
+
+    @shop.command("import-products")
+    @click.argument("path", type=click.Path(exists=True, dir_okay=False))
+    def shop_import_products(path: str) -> None:
+        """CSV columns: sku,name,variant,price,stock."""
+        _import("products", path)
+
+    @shop.command("import-orders")
+    @click.argument("path", type=click.Path(exists=True, dir_okay=False))
+    def shop_import_orders(path: str) -> None:
+        """CSV columns: number,status,courier,tracking_number,customer_phone,total."""
+        _import("orders", path)
+
+    @canned.command("add")
+    @click.argument("shortcut")
+    @click.argument("text")
+    def canned_add(shortcut: str, text: str) -> None:
+        with _services().db.session() as session:
+            existing = session.execute(select(CannedResponse).where(CannedResponse.shortcut == shortcut)).scalar_one_or_none()
+            if existing:
+                existing.text = text
+            else:
+                session.add(CannedResponse(shortcut=shortcut[:64], text=text))
+        click.echo(f"canned answer /{shortcut} saved")
+
+    @db.command("upgrade")
+    def db_upgrade() -> None:
+        """Migrate to the newest schema (the app also does this at start)."""
+        _services().db.upgrade()
+        click.echo("database is at the newest revision")
+
+    @app.cli.command("sweep")
+    def sweep() -> None:
+        """Re-enqueue stored work that has no outcome (what the worker does periodically)."""
+        counts = _services().pipeline.sweep()
+        click.echo(", ".join(f"{k}: {v}" for k, v in counts.items()))
+
+    for group in (agents, shop, canned, db):
+        app.cli.add_command(group)

@@ -1,0 +1,32 @@
+"""Clear 4xx answers with a reason, JSON for APIs and webhooks, text elsewhere; never a 500 for bad input."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+logger = logging.getLogger(__name__)
+
+
+def error_response(status: int, reason: str) -> Response:
+    response = jsonify({"error": reason, "status": status})
+    response.status_code = status
+    return response
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException) -> Response:
+        reason = exc.description or exc.name
+        if exc.code == 413:
+            reason = f"request body larger than {app.config.get('MAX_CONTENT_LENGTH')} bytes"
+        status = exc.code or 400
+        if request.path.startswith(("/api/", "/webhooks/", "/healthz")) or request.accept_mimetypes.best == "application/json":
+            return error_response(status, reason)
+        return Response(f"{status} {exc.name}: {reason}\n", status=status, mimetype="text/plain")
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception) -> Response:
+        logger.exception("unhandled error on %s %s", request.method, request.path)
+        return error_response(500, "internal error; it has been logged")

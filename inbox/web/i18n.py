@@ -1,0 +1,237 @@
+"""What agents read, in Indonesian (the default) and English; pure, no Flask."""
+from __future__ import annotations
+
+from typing import Any
+
+DEFAULT_LANGUAGE = "id"
+LANGUAGES = {"id": "Bahasa Indonesia", "en": "English"}
+
+STRINGS: dict[str, dict[str, str]] = {
+    "id": {
+        "app.name": "Kotak Masuk",
+        "nav.queue": "Antrean",
+        "nav.logout": "Keluar",
+        "login.title": "Masuk",
+        "login.email": "E-mail",
+        "login.password": "Kata sandi",
+        "login.submit": "Masuk",
+        "login.failed": "E-mail atau kata sandi salah.",
+        "login.required": "Silakan masuk dulu.",
+        "logout.done": "Anda sudah keluar.",
+        "queue.title": "Antrean percakapan",
+        "tab.waiting": "Menunggu",
+        "tab.mine": "Milik saya",
+        "tab.open": "Semua terbuka",
+        "tab.resolved": "Selesai (terbaru)",
+        "queue.empty": "Tidak ada percakapan di sini.",
+        "queue.refresh": "Halaman ini diperbarui otomatis setiap 15 detik.",
+        "col.customer": "Pelanggan",
+        "col.channel": "Kanal",
+        "col.status": "Status",
+        "col.reason": "Alasan / tanda",
+        "col.waiting": "Menunggu",
+        "col.agent": "Agen",
+        "stats.title": "24 jam terakhir",
+        "stats.answered": "Dijawab",
+        "stats.median": "Median respons pertama",
+        "stats.p90": "P90 respons pertama",
+        "stats.within_minute": "Dijawab ≤ 1 menit",
+        "status.bot": "Bot",
+        "status.waiting": "Menunggu",
+        "status.assigned": "Ditangani",
+        "status.resolved": "Selesai",
+        "priority.high": "Prioritas",
+        "nobody": "—",
+        "you": "Anda",
+        "last_activity": "aktivitas {age} lalu",
+        "conv.back": "← Kembali ke antrean",
+        "conv.history": "Riwayat",
+        "conv.orders": "Pesanan pelanggan",
+        "conv.no_orders": "Tidak ada pesanan untuk nomor ini.",
+        "conv.canned": "Jawaban cepat",
+        "conv.no_canned": "Belum ada jawaban cepat.",
+        "conv.canned_hint": "Klik untuk menyisipkan ke kotak balasan.",
+        "conv.reply": "Balas",
+        "conv.reply_placeholder": "Tulis balasan untuk pelanggan…",
+        "conv.send": "Kirim",
+        "conv.take": "Ambil percakapan",
+        "conv.resolve": "Tandai selesai",
+        "conv.assigned_to": "Ditangani oleh {name}",
+        "conv.phone": "Telepon",
+        "conv.no_messages": "Belum ada pesan.",
+        "conv.reply_sent": "Balasan disimpan dan sedang dikirim.",
+        "conv.reply_duplicate": "Balasan ini sudah terkirim sebelumnya; tidak dikirim dua kali.",
+        "conv.taken": "Percakapan sekarang milik Anda.",
+        "conv.resolved": "Percakapan ditandai selesai.",
+        "conv.attachment": "Lampiran",
+        "sender.customer": "Pelanggan",
+        "sender.bot": "Bot",
+        "sender.agent": "Agen",
+        "order.number": "No. pesanan",
+        "order.status": "Status",
+        "order.total": "Total",
+        "delivery.pending": "menunggu kirim",
+        "delivery.sending": "sedang dikirim",
+        "delivery.retry": "dicoba ulang",
+        "delivery.sent": "terkirim",
+        "delivery.delivered": "diterima",
+        "delivery.read": "dibaca",
+        "delivery.failed": "gagal",
+        "delivery.unknown": "status tidak diketahui",
+        "flag.abuse": "kasar",
+        "flag.spam": "spam",
+        "flag.priority": "penting",
+        "flag.send_failed": "gagal kirim",
+        "flag.delivery_unknown": "pengiriman tak pasti",
+        "flag.low_confidence": "bot ragu",
+        "flag.out_of_hours": "di luar jam kerja",
+        "flag.unknown_product": "produk tak dikenal",
+        "flag.unknown_order": "pesanan tak dikenal",
+        "channel.whatsapp_twilio": "WhatsApp",
+        "channel.telegram": "Telegram",
+        "desk.taken_by_other": "Agen lain sudah mengambil percakapan ini.",
+        "desk.empty_reply": "Balasan masih kosong.",
+        "desk.too_long": "Balasan terlalu panjang.",
+        "desk.not_found": "Percakapan tidak ditemukan.",
+        "duration.seconds": "{n} dtk",
+        "duration.minutes": "{n} mnt",
+        "duration.hours": "{h} j {m} mnt",
+        "duration.days": "{n} hr",
+    },
+    "en": {
+        "app.name": "Inbox",
+        "nav.queue": "Queue",
+        "nav.logout": "Log out",
+        "login.title": "Log in",
+        "login.email": "E-mail",
+        "login.password": "Password",
+        "login.submit": "Log in",
+        "login.failed": "Wrong e-mail or password.",
+        "login.required": "Please log in first.",
+        "logout.done": "You have logged out.",
+        "queue.title": "Conversation queue",
+        "tab.waiting": "Waiting",
+        "tab.mine": "Mine",
+        "tab.open": "All open",
+        "tab.resolved": "Resolved (recent)",
+        "queue.empty": "No conversations here.",
+        "queue.refresh": "This page refreshes itself every 15 seconds.",
+        "col.customer": "Customer",
+        "col.channel": "Channel",
+        "col.status": "Status",
+        "col.reason": "Reason / flags",
+        "col.waiting": "Waiting",
+        "col.agent": "Agent",
+        "stats.title": "Last 24 hours",
+        "stats.answered": "Answered",
+        "stats.median": "Median first response",
+        "stats.p90": "P90 first response",
+        "stats.within_minute": "Answered ≤ 1 minute",
+        "status.bot": "Bot",
+        "status.waiting": "Waiting",
+        "status.assigned": "Assigned",
+        "status.resolved": "Resolved",
+        "priority.high": "Priority",
+        "nobody": "—",
+        "you": "You",
+        "last_activity": "active {age} ago",
+        "conv.back": "← Back to the queue",
+        "conv.history": "History",
+        "conv.orders": "Customer's orders",
+        "conv.no_orders": "No orders for this number.",
+        "conv.canned": "Canned answers",
+        "conv.no_canned": "No canned answers yet.",
+        "conv.canned_hint": "Click to insert into the reply box.",
+        "conv.reply": "Reply",
+        "conv.reply_placeholder": "Write a reply to the customer…",
+        "conv.send": "Send",
+        "conv.take": "Take conversation",
+        "conv.resolve": "Mark resolved",
+        "conv.assigned_to": "Assigned to {name}",
+        "conv.phone": "Phone",
+        "conv.no_messages": "No messages yet.",
+        "conv.reply_sent": "Reply saved and being sent.",
+        "conv.reply_duplicate": "This reply was already sent; it was not sent twice.",
+        "conv.taken": "The conversation is now yours.",
+        "conv.resolved": "Conversation marked resolved.",
+        "conv.attachment": "Attachment",
+        "sender.customer": "Customer",
+        "sender.bot": "Bot",
+        "sender.agent": "Agent",
+        "order.number": "Order no.",
+        "order.status": "Status",
+        "order.total": "Total",
+        "delivery.pending": "queued",
+        "delivery.sending": "sending",
+        "delivery.retry": "retrying",
+        "delivery.sent": "sent",
+        "delivery.delivered": "delivered",
+        "delivery.read": "read",
+        "delivery.failed": "failed",
+        "delivery.unknown": "status unknown",
+        "flag.abuse": "abusive",
+        "flag.spam": "spam",
+        "flag.priority": "urgent",
+        "flag.send_failed": "send failed",
+        "flag.delivery_unknown": "delivery unknown",
+        "flag.low_confidence": "bot unsure",
+        "flag.out_of_hours": "out of hours",
+        "flag.unknown_product": "unknown product",
+        "flag.unknown_order": "unknown order",
+        "channel.whatsapp_twilio": "WhatsApp",
+        "channel.telegram": "Telegram",
+        "desk.taken_by_other": "Another agent has already taken this conversation.",
+        "desk.empty_reply": "The reply is empty.",
+        "desk.too_long": "The reply is too long.",
+        "desk.not_found": "No such conversation.",
+        "duration.seconds": "{n} s",
+        "duration.minutes": "{n} min",
+        "duration.hours": "{h} h {m} min",
+        "duration.days": "{n} d",
+    },
+}
+
+# agent_desk raises English sentences; agents reading Indonesian get them translated.
+DESK_ERROR_KEYS = {
+    "another agent": "desk.taken_by_other",
+    "reply is empty": "desk.empty_reply",
+    "longer than": "desk.too_long",
+}
+
+
+def pick_language(requested: str | None) -> str:
+    return requested if requested in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def translate(lang: str, key: str, **values: Any) -> str:
+    """The string for `key`; falls back to English, then to the key itself so a gap shows."""
+    text = STRINGS.get(lang, {}).get(key) or STRINGS["en"].get(key) or key
+    return text.format(**values) if values else text
+
+
+def translate_optional(lang: str, key: str, fallback: str) -> str:
+    """For open-ended values (flags, channels): a known key's text, else the raw value."""
+    text = STRINGS.get(lang, {}).get(key)
+    return text if text is not None else fallback
+
+
+def desk_error_message(lang: str, error: str) -> str:
+    for fragment, key in DESK_ERROR_KEYS.items():
+        if fragment in error:
+            return translate(lang, key)
+    return error
+
+
+def format_duration(lang: str, seconds: float | None) -> str:
+    """Compact, as agents scan a queue: '45 dtk', '3 mnt', '2 j 5 mnt', '1 hr'."""
+    if seconds is None:
+        return translate(lang, "nobody")
+    seconds = max(0, int(seconds))
+    if seconds < 60:
+        return translate(lang, "duration.seconds", n=seconds)
+    minutes = seconds // 60
+    if minutes < 60:
+        return translate(lang, "duration.minutes", n=minutes)
+    if minutes < 24 * 60:
+        return translate(lang, "duration.hours", h=minutes // 60, m=minutes % 60)
+    return translate(lang, "duration.days", n=minutes // (24 * 60))

@@ -1,0 +1,74 @@
+"""Webhook views: verify, parse, store, enqueue, 2xx. No platform API call happens here."""
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, Response, current_app, request
+
+from connectors.base import WebhookRequest
+from inbox.errors import BadRequest
+from inbox.services import Services
+from inbox.store import store_events
+from inbox.web.errors import error_response
+
+logger = logging.getLogger(__name__)
+bp = Blueprint("webhooks", __name__)
+
+
+def _services() -> Services:
+    return current_app.extensions["inbox"]
+
+
+def _webhook_request(public_url: str | None) -> WebhookRequest:
+    """The request as the platform signed it: behind a proxy, rebuilt on PUBLIC_URL."""
+    if public_url:
+        query = request.query_string.decode("latin-1")
+        url = f"{public_url}{request.path}" + (f"?{query}" if query else "")
+    else:
+        url = request.url
+    is_form = request.mimetype == "application/x-www-form-urlencoded"
+    return WebhookRequest(
+        url=url,
+        headers={key.lower(): value for key, value in request.headers.items()},
+        body=request.get_data(cache=True),
+        form=request.form.to_dict() if is_form else {},
+        query=request.args.to_dict(),
+    )
+
+
+@bp.route("/webhooks/<name>", methods=["GET", "POST"])
+@bp.route("/webhooks/<name>/status", methods=["POST"])
+def receive(name: str) -> Response:
+    services = _services()
+    connector = services.connectors.get(name)
+    if connector is None:
+        reason = services.disabled.get(name, "no such platform")
+        return error_response(404, f"webhook '{name}' is not enabled: {reason}")
+    incoming = _webhook_request(services.settings.public_url)
+    if request.method == "GET":
+        answer = connector.handshake(incoming)
+        if answer is None:
+            return error_response(405, "this platform sends no GET verification")
+        status, body = answer
+        return Response(body, status=status, mimetype="text/plain")
+    if not connector.verify(incoming):
+        logger.warning("webhook %s: signature check failed", name)
+        return error_response(403, "signature or secret token is missing or wrong")
+    try:
+        events = connector.parse(incoming)
+    except BadRequest as exc:
+        logger.info("webhook %s: rejected body: %s", name, exc)
+        return error_response(400, str(exc))
+    with services.db.session() as session:
+        result = store_events(session, events, received_at=services.pipeline.now())
+    # Stored and committed: from here a queue failure loses nothing (the sweep re-enqueues).
+    for message_id in result.new_message_ids:
+        try:
+            services.queue.enqueue("process_inbound", message_id)
+        except Exception:
+            logger.exception("webhook %s: enqueue of message %s failed; the sweep will retry", name, message_id)
+    logger.info(
+        "webhook %s: %d new, %d repeated, %d receipts",
+        name, len(result.new_message_ids), result.duplicates, result.statuses_applied,
+    )
+    return Response(connector.ack_body, status=200, mimetype=connector.ack_content_type)

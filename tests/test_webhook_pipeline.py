@@ -1,0 +1,412 @@
+"""The whole path on embedded defaults: signed webhook -> stored once -> job -> one send."""
+from __future__ import annotations
+
+import io
+import threading
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import func, select
+
+from inbox.domain import ConversationStatus, DeliveryStatus, Outcome
+from inbox.models import Contact, Conversation, DeliveryEvent, Message
+from inbox.shop_data import import_products
+from tests.conftest import post_telegram, post_twilio, telegram_update, twilio_message
+
+
+def services(app: Flask) -> Any:
+    return app.extensions["inbox"]
+
+
+def drain(app: Flask) -> None:
+    assert services(app).queue.drain(timeout=15), "jobs did not finish"
+
+
+def count(app: Flask, model: Any, *where: Any) -> int:
+    with services(app).db.session() as session:
+        return session.execute(select(func.count()).select_from(model).where(*where)).scalar_one()
+
+
+def messages(app: Flask) -> list[Message]:
+    with services(app).db.session() as session:
+        return list(session.execute(select(Message).order_by(Message.id)).scalars())
+
+
+def conversation(app: Flask) -> Conversation:
+    with services(app).db.session() as session:
+        return session.execute(select(Conversation)).unique().scalar_one()
+
+
+def test_whatsapp_question_gets_one_brand_voice_reply(make_app, fake_api):
+    app = make_app()
+    client = app.test_client()
+    form = twilio_message("brp ongkir ke medan kak")
+
+    response = post_twilio(client, form)
+
+    assert response.status_code == 200
+    assert response.mimetype == "text/xml"
+    [call] = fake_api.wait_for_calls(1)
+    assert call.platform == "twilio" and call.auth_ok
+    assert call.recipient == "whatsapp:+6281234567890"
+    assert call.body["From"] == "whatsapp:+14155238886"
+    assert "Medan" in call.text and "Rp" in call.text and "kak" in call.text.lower()
+    drain(app)
+    inbound, outbound = messages(app)
+    assert inbound.outcome == Outcome.AUTO_REPLIED.value and inbound.intent == "shipping_cost"
+    assert outbound.delivery_status == DeliveryStatus.SENT.value
+    assert outbound.external_id == call.body.get("_sid", outbound.external_id)
+    assert outbound.external_id.startswith("SM")
+
+
+def test_repeated_delivery_stores_and_sends_nothing_new(make_app, fake_api):
+    app = make_app()
+    client = app.test_client()
+    form = twilio_message("bisa bayar cod kak?")
+
+    first = post_twilio(client, form)
+    drain(app)
+    second = post_twilio(client, form)
+    drain(app)
+
+    assert first.status_code == second.status_code == 200
+    assert count(app, Message, Message.direction == "in") == 1
+    assert count(app, Message, Message.direction == "out") == 1
+    assert len(fake_api.calls) == 1
+
+
+def test_telegram_complaint_goes_to_agents_without_bot_reply(make_app, fake_api):
+    app = make_app()
+    response = post_telegram(app.test_client(), telegram_update("barang saya datang rusak, kecewa banget"))
+    assert response.status_code == 200
+    drain(app)
+
+    assert fake_api.calls == []
+    thread = conversation(app)
+    assert thread.status == ConversationStatus.WAITING.value
+    assert thread.priority == 1
+    [inbound] = messages(app)
+    assert inbound.outcome == Outcome.ESCALATED.value and inbound.intent == "complaint"
+
+
+@pytest.mark.parametrize(
+    "headers_for",
+    [
+        lambda form: {},
+        lambda form: {"X-Twilio-Signature": "bm90LXRoZS1zaWduYXR1cmU="},
+    ],
+    ids=["missing", "wrong"],
+)
+def test_bad_twilio_signature_is_403_and_stores_nothing(make_app, fake_api, headers_for):
+    app = make_app()
+    form = twilio_message("halo kak")
+    response = app.test_client().post("/webhooks/twilio", data=form, headers=headers_for(form))
+    assert response.status_code == 403
+    assert "signature" in response.json["error"]
+    assert count(app, Message) == 0 and count(app, Contact) == 0
+
+
+def test_signature_from_another_account_is_rejected(make_app):
+    app = make_app()
+    response = post_twilio(app.test_client(), twilio_message("halo"), token="someone-elses-token")
+    assert response.status_code == 403
+    assert count(app, Message) == 0
+
+
+def test_wrong_telegram_secret_is_403(make_app):
+    app = make_app()
+    response = post_telegram(app.test_client(), telegram_update("halo"), secret="guess")
+    assert response.status_code == 403
+    assert count(app, Message) == 0
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"{not json", b"[]", b'{"message": {"text": "no update id"}}', b'{"update_id": "x", "message": 5}'],
+    ids=["invalid-json", "not-an-object", "no-update-id", "wrong-types"],
+)
+def test_malformed_telegram_body_is_400_with_reason(make_app, body):
+    app = make_app()
+    response = app.test_client().post(
+        "/webhooks/telegram",
+        data=body,
+        content_type="application/json",
+        headers={"X-Telegram-Bot-Api-Secret-Token": "tg-test-secret"},
+    )
+    assert response.status_code == 400
+    assert response.json["error"]
+    assert count(app, Message) == 0
+
+
+def test_malformed_twilio_form_is_400(make_app):
+    app = make_app()
+    form = twilio_message("halo")
+    del form["MessageSid"]
+    response = post_twilio(app.test_client(), form)
+    assert response.status_code == 400
+    assert "MessageSid" in response.json["error"]
+    assert count(app, Message) == 0
+
+
+def test_oversized_body_is_413(make_app):
+    app = make_app(max_body_bytes=2048)
+    response = post_telegram(app.test_client(), telegram_update("x" * 5000))
+    assert response.status_code == 413
+    assert "larger than" in response.json["error"]
+    assert count(app, Message) == 0
+
+
+def test_disabled_platform_answers_404_with_reason(make_app):
+    app = make_app(platform_env={})
+    response = app.test_client().post("/webhooks/telegram", json={"update_id": 1})
+    assert response.status_code == 404
+    assert "TELEGRAM_BOT_TOKEN" in response.json["error"]
+
+
+def test_job_run_twice_sends_once(make_app, fake_api):
+    app = make_app()
+    with app.app_context():
+        pipeline = services(app).pipeline
+        post_twilio(app.test_client(), twilio_message("bisa cod kak?"))
+        drain(app)
+        [inbound, _] = messages(app)
+        pipeline.process_inbound(inbound.id)
+        pipeline.process_inbound(inbound.id)
+    assert len(fake_api.calls) == 1
+    assert count(app, Message, Message.direction == "out") == 1
+
+
+def test_concurrent_jobs_for_one_message_send_once(make_app, fake_api):
+    app = make_app()
+    pipeline = services(app).pipeline
+    # Store without running the job, then race four workers on it.
+    pipeline_queue = services(app).queue
+    original = pipeline_queue.enqueue
+    pipeline_queue.enqueue = lambda *a, **k: None  # type: ignore[method-assign]
+    post_twilio(app.test_client(), twilio_message("ongkir ke bandung brp?"))
+    pipeline_queue.enqueue = original  # type: ignore[method-assign]
+    [inbound] = messages(app)
+    barrier = threading.Barrier(4)
+
+    def run() -> None:
+        barrier.wait()
+        pipeline.process_inbound(inbound.id)
+
+    threads = [threading.Thread(target=run) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(fake_api.calls) == 1
+    assert count(app, Message, Message.direction == "out") == 1
+
+
+def test_send_failing_with_5xx_then_succeeding(make_app, fake_api):
+    app = make_app()
+    fake_api.fail_next("twilio", 500, times=2)
+    post_twilio(app.test_client(), twilio_message("bisa bayar cod kak?"))
+    calls = fake_api.wait_for_calls(3)
+    drain(app)
+    assert [c.status for c in calls] == [500, 500, 201]
+    outbound = messages(app)[-1]
+    assert outbound.delivery_status == DeliveryStatus.SENT.value
+    assert outbound.attempts == 3
+    assert conversation(app).status == ConversationStatus.BOT.value
+
+
+def test_rate_limit_retry_honours_the_platform_hint(make_app, fake_api):
+    app = make_app()
+    delays: list[float] = []
+    queue = services(app).queue
+    original = queue.enqueue
+
+    def recording_enqueue(job: str, *args: Any, delay: float = 0.0) -> None:
+        if job == "send_outbound":
+            delays.append(delay)
+        original(job, *args, delay=0.0)
+
+    queue.enqueue = recording_enqueue  # type: ignore[method-assign]
+    fake_api.fail_next("telegram", 429, retry_after=7)
+    post_telegram(app.test_client(), telegram_update("stok size M ada ga kak"))
+    fake_api.wait_for_calls(2)
+    drain(app)
+    assert delays == [7.0]
+    assert messages(app)[-1].delivery_status == DeliveryStatus.SENT.value
+
+
+def test_retries_exhausted_hand_the_conversation_to_agents(make_app, fake_api):
+    app = make_app(send_max_attempts=3)
+    fake_api.fail_next("twilio", 503, times=5)
+    post_twilio(app.test_client(), twilio_message("bisa bayar cod kak?"))
+    fake_api.wait_for_calls(3)
+    drain(app)
+    assert len(fake_api.calls) == 3
+    outbound = messages(app)[-1]
+    assert outbound.delivery_status == DeliveryStatus.FAILED.value
+    thread = conversation(app)
+    assert thread.status == ConversationStatus.WAITING.value
+    assert "send_failed" in thread.flags and thread.priority == 1
+
+
+def test_permanent_send_error_is_not_retried(make_app, fake_api):
+    app = make_app()
+    fake_api.fail_next("twilio", 400)
+    post_twilio(app.test_client(), twilio_message("bisa bayar cod kak?"))
+    fake_api.wait_for_calls(1)
+    drain(app)
+    assert len(fake_api.calls) == 1
+    outbound = messages(app)[-1]
+    assert outbound.delivery_status == DeliveryStatus.FAILED.value
+    assert "63016" in (outbound.error or "")
+    assert "send_failed" in conversation(app).flags
+
+
+CATALOGUE_CSV = """sku,name,variant,price,stock
+KOS-HTM-L,Kaos Oversize Hitam,L,89000,12
+KOS-HTM-M,Kaos Oversize Hitam,M,89000,0
+JKT-DNM-L,Jaket Denim,L,250000,3
+"""
+
+
+def seed_catalogue(app: Flask) -> None:
+    with services(app).db.session() as session:
+        import_products(session, io.StringIO(CATALOGUE_CSV))
+    services(app).shop.invalidate()
+
+
+def test_quick_messages_get_one_combined_answer(make_app, fake_api):
+    app = make_app(reply_debounce_seconds=0.5)
+    seed_catalogue(app)
+    client = app.test_client()
+    for text in ("kak", "kaos oversize hitam ready?", "ongkir ke medan brp?"):
+        post_twilio(client, twilio_message(text))
+    fake_api.wait_for_calls(1)
+    drain(app)
+    assert len(fake_api.calls) == 1
+    reply = fake_api.calls[0].text
+    assert "Medan" in reply and "Rp18.000" in reply  # the shipping point
+    assert "Kaos Oversize Hitam" in reply and "ready" in reply  # the stock point, from the catalogue
+    outcomes = [m.outcome for m in messages(app) if m.direction == "in"]
+    assert outcomes == [Outcome.MERGED.value, Outcome.MERGED.value, Outcome.AUTO_REPLIED.value]
+
+
+def test_bot_stays_out_once_an_agent_has_the_conversation(make_app, fake_api):
+    app = make_app()
+    client = app.test_client()
+    post_telegram(client, telegram_update("mau bicara sama admin", chat_id=222))
+    drain(app)
+    with services(app).db.session() as session:
+        thread = session.execute(select(Conversation)).unique().scalar_one()
+        thread.status = ConversationStatus.ASSIGNED.value
+    post_telegram(client, telegram_update("ongkir ke medan brp?", chat_id=222))
+    drain(app)
+    assert fake_api.calls == []
+    assert [m.outcome for m in messages(app)] == [Outcome.ESCALATED.value, Outcome.HUMAN.value]
+
+
+def test_spam_is_ignored_and_flagged(make_app, fake_api):
+    app = make_app()
+    post_telegram(app.test_client(), telegram_update("pinjol cepat cair wa sekarang"))
+    drain(app)
+    assert fake_api.calls == []
+    assert messages(app)[0].outcome == Outcome.IGNORED.value
+    assert "spam" in conversation(app).flags
+
+
+def test_status_callbacks_move_delivery_forward_only_and_once(make_app, fake_api):
+    app = make_app()
+    client = app.test_client()
+    post_twilio(client, twilio_message("bisa bayar cod kak?"))
+    fake_api.wait_for_calls(1)
+    drain(app)
+    sid = messages(app)[-1].external_id
+    base = {"MessageSid": sid, "AccountSid": "AC" + "0123456789abcdef" * 2, "From": "whatsapp:+14155238886",
+            "To": "whatsapp:+6281234567890"}
+
+    for status in ("read", "delivered", "read", "sent"):
+        response = post_twilio(client, {**base, "MessageStatus": status, "SmsStatus": status}, path="/webhooks/twilio/status")
+        assert response.status_code == 200
+
+    assert messages(app)[-1].delivery_status == DeliveryStatus.READ.value
+    assert count(app, DeliveryEvent) == 3  # read, delivered, sent: the repeated read is stored once
+
+
+def test_failed_delivery_callback_hands_over(make_app, fake_api):
+    app = make_app()
+    client = app.test_client()
+    post_twilio(client, twilio_message("bisa bayar cod kak?"))
+    fake_api.wait_for_calls(1)
+    drain(app)
+    sid = messages(app)[-1].external_id
+    form = {"MessageSid": sid, "AccountSid": "AC" + "0123456789abcdef" * 2, "MessageStatus": "undelivered",
+            "SmsStatus": "undelivered", "ErrorCode": "63016", "To": "whatsapp:+6281234567890",
+            "From": "whatsapp:+14155238886"}
+    assert post_twilio(client, form, path="/webhooks/twilio/status").status_code == 200
+    assert messages(app)[-1].delivery_status == DeliveryStatus.FAILED.value
+    thread = conversation(app)
+    assert thread.status == ConversationStatus.WAITING.value and "send_failed" in thread.flags
+
+
+def test_recovery_sweep_answers_what_the_queue_lost(make_app, fake_api):
+    app = make_app()
+    queue = services(app).queue
+    original = queue.enqueue
+    queue.enqueue = lambda *a, **k: None  # type: ignore[method-assign]  # the queue loses everything
+    post_twilio(app.test_client(), twilio_message("bisa bayar cod kak?"))
+    queue.enqueue = original  # type: ignore[method-assign]
+    assert fake_api.calls == []
+
+    counts = services(app).pipeline.sweep()
+    fake_api.wait_for_calls(1)
+    drain(app)
+    assert counts["inbound"] == 1
+    assert len(fake_api.calls) == 1
+    assert services(app).pipeline.sweep() == {"inbound": 0, "outbound": 0, "unknown": 0}
+
+
+def test_send_interrupted_by_a_dead_worker_is_never_resent(make_app, fake_api):
+    app = make_app(stale_send_seconds=0.0)
+    queue = services(app).queue
+    original = queue.enqueue
+    queue.enqueue = lambda *a, **k: None  # type: ignore[method-assign]
+    post_twilio(app.test_client(), twilio_message("bisa bayar cod kak?"))
+    queue.enqueue = original  # type: ignore[method-assign]
+    pipeline = services(app).pipeline
+    [inbound] = messages(app)
+    outbound_id = pipeline._decide(inbound.id)
+    assert outbound_id is not None
+    # The worker claimed the send and died before the platform answered.
+    with services(app).db.session() as session:
+        outbound = session.get(Message, outbound_id)
+        outbound.delivery_status = DeliveryStatus.SENDING.value
+        outbound.last_attempt_at = pipeline.now()
+
+    counts = pipeline.sweep()
+    drain(app)
+    assert counts["unknown"] == 1
+    assert fake_api.calls == []
+    assert messages(app)[-1].delivery_status == DeliveryStatus.UNKNOWN.value
+    assert "delivery_unknown" in conversation(app).flags
+
+
+def test_resolved_conversation_returns_to_the_bot(make_app, fake_api):
+    app = make_app()
+    client = app.test_client()
+    post_telegram(client, telegram_update("mau bicara sama admin", chat_id=333))
+    drain(app)
+    with services(app).db.session() as session:
+        session.execute(select(Conversation)).unique().scalar_one().status = ConversationStatus.RESOLVED.value
+    post_telegram(client, telegram_update("ongkir ke medan brp kak?", chat_id=333))
+    fake_api.wait_for_calls(1)
+    drain(app)
+    assert conversation(app).status == ConversationStatus.BOT.value
+    assert "Medan" in fake_api.calls[0].text
+
+
+def test_healthz_reports_database_and_queue(make_app):
+    body = make_app().test_client().get("/healthz").json
+    assert body["status"] == "ok"
+    assert body["database"].startswith("ok")
+    assert body["queue"].startswith("in-process ok")
+    assert body["platforms"] == "telegram, twilio"
