@@ -60,7 +60,7 @@ def canned_responses(session: Session) -> list[CannedResponse]:
 def get_conversation(session: Session, conversation_id: int, *, for_update: bool = False) -> Conversation:
     query = select(Conversation).where(Conversation.id == conversation_id)
     if for_update:
-        query = query.with_for_update()
+        query = query.with_for_update(of=Conversation)
     conversation = session.execute(query).unique().scalar_one_or_none()
     if conversation is None:
         raise LookupError(conversation_id)

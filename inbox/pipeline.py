@@ -83,7 +83,7 @@ class Pipeline:
             if message is None or message.outcome is not None:
                 return None
             conversation = session.execute(
-                select(Conversation).where(Conversation.id == message.conversation_id).with_for_update()
+                select(Conversation).where(Conversation.id == message.conversation_id).with_for_update(of=Conversation)
             ).scalar_one()
             pending = list(
                 session.execute(

@@ -1,0 +1,326 @@
+"""The agents' pages: log in, the shared queue, one conversation (reply, take, resolve).
+
+Same work as the JSON API (inbox.web.api), through inbox.agent_desk. A reply is recorded and
+`send_outbound` enqueued after the commit: the request never calls a platform.
+"""
+from __future__ import annotations
+
+import hmac
+import secrets
+import uuid
+from datetime import datetime, timedelta, timezone
+from functools import wraps
+from typing import Any, Callable
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from sqlalchemy.orm import Session
+from werkzeug.wrappers import Response
+
+from inbox import agent_desk
+from inbox.accounts import authenticate
+from inbox.domain import ConversationStatus
+from inbox.models import Agent, Conversation, utcnow
+from inbox.services import Services
+from inbox.web import i18n
+
+bp = Blueprint("agents", __name__)
+
+SESSION_AGENT = "agent_id"
+SESSION_CSRF = "csrf_token"
+SESSION_LANG = "lang"
+QUEUE_REFRESH_SECONDS = 15
+RECENT_RESOLVED = 50
+STATS_WINDOW = timedelta(hours=24)
+# The shops are in Indonesia: agents read times in WIB.
+SHOP_TIMEZONE = timezone(timedelta(hours=7), "WIB")
+TABS = ("waiting", "mine", "open", "resolved")
+DEFAULT_TAB = "open"
+ALERT_FLAGS = frozenset({"abuse", "spam", "send_failed", "delivery_unknown"})
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; form-action 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'",
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    # Pages hold customers' messages: no copy in caches, nor on Back after logging out.
+    "Cache-Control": "no-store",
+}
+
+View = Callable[..., Any]
+
+
+def _services() -> Services:
+    return current_app.extensions["inbox"]
+
+
+def t(key: str, **values: Any) -> str:
+    return i18n.translate(g.lang, key, **values)
+
+
+# -- per request: language, agent, CSRF ---------------------------------------------------------
+
+
+@bp.before_request
+def load_request_state() -> None:
+    requested = request.args.get("lang")
+    if requested in i18n.LANGUAGES:
+        session[SESSION_LANG] = requested
+    g.lang = i18n.pick_language(session.get(SESSION_LANG))
+    if request.method == "POST":
+        check_csrf()
+    g.agent = load_agent(session.get(SESSION_AGENT))
+
+
+@bp.after_request
+def add_security_headers(response: Response) -> Response:
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
+
+
+def csrf_token() -> str:
+    """One token per session, put in every form and checked on every POST."""
+    token = session.get(SESSION_CSRF)
+    if not token:
+        token = session[SESSION_CSRF] = secrets.token_urlsafe(32)
+    return str(token)
+
+
+def check_csrf() -> None:
+    expected = session.get(SESSION_CSRF)
+    sent = request.form.get("csrf_token", "")
+    if not expected or not sent or not hmac.compare_digest(str(expected), sent):
+        abort(400, description="CSRF token missing or wrong; reload the page and try again")
+
+
+def load_agent(agent_id: Any) -> Agent | None:
+    if not isinstance(agent_id, int):
+        return None
+    with _services().db.session() as db:
+        agent = db.get(Agent, agent_id)
+        if agent is not None:
+            db.expunge(agent)
+    if agent is None:
+        session.pop(SESSION_AGENT, None)  # a deleted account ends its sessions
+    return agent
+
+
+def login_required(view: View) -> View:
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if g.agent is None:
+            if request.method == "GET":
+                return redirect(url_for(".login", next=_current_path()))
+            flash(t("login.required"), "error")
+            return redirect(url_for(".login"))
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def _current_path() -> str:
+    query = request.query_string.decode("utf-8", "replace")
+    return f"{request.path}?{query}" if query else request.path
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path on this site: an open redirect would let a link send agents anywhere."""
+    parts = urlsplit(target or "")
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return url_for(".queue")
+    if parts.scheme or parts.netloc:
+        return url_for(".queue")
+    return target
+
+
+# -- helpers the templates call -----------------------------------------------------------------
+
+
+@bp.app_template_filter("rupiah")
+def format_rupiah(amount: int | None) -> str:
+    return "—" if amount is None else "Rp " + f"{amount:,}".replace(",", ".")
+
+
+def age(moment: datetime | None) -> str:
+    return i18n.format_duration(g.lang, (utcnow() - moment).total_seconds() if moment else None)
+
+
+def local_time(moment: datetime | None) -> str:
+    return moment.astimezone(SHOP_TIMEZONE).strftime("%d/%m %H:%M") if moment else ""
+
+
+def lang_url(lang: str) -> str:
+    """This page again, in another language."""
+    args = {k: v for k, v in request.args.items() if k != "lang"}
+    return url_for(request.endpoint or ".queue", **(request.view_args or {}), **args, lang=lang)
+
+
+@bp.context_processor
+def template_helpers() -> dict[str, Any]:
+    lang = g.get("lang", i18n.DEFAULT_LANGUAGE)
+    return {
+        "t": t,
+        "lang": lang,
+        "languages": i18n.LANGUAGES,
+        "lang_url": lang_url,
+        "csrf_token": csrf_token,
+        "agent": g.get("agent"),
+        "age": age,
+        "duration": lambda seconds: i18n.format_duration(lang, seconds),
+        "local_time": local_time,
+        "alert_flags": ALERT_FLAGS,
+        "channel_label": lambda platform: i18n.translate_optional(lang, f"channel.{platform}", platform),
+        "flag_label": lambda flag: i18n.translate_optional(lang, f"flag.{flag}", flag.replace("_", " ")),
+    }
+
+
+# -- log in and out -----------------------------------------------------------------------------
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> Any:
+    if request.method == "GET":
+        if g.agent is not None:
+            return redirect(url_for(".queue"))
+        return render_template("login.html", next=request.args.get("next", ""), email="", failed=False)
+    email = request.form.get("email", "")
+    with _services().db.session() as db:
+        agent = authenticate(db, email, request.form.get("password", ""))
+        agent_id = agent.id if agent else None
+    if agent_id is None:
+        # One message for an unknown e-mail and a wrong password: no hint which accounts exist.
+        page = render_template("login.html", next=request.form.get("next", ""), email=email, failed=True)
+        return page, 401
+    lang = session.get(SESSION_LANG)
+    session.clear()  # a fresh session (and CSRF token) after logging in: no fixation
+    session[SESSION_AGENT] = agent_id
+    if lang:
+        session[SESSION_LANG] = lang
+    return redirect(safe_next(request.form.get("next")))
+
+
+@bp.post("/logout")
+def logout() -> Response:
+    lang = session.get(SESSION_LANG)
+    session.clear()
+    if lang:
+        session[SESSION_LANG] = lang
+    flash(t("logout.done"), "success")
+    return redirect(url_for(".login"))
+
+
+# -- the queue ----------------------------------------------------------------------------------
+
+
+def _split_open(rows: list[Conversation], agent_id: int) -> dict[str, list[Conversation]]:
+    return {
+        "waiting": [c for c in rows if c.status == ConversationStatus.WAITING.value],
+        "mine": [c for c in rows if c.assigned_agent_id == agent_id],
+        "open": rows,
+    }
+
+
+@bp.get("/")
+@login_required
+def queue() -> str:
+    tab = request.args.get("tab", DEFAULT_TAB)
+    if tab not in TABS:
+        tab = DEFAULT_TAB
+    with _services().db.session() as db:
+        by_tab = _split_open(agent_desk.list_conversations(db, agent_desk.QUEUE_STATUSES), g.agent.id)
+        if tab == "resolved":
+            by_tab["resolved"] = agent_desk.list_conversations(
+                db, [ConversationStatus.RESOLVED.value], limit=RECENT_RESOLVED
+            )
+        stats = agent_desk.response_times(db, since=utcnow() - STATS_WINDOW)
+        return render_template(
+            "queue.html",
+            tab=tab,
+            tabs=TABS,
+            rows=by_tab[tab],
+            counts={name: len(rows) for name, rows in by_tab.items()},
+            stats=stats,
+            refresh_seconds=QUEUE_REFRESH_SECONDS,
+        )
+
+
+# -- one conversation ---------------------------------------------------------------------------
+
+
+@bp.get("/conversations/<int:conversation_id>")
+@login_required
+def conversation(conversation_id: int) -> str:
+    with _services().db.session() as db:
+        current = _get_or_404(db, conversation_id)
+        return render_template(
+            "conversation.html",
+            conversation=current,
+            messages=agent_desk.history(db, conversation_id),
+            orders=agent_desk.orders_for(db, current),
+            canned=agent_desk.canned_responses(db),
+            # New per render: posting this same form twice (double click, resend) sends once.
+            client_key=uuid.uuid4().hex,
+            max_reply_length=agent_desk.MAX_REPLY_LENGTH,
+        )
+
+
+def _get_or_404(db: Session, conversation_id: int) -> Conversation:
+    try:
+        return agent_desk.get_conversation(db, conversation_id)
+    except LookupError:
+        abort(404, description=i18n.translate(g.lang, "desk.not_found"))
+
+
+def _back_to(conversation_id: int) -> Response:
+    return redirect(url_for(".conversation", conversation_id=conversation_id))
+
+
+def _apply(conversation_id: int, change: Callable[[Session], object], done_key: str) -> Response:
+    """Run one desk change; a refusal (e.g. someone else has it) becomes a flash, not an error page."""
+    try:
+        with _services().db.session() as db:
+            change(db)
+    except LookupError:
+        abort(404, description=t("desk.not_found"))
+    except agent_desk.DeskError as exc:
+        flash(i18n.desk_error_message(g.lang, str(exc)), "error")
+    else:
+        flash(t(done_key), "success")
+    return _back_to(conversation_id)
+
+
+@bp.post("/conversations/<int:conversation_id>/take")
+@login_required
+def take(conversation_id: int) -> Response:
+    return _apply(conversation_id, lambda db: agent_desk.take(db, conversation_id, g.agent), "conv.taken")
+
+
+@bp.post("/conversations/<int:conversation_id>/resolve")
+@login_required
+def resolve(conversation_id: int) -> Response:
+    return _apply(conversation_id, lambda db: agent_desk.resolve(db, conversation_id), "conv.resolved")
+
+
+@bp.post("/conversations/<int:conversation_id>/reply")
+@login_required
+def reply(conversation_id: int) -> Response:
+    services = _services()
+    text = request.form.get("text", "")
+    client_key = request.form.get("client_key", "")
+    try:
+        with services.db.session() as db:
+            message, created = agent_desk.reply(db, conversation_id, g.agent, text, client_key, utcnow())
+            message_id = message.id
+    except LookupError:
+        abort(404, description=t("desk.not_found"))
+    except agent_desk.DeskError as exc:
+        flash(i18n.desk_error_message(g.lang, str(exc)), "error")
+        return _back_to(conversation_id)
+    if created:
+        # Only after the commit, so the job always finds the message it is given.
+        services.queue.enqueue("send_outbound", message_id)
+        flash(t("conv.reply_sent"), "success")
+    else:
+        flash(t("conv.reply_duplicate"), "info")
+    return _back_to(conversation_id)

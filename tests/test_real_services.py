@@ -1,0 +1,145 @@
+"""The production path: RQ on a real Redis, a real PostgreSQL, and `python worker.py`."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from rq import SimpleWorker
+from rq.serializers import JSONSerializer
+from sqlalchemy import func, select
+
+from inbox.domain import ConversationStatus, DeliveryStatus
+from inbox.models import Conversation, Message
+from tests.conftest import PUBLIC_URL, platform_env, post_telegram, post_twilio, telegram_update, twilio_message
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path}/inbox.sqlite3"
+    return request.getfixturevalue("postgres_url")
+
+
+def run_burst_worker(app: Flask) -> None:
+    services = app.extensions["inbox"]
+    worker = SimpleWorker([services.queue.queue], connection=services.queue.redis, serializer=JSONSerializer)
+    with app.app_context():
+        worker.work(burst=True, with_scheduler=True)
+
+
+def outbound_count(app: Flask) -> int:
+    with app.extensions["inbox"].db.session() as session:
+        return session.execute(select(func.count()).select_from(Message).where(Message.direction == "out")).scalar_one()
+
+
+def test_whole_path_on_redis_with_a_burst_worker(make_app, redis_url, database_url, fake_api):
+    app = make_app(redis_url=redis_url, database_url=database_url)
+    client = app.test_client()
+    form = twilio_message("brp ongkir ke medan kak")
+    queue = app.extensions["inbox"].queue.queue
+
+    assert post_twilio(client, form).status_code == 200
+    assert queue.count == 1
+    assert post_twilio(client, form).status_code == 200  # the platform repeats itself
+    assert queue.count == 1  # nothing new stored, nothing new enqueued
+
+    run_burst_worker(app)
+    run_burst_worker(app)  # a second worker pass finds nothing to do
+
+    [call] = fake_api.calls
+    assert "Medan" in call.text and "Rp18.000" in call.text
+    assert outbound_count(app) == 1
+
+
+def test_complaint_waits_for_agents_on_postgres(make_app, redis_url, postgres_url, fake_api):
+    app = make_app(redis_url=redis_url, database_url=postgres_url)
+    post_telegram(app.test_client(), telegram_update("produk cacat, tolong tanggung jawab"))
+    run_burst_worker(app)
+    assert fake_api.calls == []
+    with app.extensions["inbox"].db.session() as session:
+        conversation = session.execute(select(Conversation)).unique().scalar_one()
+        assert conversation.status == ConversationStatus.WAITING.value
+        assert conversation.priority == 1
+
+
+def test_retry_after_5xx_through_redis(make_app, redis_url, database_url, fake_api):
+    app = make_app(redis_url=redis_url, database_url=database_url)
+    fake_api.fail_next("telegram", 502)
+    post_telegram(app.test_client(), telegram_update("bisa bayar cod kak?"))
+    run_burst_worker(app)
+    assert [c.status for c in fake_api.calls] == [502, 200]
+    with app.extensions["inbox"].db.session() as session:
+        outbound = session.execute(select(Message).where(Message.direction == "out")).scalar_one()
+        assert outbound.delivery_status == DeliveryStatus.SENT.value and outbound.attempts == 2
+
+
+def test_recovery_sweep_after_redis_is_flushed(make_app, redis_url, database_url, fake_api):
+    app = make_app(redis_url=redis_url, database_url=database_url)
+    services = app.extensions["inbox"]
+    post_twilio(app.test_client(), twilio_message("bisa bayar cod kak?"))
+    assert services.queue.queue.count == 1
+    services.queue.redis.flushdb()  # Redis restarted empty, or the job was lost
+    assert services.queue.queue.count == 0
+
+    counts = services.pipeline.sweep()
+    run_burst_worker(app)
+
+    assert counts["inbound"] == 1
+    assert len(fake_api.calls) == 1
+    assert services.pipeline.sweep()["inbound"] == 0
+
+
+def test_duplicate_deliveries_racing_on_postgres_store_once(make_app, postgres_url, fake_api):
+    import threading
+
+    app = make_app(database_url=postgres_url)
+    form = twilio_message("bisa bayar cod kak?")
+    barrier = threading.Barrier(4)
+    statuses: list[int] = []
+
+    def deliver() -> None:
+        client = app.test_client()
+        barrier.wait()
+        statuses.append(post_twilio(client, form).status_code)
+
+    threads = [threading.Thread(target=deliver) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert app.extensions["inbox"].queue.drain(15)
+    assert statuses == [200] * 4
+    with app.extensions["inbox"].db.session() as session:
+        assert session.execute(select(func.count()).select_from(Message).where(Message.direction == "in")).scalar_one() == 1
+    assert len(fake_api.calls) == 1
+
+
+def test_worker_process_runs_the_jobs(make_app, redis_url, database_url, fake_api):
+    """`python worker.py --burst`, as production starts it, with settings from the environment."""
+    app = make_app(redis_url=redis_url, database_url=database_url)
+    post_telegram(app.test_client(), telegram_update("bisa bayar cod kak?"))
+    assert app.extensions["inbox"].queue.queue.count == 1
+    app.extensions["inbox"].db.dispose()
+
+    env: dict[str, Any] = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("TWILIO_", "TELEGRAM_"))},
+        **platform_env(fake_api),
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "PUBLIC_URL": PUBLIC_URL,
+        "INBOX_REPLY_DEBOUNCE": "0",
+        "INBOX_SWEEP_INTERVAL": "3600",
+    }
+    result = subprocess.run(
+        [sys.executable, "worker.py", "--burst"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    [call] = fake_api.calls
+    assert call.platform == "telegram" and "COD" in call.text
