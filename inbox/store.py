@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Iterable, Mapping
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -37,37 +37,37 @@ class StoreResult:
     failed_outbound_ids: list[int] = field(default_factory=list)
 
 
-def _insert(session: Session, table: Any) -> Any:
+def _insert(session: Session, model: Any) -> Any:
+    # Core inserts on the table: the ORM's per-column coercion costs more than the SQL here.
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
-        return postgresql.insert(table)
+        return postgresql.insert(model.__table__)
     if dialect == "sqlite":
-        return sqlite.insert(table)
+        return sqlite.insert(model.__table__)
     raise RuntimeError(f"unsupported database dialect {dialect}")
 
 
 def _upsert_contact(session: Session, event: InboundEvent) -> int:
-    values = {
-        "platform": event.platform.value,
-        "external_id": event.sender.external_id,
-        "display_name": event.sender.display_name,
-        "phone": event.sender.phone,
-        "created_at": utcnow(),
-    }
-    statement = _insert(session, Contact).values(**values)
-    statement = statement.on_conflict_do_nothing(index_elements=["platform", "external_id"])
-    session.execute(statement)
-    contact = session.execute(
-        select(Contact).where(Contact.platform == values["platform"], Contact.external_id == values["external_id"])
-    ).scalar_one()
-    if event.sender.display_name and contact.display_name != event.sender.display_name:
-        contact.display_name = event.sender.display_name
-    if event.sender.phone and not contact.phone:
-        contact.phone = event.sender.phone
-    return contact.id
+    statement = _insert(session, Contact).values(
+        platform=event.platform.value,
+        external_id=event.sender.external_id,
+        display_name=event.sender.display_name,
+        phone=event.sender.phone,
+        created_at=utcnow(),
+    )
+    table = Contact.__table__
+    statement = statement.on_conflict_do_update(
+        index_elements=["platform", "external_id"],
+        # Keep the newest profile name; keep a known phone number.
+        set_={
+            "display_name": func.coalesce(statement.excluded.display_name, table.c.display_name),
+            "phone": func.coalesce(table.c.phone, statement.excluded.phone),
+        },
+    )
+    return session.execute(statement.returning(table.c.id)).scalar_one()
 
 
-def _conversation_for(session: Session, contact_id: int, event: InboundEvent) -> Conversation:
+def _upsert_conversation(session: Session, contact_id: int, event: InboundEvent) -> tuple[int, str]:
     statement = _insert(session, Conversation).values(
         contact_id=contact_id,
         platform=event.platform.value,
@@ -77,18 +77,21 @@ def _conversation_for(session: Session, contact_id: int, event: InboundEvent) ->
         flags=[],
         created_at=utcnow(),
     )
-    session.execute(statement.on_conflict_do_nothing(index_elements=["contact_id"]))
-    return session.execute(select(Conversation).where(Conversation.contact_id == contact_id)).scalar_one()
+    table = Conversation.__table__
+    statement = statement.on_conflict_do_update(index_elements=["contact_id"], set_={"chat_id": statement.excluded.chat_id})
+    row = session.execute(statement.returning(table.c.id, table.c.status)).one()
+    return row.id, row.status
 
 
 def store_inbound(session: Session, event: InboundEvent, received_at: datetime) -> int | None:
     """Store one inbound event; returns the new message id, or None for a repeat delivery."""
     contact_id = _upsert_contact(session, event)
-    conversation = _conversation_for(session, contact_id, event)
+    conversation_id, status = _upsert_conversation(session, contact_id, event)
+    table = Message.__table__
     statement = (
         _insert(session, Message)
         .values(
-            conversation_id=conversation.id,
+            conversation_id=conversation_id,
             platform=event.platform.value,
             direction=Direction.INBOUND.value,
             kind=event.kind.value,
@@ -103,21 +106,18 @@ def store_inbound(session: Session, event: InboundEvent, received_at: datetime) 
             attempts=0,
         )
         .on_conflict_do_nothing(index_elements=["platform", "external_id"])
-        .returning(Message.id)
+        .returning(table.c.id)
     )
     message_id = session.execute(statement).scalar_one_or_none()
     if message_id is None:
         return None
-    conversation.chat_id = event.chat_id
-    conversation.last_inbound_at = received_at
-    conversation.last_message_at = received_at
-    if conversation.status == ConversationStatus.RESOLVED.value:
+    changes: dict[str, Any] = {"last_inbound_at": received_at, "last_message_at": received_at}
+    if status == ConversationStatus.RESOLVED.value:
         # A new question after resolution starts over with the bot.
-        conversation.status = ConversationStatus.BOT.value
-        conversation.assigned_agent_id = None
-        conversation.priority = 0
-        conversation.flags = []
-        conversation.handover_reason = None
+        changes.update(
+            status=ConversationStatus.BOT.value, assigned_agent_id=None, priority=0, flags=[], handover_reason=None
+        )
+    session.execute(update(Conversation.__table__).where(Conversation.__table__.c.id == conversation_id).values(**changes))
     return message_id
 
 
@@ -138,7 +138,7 @@ def apply_status(session: Session, event: StatusEvent) -> int | None:
             received_at=utcnow(),
         )
         .on_conflict_do_nothing(index_elements=["platform", "message_external_id", "status"])
-        .returning(DeliveryEvent.id)
+        .returning(DeliveryEvent.__table__.c.id)
     ).scalar_one_or_none()
     if inserted is None:
         return None
