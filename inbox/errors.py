@@ -30,6 +30,14 @@ class TransientSendError(SendError):
         self.retry_after = retry_after
 
 
+class AmbiguousSendError(SendError):
+    """The platform may have sent it (it stopped answering after the request went out).
+
+    Never retried automatically: a resend could reach the customer twice. The send is marked
+    unknown and a person checks the chat.
+    """
+
+
 class PermanentSendError(SendError):
     """A send that will fail again as it is (bad recipient, outside the 24 h window)."""
 

@@ -29,7 +29,7 @@ from inbox.domain import (
     SenderType,
 )
 from inbox.db import Database
-from inbox.errors import PermanentSendError, TransientSendError
+from inbox.errors import AmbiguousSendError, PermanentSendError, TransientSendError
 from inbox.models import Conversation, Message, utcnow
 from inbox.queue import JobQueue
 from inbox.settings import Settings
@@ -206,6 +206,9 @@ class Pipeline:
             return
         except PermanentSendError as exc:
             self._fail(outbound_id, str(exc))
+            return
+        except AmbiguousSendError as exc:
+            self._mark_unknown(outbound_id, f"{exc}; check the chat before sending again")
             return
         except Exception:
             # We cannot tell whether the platform got it: never resend, let a person check.

@@ -10,6 +10,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from inbox.domain import ConversationStatus, DeliveryStatus, Outcome
+from inbox.errors import AmbiguousSendError
 from inbox.models import Contact, Conversation, DeliveryEvent, Message
 from inbox.shop_data import import_products
 from tests.conftest import post_telegram, post_twilio, telegram_update, twilio_message
@@ -410,3 +411,28 @@ def test_healthz_reports_database_and_queue(make_app):
     assert body["database"].startswith("ok")
     assert body["queue"].startswith("in-process ok")
     assert body["platforms"] == "telegram, twilio"
+
+
+class TimingOutConnector:
+    """Stands in for a platform that took the request and never answered."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def send_text(self, outbound: Any) -> Any:
+        self.calls += 1
+        raise AmbiguousSendError("Telegram did not answer in time", code="timeout")
+
+
+def test_send_that_timed_out_after_leaving_is_not_retried(make_app, fake_api):
+    app = make_app()
+    stub = TimingOutConnector()
+    services(app).pipeline.connectors["telegram"] = stub
+    post_telegram(app.test_client(), telegram_update("bisa bayar cod kak?"))
+    drain(app)
+    assert stub.calls == 1
+    outbound = messages(app)[-1]
+    assert outbound.delivery_status == DeliveryStatus.UNKNOWN.value
+    assert "check the chat" in outbound.error
+    thread = conversation(app)
+    assert thread.status == ConversationStatus.WAITING.value and "delivery_unknown" in thread.flags

@@ -1,0 +1,168 @@
+"""Telegram Bot API: secret-token webhooks in (parsed in `telegram_events`), python-telegram-bot out."""
+from __future__ import annotations
+
+import asyncio
+import functools
+import hmac
+import logging
+import re
+import ssl
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Sequence
+
+import httpx
+from telegram import Bot, Message, ReplyParameters
+from telegram.error import (
+    BadRequest as TelegramBadRequest,
+    ChatMigrated,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
+from telegram.request import HTTPXRequest
+
+from connectors.base import Connector, Event, WebhookRequest
+from connectors.config import check_api_base, check_positive
+from connectors.telegram_events import parse_update
+from inbox.domain import OutboundText, Platform, SendResult
+from inbox.errors import AmbiguousSendError, ConfigError, PermanentSendError, SendError, TransientSendError
+
+logger = logging.getLogger(__name__)
+
+BOT_TOKEN_IN_URL = re.compile(r"/bot[^/\s]+/")
+SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what setWebhook accepts as secret_token
+NUMERIC_CHAT_ID = re.compile(r"-?\d+")
+
+
+@dataclass(frozen=True)
+class TelegramSettings:
+    bot_token: str
+    webhook_secret: str
+    api_base: str = "https://api.telegram.org"  # scheme, host and port only
+    timeout: float = 10.0
+
+    def __post_init__(self) -> None:
+        if not self.bot_token:
+            raise ConfigError("Telegram needs a bot token")
+        if not SECRET_TOKEN.fullmatch(self.webhook_secret):
+            raise ConfigError("TELEGRAM_WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
+        object.__setattr__(self, "api_base", check_api_base(self.api_base, "TELEGRAM_API_BASE"))
+        check_positive(self.timeout, "Telegram timeout")
+
+
+class TelegramConnector(Connector):
+    name = "telegram"
+    platform = Platform.TELEGRAM
+
+    def __init__(self, settings: TelegramSettings) -> None:
+        self.settings = settings
+        self._secret = settings.webhook_secret.encode()
+        redact_httpx_logs()
+
+    def verify(self, request: WebhookRequest) -> bool:
+        token = request.header("X-Telegram-Bot-Api-Secret-Token")
+        return token is not None and hmac.compare_digest(token.encode(), self._secret)
+
+    def parse(self, request: WebhookRequest) -> Sequence[Event]:
+        return parse_update(request.body)
+
+    def send_text(self, outbound: OutboundText) -> SendResult:
+        numeric = NUMERIC_CHAT_ID.fullmatch(outbound.chat_id)
+        chat_id: int | str = int(outbound.chat_id) if numeric else outbound.chat_id  # or "@channelname"
+        reply = reply_parameters(outbound.reply_to_message_id)
+        try:
+            # PTB is asyncio-only; callers are sync worker threads and RQ work horses. One short
+            # event loop and HTTP client per send keeps nothing shared across threads or forks.
+            message = asyncio.run(self._send_message(chat_id, outbound.text, reply))
+        except TelegramError as exc:
+            raise self._send_error(exc) from exc
+        logger.info("telegram: sent message chat=%s message_id=%s", message.chat_id, message.message_id)
+        # Telegram message ids are unique per chat only.
+        return SendResult(message_id=f"{message.chat_id}:{message.message_id}")
+
+    async def _send_message(self, chat_id: int | str, text: str, reply: ReplyParameters | None) -> Message:
+        timeout = self.settings.timeout
+        request = HTTPXRequest(
+            connection_pool_size=1,
+            connect_timeout=timeout,
+            read_timeout=timeout,
+            write_timeout=timeout,
+            pool_timeout=timeout,
+            httpx_kwargs={"verify": shared_ssl_context()},
+        )
+        bot = Bot(
+            self.settings.bot_token,
+            base_url=f"{self.settings.api_base}/bot",  # PTB appends the token
+            base_file_url=f"{self.settings.api_base}/file/bot",
+            request=request,
+            get_updates_request=request,
+        )
+        # Open and close the HTTP client only: Bot.initialize() would add a getMe round trip.
+        async with request:
+            return await bot.send_message(chat_id=chat_id, text=text, reply_parameters=reply)
+
+    def _send_error(self, exc: TelegramError) -> SendError:
+        # NetworkError is the base of BadRequest and TimedOut: the order below matters.
+        reason = exc.message.replace(self.settings.bot_token, "<token>")
+        if isinstance(exc, RetryAfter):
+            retry_after = retry_after_seconds(exc)
+            return TransientSendError(f"Telegram rate limit: {reason}", code="429", retry_after=retry_after)
+        if isinstance(exc, TimedOut):
+            if isinstance(exc.__cause__, (httpx.ConnectTimeout, httpx.PoolTimeout)):
+                # The request never left: safe to try again.
+                return TransientSendError(f"could not reach Telegram in time: {reason}", code="connect_timeout")
+            # A read or write timeout: Telegram may have sent the message.
+            return AmbiguousSendError(f"Telegram did not answer in time: {reason}", code="timeout")
+        if isinstance(exc, TelegramBadRequest):
+            return PermanentSendError(f"Telegram refused the message: {reason}", code="400")
+        if isinstance(exc, NetworkError):  # 5xx, 502 and connection errors
+            return TransientSendError(f"Telegram unreachable or failing: {reason}")
+        if isinstance(exc, Forbidden):  # the customer blocked the bot
+            return PermanentSendError(f"Telegram forbids the message: {reason}", code="403")
+        if isinstance(exc, InvalidToken):
+            return PermanentSendError("Telegram rejected the bot token", code="401")
+        if isinstance(exc, ChatMigrated):
+            return PermanentSendError(f"Telegram chat moved to {exc.new_chat_id}", code="migrated")
+        return PermanentSendError(f"Telegram error {type(exc).__name__}: {reason}")
+
+
+class RedactBotToken(logging.Filter):
+    """httpx logs every request URL at INFO, and Bot API URLs carry the bot token."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if "/bot" in message:
+            record.msg, record.args = BOT_TOKEN_IN_URL.sub("/bot<token>/", message), None
+        return True
+
+
+@functools.cache
+def redact_httpx_logs() -> None:
+    logging.getLogger("httpx").addFilter(RedactBotToken())
+
+
+@functools.cache
+def shared_ssl_context() -> ssl.SSLContext:
+    """httpx's default TLS context, built once: loading the CA bundle costs ~50 ms per client."""
+    return httpx.create_ssl_context()
+
+
+def retry_after_seconds(exc: RetryAfter) -> float:
+    # PTB 22 returns an int (with a deprecation warning) or a timedelta under PTB_TIMEDELTA=1.
+    value = exc.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+def reply_parameters(reply_to_message_id: str | None) -> ReplyParameters | None:
+    if not reply_to_message_id:
+        return None
+    # Accept our own "chat:message" ids as well as the bare message ids inbound events carry.
+    raw_id = reply_to_message_id.rsplit(":", 1)[-1]
+    if not raw_id.isdigit():
+        raise PermanentSendError(f"not a Telegram message id: {reply_to_message_id!r}")
+    # Still answer when the customer deleted the message we quote.
+    return ReplyParameters(message_id=int(raw_id), allow_sending_without_reply=True)

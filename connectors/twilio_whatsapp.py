@@ -1,0 +1,167 @@
+"""WhatsApp through Twilio: signed form webhooks in (parsed in `twilio_events`), the official client out."""
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+from typing import Any, Sequence
+
+import requests
+from twilio.base.exceptions import TwilioRestException, TwilioServiceException
+from twilio.http.http_client import TwilioHttpClient
+from twilio.http.response import Response
+from twilio.request_validator import RequestValidator
+from twilio.rest import Client
+
+from connectors.base import Connector, Event, WebhookRequest
+from connectors.config import check_api_base, check_positive
+from connectors.twilio_events import E164_PHONE, WHATSAPP_PREFIX, parse_form, whatsapp_address
+from inbox.domain import OutboundText, Platform, SendResult
+from inbox.errors import AmbiguousSendError, ConfigError, PermanentSendError, SendError, TransientSendError
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TwilioSettings:
+    account_sid: str
+    auth_token: str
+    whatsapp_from: str  # our WhatsApp sender, "whatsapp:+1415..." or "+1415..."
+    api_base: str = "https://api.twilio.com"  # scheme, host and port only
+    status_callback_url: str | None = None
+    timeout: float = 10.0
+
+    def __post_init__(self) -> None:
+        if not (self.account_sid and self.auth_token and self.whatsapp_from):
+            raise ConfigError("Twilio needs an account SID, an auth token and a WhatsApp sender")
+        if not E164_PHONE.fullmatch(self.whatsapp_from.removeprefix(WHATSAPP_PREFIX)):
+            raise ConfigError("TWILIO_WHATSAPP_FROM must be an E.164 number like whatsapp:+14155238886")
+        object.__setattr__(self, "api_base", check_api_base(self.api_base, "TWILIO_API_BASE"))
+        check_positive(self.timeout, "Twilio timeout")
+
+
+class HeaderKeepingHttpClient(TwilioHttpClient):
+    """Remembers the last response's headers per thread.
+
+    `TwilioRestException` drops the response, and a 429's `Retry-After` lives in its headers.
+    """
+
+    def __init__(self, timeout: float) -> None:
+        super().__init__(timeout=timeout)
+        self._local = threading.local()
+
+    def request(self, *args: Any, **kwargs: Any) -> Response:
+        self._local.headers = {}
+        response = super().request(*args, **kwargs)
+        self._local.headers = response.headers or {}  # requests' case-insensitive dict
+        return response
+
+    def last_header(self, name: str) -> str | None:
+        value = getattr(self._local, "headers", {}).get(name)
+        return str(value) if value is not None else None
+
+
+class TwilioWhatsAppConnector(Connector):
+    name = "twilio"
+    platform = Platform.WHATSAPP_TWILIO
+    # Empty TwiML: "no reply here", replies go through the REST API from a job.
+    ack_body = '<?xml version="1.0" encoding="UTF-8"?><Response/>'
+    ack_content_type = "text/xml"
+
+    def __init__(self, settings: TwilioSettings) -> None:
+        self.settings = settings
+        self._validator = RequestValidator(settings.auth_token)
+        self._sender = whatsapp_address(settings.whatsapp_from)
+        self._lock = threading.Lock()
+        self._client: Client | None = None
+        self._client_pid: int | None = None
+        self._http: HeaderKeepingHttpClient | None = None
+
+    # -- inbound --------------------------------------------------------------------------
+
+    def verify(self, request: WebhookRequest) -> bool:
+        signature = request.header("X-Twilio-Signature")
+        if not signature:
+            return False
+        return bool(self._validator.validate(request.url, request.form, signature))
+
+    def parse(self, request: WebhookRequest) -> Sequence[Event]:
+        return parse_form(request.form, self._sender)
+
+    # -- outbound -------------------------------------------------------------------------
+
+    def send_text(self, outbound: OutboundText) -> SendResult:
+        # WhatsApp over Twilio has no "quote this message" parameter: reply_to_message_id is ignored.
+        client, http = self._client_for_this_process()
+        options: dict[str, Any] = {}
+        if self.settings.status_callback_url:
+            options["status_callback"] = self.settings.status_callback_url
+        try:
+            message = client.messages.create(
+                to=whatsapp_address(outbound.chat_id), from_=self._sender, body=outbound.text, **options
+            )
+        except (TwilioRestException, TwilioServiceException) as exc:
+            raise send_error(exc, http.last_header("Retry-After")) from exc
+        except requests.ConnectTimeout as exc:
+            # Nothing reached Twilio: safe to try again.
+            raise TransientSendError("could not connect to Twilio in time", code="connect_timeout") from exc
+        except requests.Timeout as exc:
+            # Twilio may have accepted the message before the read timed out.
+            raise AmbiguousSendError("Twilio did not answer in time", code="timeout") from exc
+        except requests.RequestException as exc:
+            raise TransientSendError(f"could not reach Twilio: {type(exc).__name__}") from exc
+        if not message.sid:
+            raise PermanentSendError("Twilio accepted the message but returned no sid")
+        logger.info("twilio: sent message sid=%s status=%s", message.sid, message.status)
+        return SendResult(message_id=message.sid)
+
+    def _client_for_this_process(self) -> tuple[Client, HeaderKeepingHttpClient]:
+        # Built lazily and per process: a pooled requests.Session must not cross a fork (RQ, gunicorn).
+        with self._lock:
+            if self._client is None or self._http is None or self._client_pid != os.getpid():
+                self._http = HeaderKeepingHttpClient(timeout=self.settings.timeout)
+                self._client = Client(
+                    self.settings.account_sid,
+                    self.settings.auth_token,
+                    http_client=self._http,
+                    # Non-empty, so the client never falls back to os.environ, where TWILIO_EDGE
+                    # or TWILIO_REGION would rewrite the host we point it at.
+                    environment={"TWILIO_ACCOUNT_SID": self.settings.account_sid},
+                )
+                # Domain.absolute_url() joins this base with "2010-04-01/Accounts/{sid}/...".
+                self._client.api.base_url = self.settings.api_base
+                self._client_pid = os.getpid()
+            return self._client, self._http
+
+
+def send_error(exc: TwilioRestException | TwilioServiceException, retry_after_header: str | None) -> SendError:
+    """429 and 5xx can pass; any other 4xx (bad number, 63016 outside the 24 h window) will not."""
+    status = int(exc.status)
+    code = str(exc.code) if exc.code is not None else None
+    reason = exc.msg if isinstance(exc, TwilioRestException) else f"{exc.title} {exc.detail or ''}".strip()
+    if status == 429:
+        retry_after = retry_after_seconds(retry_after_header)
+        return TransientSendError(f"Twilio rate limit (code {code}): {reason}", code=code, retry_after=retry_after)
+    if status >= 500:
+        return TransientSendError(f"Twilio server error {status} (code {code}): {reason}", code=code)
+    return PermanentSendError(f"Twilio refused the message: HTTP {status} (code {code}): {reason}", code=code)
+
+
+def retry_after_seconds(value: str | None) -> float | None:
+    """Retry-After is either delta-seconds or an HTTP date (RFC 9110)."""
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())

@@ -1,0 +1,385 @@
+"""A local, recording fake of the Twilio and Telegram HTTP APIs.
+
+Point a connector's `api_base` at `base_url` and the official client library's real request
+code runs against it:
+
+    with FakePlatformAPI(twilio_account_sid="AC...", twilio_auth_token="secret") as api:
+        connector = TwilioWhatsAppConnector(TwilioSettings(..., api_base=api.base_url))
+        api.fail_next("twilio", 429, retry_after=7)   # script a failure, then back to normal
+        [call] = api.wait_for_calls(1)               # RecordedCall(platform, method, path, body, ...)
+
+Demo server (logs one line per call): `python -m tests.fakes.platform_api --port 8975`
+"""
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import logging
+import re
+import secrets
+import signal
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Callable, Mapping
+from urllib.parse import parse_qsl, urlsplit
+
+logger = logging.getLogger(__name__)
+
+TWILIO_MESSAGES = re.compile(r"/2010-04-01/Accounts/(?P<account_sid>[^/]+)/Messages\.json")
+TELEGRAM_METHOD = re.compile(r"/bot(?P<token>[^/]+)/(?P<method>[A-Za-z]+)")
+# PTB posts form fields and JSON-encodes the structured ones; decode those so tests can read them.
+TELEGRAM_JSON_FIELDS = frozenset({"reply_parameters", "reply_markup", "entities", "link_preview_options"})
+
+TWILIO_ERRORS: Mapping[int, tuple[int, str]] = {
+    400: (63016, "Failed to send freeform message because you are outside the allowed window. "
+                 "If you are using WhatsApp, please use a Message Template."),
+    401: (20003, "Authenticate"),
+    404: (20404, "The requested resource was not found"),
+    429: (20429, "Too Many Requests"),
+}
+TELEGRAM_DESCRIPTIONS: Mapping[int, str] = {
+    400: "Bad Request: chat not found",
+    401: "Unauthorized",
+    403: "Forbidden: bot was blocked by the user",
+    404: "Not Found",
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+}
+
+
+@dataclass(frozen=True)
+class RecordedCall:
+    platform: str  # "twilio" or "telegram"
+    method: str  # HTTP method
+    path: str  # without the query string
+    body: Mapping[str, Any]  # Twilio: the form fields; Telegram: the parameters
+    auth_ok: bool  # Twilio: basic auth and account SID matched; Telegram: the token in the path did
+    status: int  # what the fake answered
+    endpoint: str  # "Messages.json", "sendMessage", "getMe", ...
+
+    @property
+    def recipient(self) -> str | None:
+        value = self.body.get("To" if self.platform == "twilio" else "chat_id")
+        return None if value is None else str(value)
+
+    @property
+    def text(self) -> str | None:
+        value = self.body.get("Body" if self.platform == "twilio" else "text")
+        return None if value is None else str(value)
+
+
+@dataclass
+class ScriptedFailure:
+    status: int
+    retry_after: int | None = None
+
+
+@dataclass
+class Reply:
+    status: int
+    payload: Mapping[str, Any]
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class FakePlatformAPI:
+    """Twilio `POST /2010-04-01/Accounts/{sid}/Messages.json`; Telegram `/bot{token}/sendMessage|getMe`.
+
+    Credentials left as None accept any (non-empty) credentials; set them to check auth.
+    """
+
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        twilio_account_sid: str | None = None,
+        twilio_auth_token: str | None = None,
+        telegram_bot_token: str | None = None,
+        on_call: Callable[[RecordedCall], None] | None = None,
+    ) -> None:
+        self.host, self.port = host, port
+        self.twilio_account_sid = twilio_account_sid
+        self.twilio_auth_token = twilio_auth_token
+        self.telegram_bot_token = telegram_bot_token
+        self.on_call = on_call
+        self._changed = threading.Condition()
+        self._calls: list[RecordedCall] = []
+        self._failures: dict[str, deque[ScriptedFailure]] = {"twilio": deque(), "telegram": deque()}
+        self._telegram_message_ids: dict[str, int] = {}
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    # -- lifecycle ------------------------------------------------------------------------
+
+    def start(self) -> "FakePlatformAPI":
+        if self._server is not None:
+            return self
+        server = ThreadingHTTPServer((self.host, self.port), _Handler)
+        server.fake = self  # type: ignore[attr-defined]
+        self._server = server
+        self._thread = threading.Thread(
+            target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="fake-platform-api", daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is None:
+            return
+        self._server.shutdown()
+        self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        self._server = self._thread = None
+
+    def __enter__(self) -> "FakePlatformAPI":
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    @property
+    def base_url(self) -> str:
+        if self._server is None:
+            raise RuntimeError("FakePlatformAPI is not started")
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    # -- scripting and inspection ---------------------------------------------------------
+
+    @property
+    def calls(self) -> list[RecordedCall]:
+        """A snapshot of the calls recorded so far, oldest first."""
+        with self._changed:
+            return list(self._calls)
+
+    def fail_next(self, platform: str, status: int, times: int = 1, retry_after: int | None = None) -> None:
+        """Answer the next `times` calls to `platform` with an error `status` in its own format."""
+        if platform not in self._failures:
+            raise ValueError(f"unknown platform {platform!r}")
+        with self._changed:
+            self._failures[platform].extend(ScriptedFailure(status, retry_after) for _ in range(times))
+
+    def wait_for_calls(self, n: int, timeout: float = 5.0) -> list[RecordedCall]:
+        with self._changed:
+            if not self._changed.wait_for(lambda: len(self._calls) >= n, timeout=timeout):
+                raise TimeoutError(f"expected {n} calls within {timeout}s, got {len(self._calls)}")
+            return list(self._calls)
+
+    def reset(self) -> None:
+        with self._changed:
+            self._calls.clear()
+            for queue in self._failures.values():
+                queue.clear()
+            self._telegram_message_ids.clear()
+
+    # -- request handling (called from server threads) ------------------------------------
+
+    def handle(self, method: str, path: str, headers: Mapping[str, str], body: bytes) -> Reply:
+        if match := TWILIO_MESSAGES.fullmatch(path):
+            platform, endpoint = "twilio", "Messages.json"
+            params = _form(body)
+            auth_ok = self._twilio_auth_ok(match["account_sid"], headers.get("Authorization"))
+            reply = self._twilio(method, match["account_sid"], params, auth_ok)
+        elif match := TELEGRAM_METHOD.fullmatch(path):
+            platform, endpoint = "telegram", match["method"]
+            params = _telegram_params(body, headers.get("Content-Type", ""))
+            auth_ok = bool(match["token"]) and self.telegram_bot_token in (None, match["token"])
+            reply = self._telegram(endpoint, match["token"], params, auth_ok)
+        else:
+            logger.info("fake API: unknown path %s %s -> 404", method, path)
+            return Reply(404, {"code": 20404, "message": "Not Found", "status": 404})
+        call = RecordedCall(platform, method, path, params, auth_ok, reply.status, endpoint)
+        with self._changed:
+            self._calls.append(call)
+            self._changed.notify_all()
+        if self.on_call is not None:
+            self.on_call(call)
+        return reply
+
+    def _next_failure(self, platform: str) -> ScriptedFailure | None:
+        with self._changed:
+            queue = self._failures[platform]
+            return queue.popleft() if queue else None
+
+    def _twilio_auth_ok(self, path_sid: str, authorization: str | None) -> bool:
+        if not authorization or not authorization.startswith("Basic "):
+            return False
+        try:
+            user, _, password = base64.b64decode(authorization[6:]).decode().partition(":")
+        except (ValueError, UnicodeDecodeError):
+            return False
+        return (
+            bool(user and password)
+            and user == path_sid
+            and self.twilio_account_sid in (None, user)
+            and self.twilio_auth_token in (None, password)
+        )
+
+    def _twilio(self, method: str, account_sid: str, form: Mapping[str, str], auth_ok: bool) -> Reply:
+        if not auth_ok:
+            return _twilio_error(401)
+        if method != "POST":
+            return _twilio_error(405, 20004, "Method not allowed")
+        if failure := self._next_failure("twilio"):
+            return _twilio_error(failure.status, retry_after=failure.retry_after)
+        if not form.get("To"):
+            return _twilio_error(400, 21604, "A 'To' phone number is required.")
+        if not form.get("From") and not form.get("MessagingServiceSid"):
+            return _twilio_error(400, 21603, "A 'From' phone number is required.")
+        if not form.get("Body") and not form.get("MediaUrl") and not form.get("ContentSid"):
+            return _twilio_error(400, 21602, "Message body is required.")
+        sid = "SM" + secrets.token_hex(16)
+        now = datetime.now(timezone.utc).strftime("%a, %d %b %Y %H:%M:%S +0000")
+        resource = f"/2010-04-01/Accounts/{account_sid}/Messages/{sid}"
+        return Reply(201, {
+            "account_sid": account_sid, "api_version": "2010-04-01", "body": form.get("Body", ""),
+            "date_created": now, "date_sent": None, "date_updated": now, "direction": "outbound-api",
+            "error_code": None, "error_message": None, "from": form.get("From"),
+            "messaging_service_sid": form.get("MessagingServiceSid"), "num_media": "0", "num_segments": "1",
+            "price": None, "price_unit": "USD", "sid": sid, "status": "queued",
+            "subresource_uris": {"media": f"{resource}/Media.json", "feedback": f"{resource}/Feedback.json"},
+            "to": form["To"], "uri": f"{resource}.json",
+        })
+
+    def _telegram(self, endpoint: str, token: str, params: Mapping[str, Any], auth_ok: bool) -> Reply:
+        if not auth_ok:
+            return _telegram_error(401)
+        if endpoint not in ("sendMessage", "getMe"):
+            return _telegram_error(404)
+        if endpoint == "getMe":
+            return Reply(200, {"ok": True, "result": {**_bot_user(token), "can_join_groups": True,
+                                                      "can_read_all_group_messages": False,
+                                                      "supports_inline_queries": False}})
+        if failure := self._next_failure("telegram"):
+            return _telegram_error(failure.status, failure.retry_after)
+        chat_id, text = str(params.get("chat_id", "")), params.get("text")
+        if not chat_id:
+            return _telegram_error(400, description="Bad Request: chat_id is empty")
+        if not text:
+            return _telegram_error(400, description="Bad Request: message text is empty")
+        with self._changed:
+            message_id = self._telegram_message_ids.get(chat_id, 100) + 1
+            self._telegram_message_ids[chat_id] = message_id
+        return Reply(200, {"ok": True, "result": {
+            "message_id": message_id, "from": _bot_user(token), "chat": _chat(chat_id),
+            "date": int(time.time()), "text": text,
+        }})
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server_version = "FakePlatformAPI/1.0"
+
+    def do_GET(self) -> None:
+        self._answer()
+
+    def do_POST(self) -> None:
+        self._answer()
+
+    def _answer(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        fake: FakePlatformAPI = self.server.fake  # type: ignore[attr-defined]
+        reply = fake.handle(self.command, urlsplit(self.path).path, dict(self.headers.items()), body)
+        payload = json.dumps(reply.payload).encode()
+        self.send_response(reply.status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        for name, value in reply.headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's name
+        logger.debug("fake API: " + format, *args)
+
+
+def _form(body: bytes) -> dict[str, str]:
+    return dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+
+
+def _telegram_params(body: bytes, content_type: str) -> dict[str, Any]:
+    if content_type.startswith("application/json"):
+        try:
+            data = json.loads(body or b"{}")
+        except json.JSONDecodeError:
+            return {}
+        return data if isinstance(data, dict) else {}
+    params: dict[str, Any] = _form(body)
+    for key in TELEGRAM_JSON_FIELDS & params.keys():
+        try:
+            params[key] = json.loads(params[key])
+        except json.JSONDecodeError:
+            pass  # keep the raw string: the test will see what was sent
+    return params
+
+
+def _twilio_error(status: int, code: int | None = None, message: str | None = None, retry_after: int | None = None) -> Reply:
+    default_code, default_message = TWILIO_ERRORS.get(
+        status, (20500, "An internal server error has occurred") if status >= 500 else (status, HTTPStatus(status).phrase)
+    )
+    code, message = code or default_code, message or default_message
+    headers = {"Retry-After": str(retry_after)} if status == 429 and retry_after is not None else {}
+    payload = {"code": code, "message": message, "more_info": f"https://www.twilio.com/docs/errors/{code}", "status": status}
+    return Reply(status, payload, headers)
+
+
+def _telegram_error(status: int, retry_after: int | None = None, description: str | None = None) -> Reply:
+    payload: dict[str, Any] = {"ok": False, "error_code": status}
+    if status == 429:
+        wait = retry_after if retry_after is not None else 1
+        payload.update(description=f"Too Many Requests: retry after {wait}", parameters={"retry_after": wait})
+    else:
+        payload["description"] = description or TELEGRAM_DESCRIPTIONS.get(status, HTTPStatus(status).phrase)
+    return Reply(status, payload)
+
+
+def _bot_user(token: str) -> dict[str, Any]:
+    bot_id = token.split(":", 1)[0]
+    return {"id": int(bot_id) if bot_id.isdigit() else 7000000001, "is_bot": True,
+            "first_name": "Toko Demo Bot", "username": "toko_demo_bot"}
+
+
+def _chat(chat_id: str) -> dict[str, Any]:
+    if not re.fullmatch(r"-?\d+", chat_id):
+        return {"id": -1001000000001, "type": "channel", "title": chat_id, "username": chat_id.lstrip("@")}
+    numeric = int(chat_id)
+    if numeric > 0:
+        return {"id": numeric, "type": "private", "first_name": "Pelanggan"}
+    return {"id": numeric, "type": "supergroup" if chat_id.startswith("-100") else "group", "title": "Grup Toko"}
+
+
+def _log_call(call: RecordedCall) -> None:
+    text = call.text or ""
+    shown = text if len(text) <= 60 else text[:57] + "..."
+    logger.info("%s %s %s -> %d to=%s text=%r", call.platform, call.method, call.path, call.status, call.recipient, shown)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Fake Twilio and Telegram APIs for local demos.")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8975)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    stopping = threading.Event()
+    # SIGTERM too: `make run` may start this in the background, where Ctrl-C is ignored.
+    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+    api = FakePlatformAPI(args.host, args.port, on_call=_log_call).start()
+    logger.info("fake platform API on %s (TWILIO_API_BASE / TELEGRAM_API_BASE); Ctrl-C stops", api.base_url)
+    try:
+        while not stopping.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        api.stop()
+
+
+if __name__ == "__main__":
+    main()
