@@ -1,0 +1,126 @@
+"""Finding what a message refers to: products (fuzzy), destination cities, order numbers."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+from rapidfuzz import fuzz
+
+from .shopdata import Product
+
+_WORD_RE = re.compile(r"[a-z0-9]+")
+_RUN_RE = re.compile(r"([a-z])\1{2,}")
+# Words that say nothing about which product is meant.
+_STOP = frozenset("""kak min sis gan ka kk ya yg yang ini itu ada ga gak nggak brp berapa harga hrg harganya
+ready stok stock masih dong mau tanya nanya apa untuk buat the is a an how much price of for in do you have
+ukuran size warna varian dan atau sama kalau klo kalo""".split())
+# City candidates must not be ordinary words ("ke rumah", "ke sana").
+_NOT_CITY = frozenset("""sini sana situ rumah mana alamat kantor luar dalam kota saya aku kamu kakak admin
+rekening nomor no toko pulau daerah""".split())
+
+
+def words(text: str) -> list[str]:
+    return [_RUN_RE.sub(r"\1", w) for w in _WORD_RE.findall(text.lower())]
+
+
+@dataclass(frozen=True)
+class ProductMatch:
+    products: tuple[Product, ...]  # same product name; one or more variants
+    query: str  # the words of the message that named it
+    variant_given: bool
+
+
+def _token_hit(tok: str, msg_words: Sequence[str]) -> str | None:
+    if len(tok) <= 2:  # sizes like "L", "XL": exact only
+        return tok if tok in msg_words else None
+    for w in msg_words:
+        if w == tok or (len(w) >= 4 and len(tok) >= 4 and fuzz.ratio(w, tok) >= 80):
+            return w
+    return None
+
+
+def match_products(text: str, catalogue: Iterable[Product]) -> list[ProductMatch]:
+    """Products whose name the message names (typos tolerated), narrowed by any variant
+    words it mentions. Returns [] if nothing matches well enough: never guess."""
+    msg = [w for w in words(text)]
+    by_name: dict[str, list[Product]] = {}
+    for p in catalogue:
+        by_name.setdefault(p.name, []).append(p)
+    scored: list[tuple[float, str, list[str]]] = []
+    for name in by_name:
+        name_toks = [t for t in words(name) if t not in _STOP] or words(name)
+        hits = [h for h in (_token_hit(t, msg) for t in name_toks) if h]
+        if hits:
+            scored.append((len(hits) / len(name_toks), name, hits))
+    full = [s for s in scored if s[0] >= 0.99]
+    if full:
+        scored = full
+    elif len(scored) == 1 and max(len(h) for h in scored[0][2]) >= 4:
+        pass  # only one product shares a (real) word with the message: "hoodie navy L"
+    else:
+        return []  # nothing, or ambiguous ("kaos" with several kaos): don't guess
+    if not scored:
+        return []
+    best = max(s for s, _, _ in scored)
+    results: list[ProductMatch] = []
+    for coverage, name, hits in scored:
+        if coverage < best:
+            continue
+        variants = by_name[name]
+        chosen = variants
+        given = False
+        if any(v.variant for v in variants):
+            narrowed = []
+            for v in variants:
+                vtoks = words(v.variant or "")
+                if vtoks and all(_token_hit(t, msg) for t in vtoks):
+                    narrowed.append(v)
+            if not narrowed:
+                # Partial variant ("hitam" of "Hitam / L"): keep variants sharing any word.
+                narrowed = [v for v in variants if any(_token_hit(t, msg) for t in words(v.variant or "")
+                                                       if t not in _STOP)]
+            if narrowed:
+                chosen, given = narrowed, True
+        results.append(ProductMatch(tuple(chosen), " ".join(hits), given))
+    return results
+
+
+def find_city(text: str, rates: dict[str, dict[str, int]], aliases: dict[str, str]) -> tuple[str | None, str | None]:
+    """(known city key, None) or (None, unknown city word) or (None, None) if no destination named."""
+    low = " ".join(words(text))
+    toks = low.split()
+    for alias, key in sorted(aliases.items(), key=lambda kv: -len(kv[0])):
+        if f" {alias.lower()} " in f" {low} ":
+            return key, None
+    for city in rates:
+        if f" {city} " in f" {low} ":
+            return city, None
+    # Typos of known cities ("surabya", "mdan").
+    for tok in toks:
+        if len(tok) >= 5:
+            for city in list(rates) + list(aliases):
+                if len(city) >= 5 and fuzz.ratio(tok, city) >= 85:
+                    return aliases.get(city, city), None
+    # "ke <place>" / "to <place>" names a destination we have no rate for.
+    for i, tok in enumerate(toks[:-1]):
+        if tok in ("ke", "to", "kirim", "tujuan", "daerah", "kota"):
+            nxt = toks[i + 1]
+            if nxt.isalpha() and len(nxt) >= 3 and nxt not in _NOT_CITY and nxt not in _STOP:
+                return None, nxt
+    return None, None
+
+
+_ORDER_RE = re.compile(r"\b([A-Za-z]{2,5}[-/]?\d{3,}[A-Za-z0-9]*)\b|#?\b(\d{5,})\b")
+
+
+def order_numbers(text: str) -> list[str]:
+    """Candidate order numbers in a message: INV-0099, ORD12345, #123456, 2411230001."""
+    out: list[str] = []
+    for m in _ORDER_RE.finditer(text):
+        cand = m.group(1) or m.group(2)
+        digits = re.sub(r"\D", "", cand)
+        if m.group(2) and (cand.startswith("08") or cand.startswith("62")) and len(digits) >= 10:
+            continue  # a phone number, not an order
+        out.append(cand)
+    return out

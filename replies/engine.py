@@ -1,0 +1,353 @@
+"""The decision: classify each point of a (debounced) message, apply the escalation
+policy, and write one combined answer in the brand's voice."""
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .catalog import ProductMatch, find_city, match_products, order_numbers
+from .classifier import LEXICON, IntentClassifier, builtin_training_data
+from .model import ESCALATE_INTENTS, INTENTS, Action, Decision, Turn
+from .normalize import Normalizer
+from .shopdata import Order, ShopData
+from .voice import DEFAULT_PACK, BrandPack, join_list, load_brand_pack, rupiah
+
+log = logging.getLogger(__name__)
+
+# Below this confidence a message goes to an agent. Tuned on a split of train.tsv for
+# auto-reply precision (see bench/intents.py --tune); wrong answers cost more than handovers.
+DEFAULT_THRESHOLD = 0.6
+SEGMENT_THRESHOLD_BONUS = 0.0
+
+_SPLIT_RE = re.compile(r"[\n?!;.]+|,\s+|\s+(?:dan|terus|trus|trs|sama|juga|and|also|plus)\s+", re.I)
+_FILLER = frozenset({"kak", "ya", "dong", "min", "sis", "gan", "kk", "ka", "yah", "deh", "nih", "sih", "loh",
+                     "ok", "oke", "hehe", "wkwk", "please", "pls", "tolong", "mohon", "info", "infonya",
+                     "tanya", "nanya", "mau", "boleh", "kakak", "gmn", "gimana", "bagaimana", "thanks"})
+# Function words that only English uses (loanwords like "ready", "order", "thanks" don't count).
+_EN_WORDS = frozenset("""the is are was were do does did you your i my me what where when why how can could
+would will please this that it to for of in with have has any want talk much still yet there be an
+am not no get got item items shop size which still send sent""".split())
+_ID_WORDS = frozenset("""kak ya ga gak nggak ada berapa brp bisa mau dong min sis gan kok aja yg yang saya aku
+udah udh sudah belum blm ini itu apa kapan gimana gmn dan di ke dari sama kalau kalo tolong makasih masih
+barang pesanan harga ongkir kirim nya deh sih banget bgt tidak minta cek mohon buat untuk""".split())
+_FORMAL = frozenset({"bapak", "ibu", "apakah", "mohon", "bagaimana", "terima", "kasih", "selamat"})
+_ANSWERED = frozenset({"greeting", "price", "stock", "shipping_cost", "order_status", "payment",
+                       "return_refund", "warranty", "thanks"})
+
+
+def detect_language(text: str) -> str:
+    toks = re.findall(r"[a-z']+", text.lower())
+    en = sum(t in _EN_WORDS for t in toks)
+    idn = sum(t in _ID_WORDS for t in toks)
+    if en > idn:
+        return "en"
+    if en == 0 and idn == 0 and toks and all(t in {"hi", "hello", "thanks", "thank", "ok", "okay", "good",
+                                                    "morning", "evening", "afternoon", "so", "much", "price",
+                                                    "stock", "shipping", "cost", "payment", "methods", "warranty",
+                                                    "period", "refund", "exchange"} for t in toks):
+        return "en"
+    return "id"
+
+
+@dataclass
+class _Answer:
+    parts: list[str] = field(default_factory=list)  # answered points, in order
+    missing: list[str] = field(default_factory=list)  # honest "couldn't find it" notes
+    flags: set[str] = field(default_factory=set)
+    reasons: list[str] = field(default_factory=list)
+
+
+class ReplyEngine:
+    def __init__(self, pack: BrandPack, shop: ShopData | None = None, *, threshold: float | None = None) -> None:
+        self.pack = pack
+        self.shop = shop
+        self.threshold = DEFAULT_THRESHOLD if threshold is None else threshold
+        examples = list(builtin_training_data())
+        lexicon = dict(LEXICON)
+        for ci in pack.custom_intents.values():
+            examples.extend((ci.name, ex) for ex in ci.examples)
+            lexicon[ci.name] = tuple(Normalizer().text(k) for k in ci.keywords)
+        self.classifier = IntentClassifier(examples, lexicon=lexicon)
+        self._mirror = {h.lower() for h in pack.mirror_honorifics}
+
+    @classmethod
+    def default(cls, shop: ShopData | None = None) -> "ReplyEngine":
+        return cls(load_brand_pack(DEFAULT_PACK), shop)
+
+    @property
+    def intents(self) -> tuple[str, ...]:
+        return INTENTS + tuple(self.pack.custom_intents)
+
+    # -- classification ------------------------------------------------------------
+    def classify(self, text: str) -> tuple[str, float]:
+        """Fast path: the primary intent of the whole text and its confidence."""
+        return self.classifier.predict(text)
+
+    def action_for(self, intent: str, confidence: float) -> Action:
+        custom = self.pack.custom_intents.get(intent)
+        if intent == "spam" and confidence >= self.threshold:
+            return Action.IGNORE
+        if custom is not None and confidence >= self.threshold:
+            return Action(custom.action)
+        if intent in ESCALATE_INTENTS or intent == "spam" or confidence < self.threshold:
+            return Action.ESCALATE
+        return Action.AUTO_REPLY
+
+    def points(self, text: str) -> tuple[list[tuple[str, float, str]], str, float]:
+        """Every point asked in the text as (intent, confidence, the words that asked it),
+        plus the primary intent and the confidence the decision rests on."""
+        whole, whole_conf = self.classify(text)
+        segments = [s.strip() for s in _SPLIT_RE.split(text) if s and s.strip()]
+        segments = [s for s in segments if not set(re.findall(r"\w+", s.lower())) <= _FILLER]
+        if len(segments) <= 1:
+            return [(whole, whole_conf, text)], whole, whole_conf
+        found: list[tuple[str, float, str]] = []
+        for seg in segments:
+            intent, conf = self.classify(seg)
+            if (intent == "other" and conf < 0.9) or (conf < self.threshold and len(seg.split()) <= 2):
+                continue  # a fragment we can't place; the whole-text reading still counts
+            if all(p[0] != intent for p in found):
+                found.append((intent, conf, seg))
+        if all(p[0] != whole for p in found):
+            found.insert(0, (whole, whole_conf, text))
+        substantive = [p for p in found if p[0] not in ("greeting", "thanks")]
+        if not substantive:
+            return [(whole, whole_conf, text)], whole, whole_conf
+        # Severity first: anything that needs a person decides the action.
+        for severe in ("abuse", "complaint", "human"):
+            hit = next((p for p in substantive if p[0] == severe and p[1] >= self.threshold), None)
+            if hit:
+                return [hit] + [p for p in substantive if p is not hit], severe, hit[1]
+        primary = whole if any(p[0] == whole for p in substantive) else substantive[0][0]
+        ordered = sorted(substantive, key=lambda p: p[0] != primary)
+        # Every point must be understood for the bot to answer: the weakest one decides.
+        return ordered, primary, min(p[1] for p in ordered)
+
+    # -- the decision ---------------------------------------------------------------
+    def decide(self, turn: Turn) -> Decision:
+        pack = self.pack
+        text = turn.text or ""
+        lang = detect_language(text)
+        honorific = self._honorific(text)
+        formal = self._formal(text)
+        points, primary, conf = self.points(text)
+        intents = tuple(p[0] for p in points)
+        conf_of = {p[0]: p[1] for p in points}
+        is_open = pack.is_open(turn.now)
+        flags: set[str] = set() if is_open else {"out_of_hours"}
+        ctx = pack.base_context(lang, honorific, turn.customer_name, turn.now)
+        seed = text + turn.now.date().isoformat()
+
+        def msg(name: str, **extra: Any) -> str:
+            return pack.render(pack.pick(pack.message_templates(name, lang), seed), {**ctx, **extra})
+
+        def finish(action: Action, reply: str | None, public: str | None, reason: str) -> Decision:
+            level = 0 if formal else None
+            reply = pack.apply_emoji_level(reply, level) if reply else None
+            public = pack.apply_emoji_level(public, level) if public else None
+            return Decision(primary, intents, round(conf, 4), action, lang, reply,
+                            public if turn.is_public_comment else None, frozenset(flags), reason)
+
+        action = self.action_for(primary, conf)
+        if "abuse" in intents and conf_of["abuse"] >= self.threshold:
+            primary = "abuse"
+            flags.add("abuse")
+            return finish(Action.ESCALATE, None, None, "abusive language: agent review, no bot reply")
+        if action is Action.IGNORE:
+            if primary == "spam":
+                flags.add("spam")
+            return finish(Action.IGNORE, None, None, f"{primary}: ignored")
+        if "complaint" in intents and conf_of["complaint"] >= self.threshold:
+            primary = "complaint"
+            flags.add("priority")
+            reply = None if is_open else msg("complaint_out_of_hours")
+            return finish(Action.ESCALATE, reply, msg("public_complaint"), "complaint: escalated with priority")
+        if action is Action.ESCALATE:
+            if conf < self.threshold:
+                flags.add("low_confidence")
+                reason = f"low confidence ({conf:.2f} < {self.threshold:.2f}) for {primary}"
+            else:
+                reason = f"{primary}: needs an agent"
+            reply = None if is_open else msg("out_of_hours")
+            public = msg("public_reply") if not is_open else None
+            return finish(Action.ESCALATE, reply, public, reason)
+
+        # Auto-reply: answer every point once, with one greeting and one closing.
+        ans = _Answer()
+        for intent, _, segment in points:
+            if intent in ("greeting", "thanks", "other") and len(points) > 1:
+                continue
+            self._answer(intent, turn, segment, lang, ctx, seed, ans, single=len(points) == 1)
+        flags |= ans.flags
+        only_thanks = intents == ("thanks",)
+        lines: list[str] = []
+        if not only_thanks:
+            daypart = pack.daypart(pack.local(turn.now))
+            greet = pack.render(pack.greetings.get(lang, pack.greetings["id"])[daypart], ctx)
+            lines.append(greet + (" " + ans.parts[0] if ans.parts else ""))
+            lines.extend(ans.parts[1:])
+        else:
+            lines.extend(ans.parts)
+        lines.extend(ans.missing)
+        if ans.missing:
+            if not is_open:
+                lines.append(msg("out_of_hours"))
+            reply = "\n".join(lines)
+            return finish(Action.ESCALATE, reply, msg("public_reply"),
+                          "; ".join(dict.fromkeys(ans.reasons)) or "missing data")
+        if not only_thanks:
+            lines.append(pack.render(pack.pick(pack.closings.get(lang) or pack.closings["id"], seed), ctx))
+        reply = "\n".join(lines)
+        return finish(Action.AUTO_REPLY, reply, msg("public_reply"),
+                      f"answered {', '.join(i for i in intents)} (confidence {conf:.2f})")
+
+    # -- answers per intent ------------------------------------------------------------
+    def _answer(self, intent: str, turn: Turn, segment: str, lang: str, ctx: dict[str, Any], seed: str, ans: _Answer,
+                *, single: bool = True) -> None:
+        pack = self.pack
+
+        def render(case: str, **extra: Any) -> str:
+            return pack.render(pack.pick(pack.intent_templates(intent, case, lang), seed), {**ctx, **extra})
+
+        def missing(name: str, flag: str | None, reason: str, **extra: Any) -> None:
+            tpl = pack.pick(pack.message_templates(name, lang), seed)
+            note = pack.render(tpl, {**ctx, **extra})
+            if note not in ans.missing:  # "ready? brp?" about an unknown product: say it once
+                ans.missing.append(note)
+            if flag:
+                ans.flags.add(flag)
+            ans.reasons.append(reason)
+
+        custom = pack.custom_intents.get(intent)
+        if custom is not None:
+            by_lang = custom.templates
+            templates = by_lang.get(lang) or by_lang.get("id") or ()
+            if templates:
+                ans.parts.append(pack.render(pack.pick(templates, seed), ctx))
+            return
+        if intent in ("price", "stock"):
+            matches: list[ProductMatch] = []
+            if self.shop:
+                catalogue = self.shop.products()
+                # The words that asked this point first ("hoodie navy ready?"), then the whole burst.
+                matches = match_products(segment, catalogue) or match_products(turn.text, catalogue)
+            if not matches:
+                # Quote what they asked for only when the message is about that alone.
+                query = _product_query(turn.text) if single else ""
+                missing("unknown_product", "unknown_product", "product not found in catalogue", query=query)
+                return
+            if intent == "price":
+                ans.parts.append(render("found", items=_price_items(matches, lang), **_first(matches)))
+                return
+            in_stock = [m for m in matches if any(p.stock > 0 for p in m.products)]
+            if in_stock:
+                ans.parts.append(render("available", items=_stock_items(in_stock, lang, True), **_first(in_stock)))
+            else:
+                ans.parts.append(render("sold_out", items=_stock_items(matches, lang, False), **_first(matches)))
+            return
+        if intent == "shipping_cost":
+            rates = pack.facts.get("shipping_rates", {})
+            aliases = pack.facts.get("city_aliases") or {}
+            city, unknown = find_city(segment, rates, aliases)
+            if not city and not unknown:
+                city, unknown = find_city(turn.text, rates, aliases)
+            if city:
+                courier, cost = min(rates[city].items(), key=lambda kv: kv[1])
+                ans.parts.append(render("known", city=city.title(), cost=cost, courier=courier,
+                                        rates={k: rupiah(v) for k, v in rates[city].items()},
+                                        free_shipping=pack.facts.get("free_shipping_min")))
+            elif unknown:
+                missing("unknown_city", None, f"no shipping rate for destination", city=unknown.title())
+            else:
+                ans.parts.append(render("general"))
+            return
+        if intent == "order_status":
+            order = self._find_order(turn)
+            if order is None:
+                nums = order_numbers(turn.text)
+                missing("unknown_order", "unknown_order", "order not found",
+                        order_number=nums[0] if nums else "")
+                return
+            ans.parts.append(render(
+                "found", order_number=order.number,
+                status=pack.order_status_text.get(order.status, {}).get(lang, order.status),
+                courier=order.courier or "", tracking_number=order.tracking_number or "",
+                total=rupiah(order.total) if order.total is not None else ""))
+            return
+        if intent in _ANSWERED:
+            ans.parts.append(render("default"))
+
+    def _find_order(self, turn: Turn) -> Order | None:
+        if self.shop is None:
+            return None
+        for number in order_numbers(turn.text):
+            order = self.shop.order_by_number(number)
+            if order is not None:
+                return order
+        if order_numbers(turn.text):
+            return None  # they named an order we don't have: don't answer about another one
+        if turn.customer_phone:
+            orders = [o for o in self.shop.orders_by_phone(turn.customer_phone) if o.status != "cancelled"]
+            if orders:
+                return orders[-1]  # the most recent one the shop data lists
+        return None
+
+    # -- voice helpers --------------------------------------------------------------------
+    def _honorific(self, text: str) -> str:
+        toks = re.findall(r"[a-z]+", text.lower())
+        for tok in toks:
+            base = re.sub(r"(.)\1+$", r"\1", tok)  # "siss" -> "sis"
+            for cand in (tok, base, tok.rstrip("t")):  # "sist" -> "sis"
+                if cand in self._mirror:
+                    return cand
+        return self.pack.honorific
+
+    @staticmethod
+    def _formal(text: str) -> bool:
+        toks = set(re.findall(r"[a-z]+", text.lower()))
+        return len(toks & _FORMAL) >= 2 and not toks & {"kak", "min", "sis", "gan", "dong", "brp", "gak", "ga"}
+
+
+def _first(matches: list[ProductMatch]) -> dict[str, Any]:
+    p = matches[0].products[0]
+    return {"product": p.name, "variant": p.variant or "", "price": rupiah(p.price), "stock": p.stock}
+
+
+def _price_items(matches: list[ProductMatch], lang: str) -> str:
+    chunks = []
+    for m in matches[:3]:
+        prices = sorted({p.price for p in m.products})
+        name = m.products[0].name
+        if len(m.products) == 1 and m.products[0].variant and m.variant_given:
+            chunks.append(f"{name} {m.products[0].variant} {rupiah(prices[0])}")
+        elif len(prices) == 1:
+            chunks.append(f"{name} {rupiah(prices[0])}")
+        else:
+            chunks.append(f"{name} " + ", ".join(f"{p.variant} {rupiah(p.price)}" for p in m.products[:6]))
+    return join_list(chunks, lang)
+
+
+def _stock_items(matches: list[ProductMatch], lang: str, available: bool) -> str:
+    chunks = []
+    for m in matches[:3]:
+        name = m.products[0].name
+        shown = [p for p in m.products if (p.stock > 0) == available]
+        if len(m.products) == 1 or not any(p.variant for p in m.products):
+            variant = m.products[0].variant if m.variant_given and m.products[0].variant else ""
+            chunks.append(f"{name} {variant}".strip())
+        else:
+            word = "varian" if lang == "id" else "variants"
+            chunks.append(f"{name} ({word} {join_list([p.variant for p in shown[:8]], lang)})")
+    return join_list(chunks, lang)
+
+
+_QUERY_DROP = frozenset("""kak min sis gan ka kk ya yg yang ini itu ada ga gak nggak brp berapa harga hrg harganya
+ready stok stock masih dong mau tanya nanya apa how much price of for the is do you have in still dan ready""".split())
+
+
+def _product_query(text: str) -> str:
+    words = [w for w in re.findall(r"[a-zA-Z0-9]+", text.lower()) if w not in _QUERY_DROP]
+    return " ".join(words[:5])
