@@ -163,7 +163,9 @@ class ReplyEngine:
         if "complaint" in intents and conf_of["complaint"] >= self.threshold:
             primary = "complaint"
             flags.add("priority")
-            reply = None if is_open else msg("complaint_out_of_hours")
+            # No bot reply to a complaint unless the pack opts in to an out-of-hours note.
+            wants_note = not is_open and "complaint_out_of_hours" in pack.messages
+            reply = msg("complaint_out_of_hours") if wants_note else None
             return finish(Action.ESCALATE, reply, msg("public_complaint"), "complaint: escalated with priority")
         if action is Action.ESCALATE:
             if conf < self.threshold:

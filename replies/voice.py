@@ -48,9 +48,12 @@ INTENT_CASES: dict[str, dict[str, frozenset[str]]] = {
     "warranty": {"default": frozenset()},
     "thanks": {"default": frozenset()},
 }
+OPTIONAL_MESSAGES = frozenset({"complaint_out_of_hours"})
 # Messages outside the intents, with their extra placeholders.
 MESSAGES: dict[str, frozenset[str]] = {
     "out_of_hours": frozenset(),
+    # Optional: a pack may acknowledge complaints outside business hours. The default pack
+    # does not: a person answers complaints, and the bot keeps out of them entirely.
     "complaint_out_of_hours": frozenset(),
     "unknown_product": frozenset({"query"}),
     "unknown_order": frozenset({"order_number"}),
@@ -501,6 +504,8 @@ def load_brand_pack(path: str | Path) -> BrandPack:
             raise val.fail(val.key_pos(msg_node, key), f"messages: unknown message '{key}'")
     for name, extra in MESSAGES.items():
         if name not in msg_node:
+            if name in OPTIONAL_MESSAGES:
+                continue
             raise val.fail(msg_node, f"messages: missing '{name}'")
         messages[name] = val.by_lang(msg_node[name], base_vars | extra, f"messages.{name}", msg_node)
 

@@ -4,7 +4,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from replies import Action, Decision, ReplyEngine, Turn
+from pathlib import Path
+
+import replies.voice
+from replies import Action, Decision, ReplyEngine, Turn, load_brand_pack
 
 WIB = ZoneInfo("Asia/Jakarta")
 OPEN = datetime(2026, 11, 23, 10, 0, tzinfo=WIB)  # Monday 10:00, shop open
@@ -186,10 +189,24 @@ def test_out_of_hours_handover_note(engine: ReplyEngine, turn) -> None:
     assert "08.00" in d.reply and "besok" in d.reply
 
 
-def test_out_of_hours_complaint_is_not_cheerful(engine: ReplyEngine, turn) -> None:
+def test_complaint_gets_no_bot_reply_even_out_of_hours(engine: ReplyEngine, turn) -> None:
     d = engine.decide(turn("barang saya datang rusak", now=CLOSED))
+    assert d.action is Action.ESCALATE and d.reply is None
+    assert {"priority", "out_of_hours"} <= d.flags
+
+
+def test_a_pack_may_opt_in_to_an_out_of_hours_complaint_note(tmp_path, turn) -> None:
+    source = Path(replies.voice.__file__).parent / "packs" / "default.yaml"
+    text = source.read_text().replace("  # complaint_out_of_hours:", "  complaint_out_of_hours:")
+    lines = text.split("\n")
+    start = next(i for i, line in enumerate(lines) if line.startswith("  complaint_out_of_hours:"))
+    for i in range(start + 1, start + 5):
+        lines[i] = lines[i].replace("  # ", "  ", 1)
+    pack_file = tmp_path / "pack.yaml"
+    pack_file.write_text("\n".join(lines))
+    d = ReplyEngine(load_brand_pack(pack_file)).decide(turn("barang saya datang rusak", now=CLOSED))
     assert d.reply.startswith("Mohon maaf")
-    assert not any(e in d.reply for e in "😊👍🙏")
+    assert not any(e in d.reply for e in "😊👍")
 
 
 def test_holiday_counts_as_closed(engine: ReplyEngine) -> None:
