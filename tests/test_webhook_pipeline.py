@@ -13,7 +13,7 @@ from inbox.domain import ConversationStatus, DeliveryStatus, Outcome
 from inbox.errors import AmbiguousSendError
 from inbox.models import Contact, Conversation, DeliveryEvent, Message
 from inbox.shop_data import import_products
-from tests.conftest import post_telegram, post_twilio, telegram_update, twilio_message
+from tests.conftest import load_fixture, post_telegram, post_twilio, telegram_update, twilio_message
 
 
 def services(app: Flask) -> Any:
@@ -436,3 +436,14 @@ def test_send_that_timed_out_after_leaving_is_not_retried(make_app, fake_api):
     assert "check the chat" in outbound.error
     thread = conversation(app)
     assert thread.status == ConversationStatus.WAITING.value and "delivery_unknown" in thread.flags
+
+
+def test_unhandled_update_type_is_acknowledged_and_not_stored(make_app):
+    app = make_app()
+    update = load_fixture("telegram", "callback_query__button")
+    response = app.test_client().post(
+        "/webhooks/telegram", json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "tg-test-secret"}
+    )
+    assert response.status_code == 200
+    assert "callback_query" in response.json["ignored"]
+    assert count(app, Message) == 0

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, current_app, jsonify, request
 
 from connectors.base import WebhookRequest
-from inbox.errors import BadRequest
+from inbox.errors import BadRequest, UnknownEvent
 from inbox.services import Services
 from inbox.store import store_events
 from inbox.web.errors import error_response
@@ -17,6 +17,12 @@ bp = Blueprint("webhooks", __name__)
 
 def _services() -> Services:
     return current_app.extensions["inbox"]
+
+
+def _short(exc: Exception) -> str:
+    """Reasons may quote payload values: keep them short in responses and logs."""
+    text = str(exc)
+    return text if len(text) <= 200 else text[:197] + "..."
 
 
 def _webhook_request(public_url: str | None) -> WebhookRequest:
@@ -56,9 +62,13 @@ def receive(name: str) -> Response:
         return error_response(403, "signature or secret token is missing or wrong")
     try:
         events = connector.parse(incoming)
+    except UnknownEvent as exc:
+        # Well-formed but of a type we do not handle: a 4xx would only make the platform retry.
+        logger.warning("webhook %s: ignored: %s", name, _short(exc))
+        return jsonify({"ignored": _short(exc)})
     except BadRequest as exc:
-        logger.info("webhook %s: rejected body: %s", name, exc)
-        return error_response(400, str(exc))
+        logger.info("webhook %s: rejected body: %s", name, _short(exc))
+        return error_response(400, _short(exc))
     with services.db.session() as session:
         result = store_events(session, events, received_at=services.pipeline.now())
     # Stored and committed: from here a queue failure loses nothing (the sweep re-enqueues).
