@@ -8,7 +8,7 @@ from __future__ import annotations
 import hmac
 import secrets
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from functools import wraps
 from typing import Any, Callable
 from urllib.parse import urlsplit
@@ -32,8 +32,6 @@ SESSION_LANG = "lang"
 QUEUE_REFRESH_SECONDS = 15
 RECENT_RESOLVED = 50
 STATS_WINDOW = timedelta(hours=24)
-# The shops are in Indonesia: agents read times in WIB.
-SHOP_TIMEZONE = timezone(timedelta(hours=7), "WIB")
 TABS = ("waiting", "mine", "open", "resolved")
 DEFAULT_TAB = "open"
 ALERT_FLAGS = frozenset({"abuse", "spam", "send_failed", "delivery_unknown"})
@@ -51,7 +49,8 @@ View = Callable[..., Any]
 
 
 def _services() -> Services:
-    return current_app.extensions["inbox"]
+    services: Services = current_app.extensions["inbox"]
+    return services
 
 
 def t(key: str, **values: Any) -> str:
@@ -59,7 +58,6 @@ def t(key: str, **values: Any) -> str:
 
 
 # -- per request: language, agent, CSRF ---------------------------------------------------------
-
 
 @bp.before_request
 def load_request_state() -> None:
@@ -126,34 +124,22 @@ def _current_path() -> str:
 
 def safe_next(target: str | None) -> str:
     """Only a path on this site: an open redirect would let a link send agents anywhere."""
-    parts = urlsplit(target or "")
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return url_for(".queue")
-    if parts.scheme or parts.netloc:
-        return url_for(".queue")
-    return target
+    parts = urlsplit(target)
+    return url_for(".queue") if parts.scheme or parts.netloc else target
 
 
 # -- helpers the templates call -----------------------------------------------------------------
-
-
-@bp.app_template_filter("rupiah")
-def format_rupiah(amount: int | None) -> str:
-    return "—" if amount is None else "Rp " + f"{amount:,}".replace(",", ".")
-
 
 def age(moment: datetime | None) -> str:
     return i18n.format_duration(g.lang, (utcnow() - moment).total_seconds() if moment else None)
 
 
-def local_time(moment: datetime | None) -> str:
-    return moment.astimezone(SHOP_TIMEZONE).strftime("%d/%m %H:%M") if moment else ""
-
-
 def lang_url(lang: str) -> str:
     """This page again, in another language."""
-    args = {k: v for k, v in request.args.items() if k != "lang"}
-    return url_for(request.endpoint or ".queue", **(request.view_args or {}), **args, lang=lang)
+    values: dict[str, Any] = {**(request.view_args or {}), **request.args, "lang": lang}
+    return url_for(request.endpoint or ".queue", **values)
 
 
 @bp.context_processor
@@ -168,7 +154,8 @@ def template_helpers() -> dict[str, Any]:
         "agent": g.get("agent"),
         "age": age,
         "duration": lambda seconds: i18n.format_duration(lang, seconds),
-        "local_time": local_time,
+        "local_time": i18n.format_local_time,
+        "rupiah": i18n.format_rupiah,
         "alert_flags": ALERT_FLAGS,
         "channel_label": lambda platform: i18n.translate_optional(lang, f"channel.{platform}", platform),
         "flag_label": lambda flag: i18n.translate_optional(lang, f"flag.{flag}", flag.replace("_", " ")),
@@ -176,6 +163,15 @@ def template_helpers() -> dict[str, Any]:
 
 
 # -- log in and out -----------------------------------------------------------------------------
+
+def restart_session(agent_id: int | None) -> None:
+    """A fresh session (and CSRF token) on logging in or out, so none is fixed; the language stays."""
+    lang = session.get(SESSION_LANG)
+    session.clear()
+    if agent_id is not None:
+        session[SESSION_AGENT] = agent_id
+    if lang:
+        session[SESSION_LANG] = lang
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -192,26 +188,18 @@ def login() -> Any:
         # One message for an unknown e-mail and a wrong password: no hint which accounts exist.
         page = render_template("login.html", next=request.form.get("next", ""), email=email, failed=True)
         return page, 401
-    lang = session.get(SESSION_LANG)
-    session.clear()  # a fresh session (and CSRF token) after logging in: no fixation
-    session[SESSION_AGENT] = agent_id
-    if lang:
-        session[SESSION_LANG] = lang
+    restart_session(agent_id)
     return redirect(safe_next(request.form.get("next")))
 
 
 @bp.post("/logout")
 def logout() -> Response:
-    lang = session.get(SESSION_LANG)
-    session.clear()
-    if lang:
-        session[SESSION_LANG] = lang
+    restart_session(None)
     flash(t("logout.done"), "success")
     return redirect(url_for(".login"))
 
 
 # -- the queue ----------------------------------------------------------------------------------
-
 
 def _split_open(rows: list[Conversation], agent_id: int) -> dict[str, list[Conversation]]:
     return {
@@ -247,7 +235,6 @@ def queue() -> str:
 
 # -- one conversation ---------------------------------------------------------------------------
 
-
 @bp.get("/conversations/<int:conversation_id>")
 @login_required
 def conversation(conversation_id: int) -> str:
@@ -269,7 +256,7 @@ def _get_or_404(db: Session, conversation_id: int) -> Conversation:
     try:
         return agent_desk.get_conversation(db, conversation_id)
     except LookupError:
-        abort(404, description=i18n.translate(g.lang, "desk.not_found"))
+        abort(404, description=t("desk.not_found"))
 
 
 def _back_to(conversation_id: int) -> Response:

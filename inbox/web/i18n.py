@@ -1,9 +1,12 @@
-"""What agents read, in Indonesian (the default) and English; pure, no Flask."""
+"""What agents read, in Indonesian (the default) and English, and how numbers and times look; no Flask."""
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 DEFAULT_LANGUAGE = "id"
+# The shops are in Indonesia: agents read times in WIB whatever the server's zone.
+SHOP_TIMEZONE = timezone(timedelta(hours=7), "WIB")
 LANGUAGES = {"id": "Bahasa Indonesia", "en": "English"}
 
 STRINGS: dict[str, dict[str, str]] = {
@@ -235,3 +238,12 @@ def format_duration(lang: str, seconds: float | None) -> str:
     if minutes < 24 * 60:
         return translate(lang, "duration.hours", h=minutes // 60, m=minutes % 60)
     return translate(lang, "duration.days", n=minutes // (24 * 60))
+
+
+def format_local_time(moment: datetime | None) -> str:
+    return moment.astimezone(SHOP_TIMEZONE).strftime("%d/%m %H:%M") if moment else ""
+
+
+def format_rupiah(amount: int | None) -> str:
+    """Indonesian grouping: Rp 150.000."""
+    return "—" if amount is None else "Rp " + f"{amount:,}".replace(",", ".")

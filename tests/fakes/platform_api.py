@@ -166,7 +166,7 @@ class FakePlatformAPI:
         with self._changed:
             self._failures[platform].extend(ScriptedFailure(status, retry_after) for _ in range(times))
 
-    def wait_for_calls(self, n: int, timeout: float = 5.0) -> list[RecordedCall]:
+    def wait_for_calls(self, n: int, timeout: float = 15.0) -> list[RecordedCall]:
         with self._changed:
             if not self._changed.wait_for(lambda: len(self._calls) >= n, timeout=timeout):
                 raise TimeoutError(f"expected {n} calls within {timeout}s, got {len(self._calls)}")

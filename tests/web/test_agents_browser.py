@@ -1,0 +1,174 @@
+"""An agent's day in a real browser: log in, find the customer, answer with a canned text, resolve.
+
+Runs the real app on a loopback port and drives Debian's Chromium through Playwright; skipped
+where either is missing. Screenshots go to screenshots/ (git-ignored) for a person to look at.
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+from sqlalchemy import select
+from werkzeug.serving import make_server
+
+from app import create_app
+from inbox.accounts import create_agent
+from inbox.models import CannedResponse, Contact, Conversation, Message, Order, utcnow
+from tests.web.test_agents_pages import RecordingQueue, inbound
+
+CHROMIUM = Path("/usr/bin/chromium")
+if not CHROMIUM.exists():
+    pytest.skip("Debian's Chromium is not installed at /usr/bin/chromium", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
+EMAIL, PASSWORD = "sari@toko.id", "rahasia-123"
+CANNED_TEXT = "Terima kasih sudah menunggu kak, pesanan kakak sudah kami kirim hari ini 🙏"
+
+
+@dataclass
+class LiveDesk:
+    base_url: str
+    app: Any
+    jobs: RecordingQueue
+    conversation_id: int
+
+
+def seed(app: Any) -> int:
+    """A believable morning: an urgent WhatsApp complaint, a Telegram question, one already taken."""
+    now = utcnow()
+    with app.extensions["inbox"].db.session() as db:
+        sari = create_agent(db, EMAIL, PASSWORD, name="Sari")
+        rudi = create_agent(db, "rudi@toko.id", "rahasia-456", name="Rudi")
+        db.add_all([
+            CannedResponse(shortcut="kirim", text=CANNED_TEXT),
+            CannedResponse(shortcut="ongkir", text="Gratis ongkir untuk pembelian di atas Rp100.000 ya kak."),
+            CannedResponse(shortcut="salam", text="Halo kak, dengan Sari di sini. Ada yang bisa dibantu?"),
+        ])
+        people = [
+            ("Budi Santoso", "whatsapp_twilio", "+6281234567890", 1, 12, ["priority", "send_failed"],
+             "complaint: needs an agent", None),
+            ("Sari Telegram", "telegram", None, 0, 4, ["low_confidence"],
+             "low confidence (0.41 < 0.60) for price", None),
+            ("Ayu Lestari", "whatsapp_twilio", "+6285711112222", 0, 1, ["out_of_hours"], "stock: needs an agent", None),
+            ("Dimas", "telegram", None, 0, 0, [], "refund", rudi.id),
+        ]
+        ids = []
+        for name, platform, phone, priority, waited, flags, reason, agent_id in people:
+            contact = Contact(platform=platform, external_id=f"ext-{name}", display_name=name, phone=phone)
+            db.add(contact)
+            db.flush()
+            conversation = Conversation(
+                contact_id=contact.id, platform=platform, chat_id=f"chat-{name}",
+                status="assigned" if agent_id else "waiting", priority=priority, flags=flags,
+                handover_reason=reason, assigned_agent_id=agent_id,
+                waiting_since=None if agent_id else now - timedelta(minutes=waited), last_message_at=now,
+            )
+            db.add(conversation)
+            db.flush()
+            ids.append(conversation.id)
+        budi = db.get_one(Conversation, ids[0])
+        question = inbound(budi, "b1", "Kak, pesanan INV-0099 saya kok belum sampai ya?", now - timedelta(minutes=14),
+                           intent="order_status", confidence=0.93)
+        db.add(question)
+        db.flush()
+        db.add(Message(conversation_id=budi.id, platform=budi.platform, direction="out", sender_type="bot",
+                       text="Pesanan INV-0099 sedang dikirim dengan JNE (resi JNE123456).", media=[],
+                       reply_to_id=question.id, delivery_status="read", created_at=now - timedelta(minutes=14),
+                       sent_at=now - timedelta(minutes=14) + timedelta(seconds=3)))
+        db.add(inbound(budi, "b2", "Sudah 5 hari lho kak <script>alert(1)</script>, saya kecewa 😞",
+                       now - timedelta(minutes=12), intent="complaint", confidence=0.88))
+        db.add(Order(number="INV-0099", number_key="inv0099", customer_phone="+6281234567890", status="dikirim",
+                     courier="JNE", tracking_number="JNE123456", total=249000))
+        db.add(Order(number="INV-0071", number_key="inv0071", customer_phone="+6281234567890", status="selesai",
+                     courier="SiCepat", tracking_number="SC998877", total=87500))
+        del sari
+        return ids[0]
+
+
+@pytest.fixture
+def live_desk(tmp_path: Path) -> Iterator[LiveDesk]:
+    app = create_app({"TESTING": True, "database_url": f"sqlite:///{tmp_path}/t.sqlite3", "secret_key": "test"})
+    services = app.extensions["inbox"]
+    real_queue, jobs = services.queue, RecordingQueue()
+    services.queue = jobs  # the page only enqueues; sending is the worker's, tested elsewhere
+    conversation_id = seed(app)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="desk-server", daemon=True)
+    thread.start()
+    try:
+        yield LiveDesk(f"http://127.0.0.1:{server.server_port}", app, jobs, conversation_id)
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+        services.queue = real_queue
+        services.close()
+
+
+@pytest.fixture
+def browser_page() -> Iterator[Any]:
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(viewport={"width": 1280, "height": 860}, locale="id-ID")
+            yield context.new_page()
+        finally:
+            browser.close()
+
+
+def test_agent_answers_a_waiting_customer_with_a_canned_text(live_desk: LiveDesk, browser_page: Any) -> None:
+    page, expect = browser_page, sync_api.expect
+    problems: list[str] = []  # a CSP that blocks our own CSS or JS shows up here
+    page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    SCREENSHOTS.mkdir(exist_ok=True)
+
+    page.goto(live_desk.base_url + "/")
+    expect(page).to_have_url(live_desk.base_url + "/login?next=/")
+    page.screenshot(path=str(SCREENSHOTS / "login.png"))
+    page.get_by_label("E-mail").fill(EMAIL)
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+
+    expect(page.get_by_role("heading", name="Antrean percakapan")).to_be_visible()
+    rows = page.locator("tr.queue-row .customer-link")
+    expect(rows).to_have_text(["Budi Santoso", "Sari Telegram", "Ayu Lestari", "Dimas"])
+    page.screenshot(path=str(SCREENSHOTS / "queue.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=str(SCREENSHOTS / "queue-mobile.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 860})
+
+    page.get_by_role("link", name="Budi Santoso").click()
+    expect(page.locator(".msg-customer").last).to_contain_text("<script>alert(1)</script>")
+    expect(page.locator(".orders")).to_contain_text("INV-0099")
+
+    page.get_by_role("button", name="/kirim").click()
+    expect(page.locator("#reply-text")).to_have_value(CANNED_TEXT)
+    page.get_by_role("button", name="Kirim", exact=True).click()
+
+    expect(page.locator(".flash-success")).to_contain_text("Balasan disimpan")
+    expect(page.locator(".msg-agent").last).to_contain_text(CANNED_TEXT)
+    expect(page.locator(".conversation-head .status")).to_have_text("Ditangani")
+    page.screenshot(path=str(SCREENSHOTS / "conversation.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=str(SCREENSHOTS / "conversation-mobile.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 860})
+
+    page.get_by_role("button", name="Tandai selesai").click()
+    expect(page.locator(".flash-success")).to_contain_text("ditandai selesai")
+    expect(page.locator(".conversation-head .status")).to_have_text("Selesai")
+
+    with live_desk.app.extensions["inbox"].db.session() as db:
+        conversation = db.get_one(Conversation, live_desk.conversation_id)
+        replies = db.execute(
+            select(Message).where(Message.conversation_id == conversation.id, Message.sender_type == "agent")
+        ).scalars().all()
+        assert conversation.status == "resolved"
+        assert [m.text for m in replies] == [CANNED_TEXT]
+        assert live_desk.jobs.jobs == [("send_outbound", (replies[0].id,))]
+    assert problems == []
