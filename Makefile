@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PORT ?= 5000
 PYTHON ?= python3
 
-.PHONY: setup run worker test test-browser bench bench-intents clean
+.PHONY: setup run worker demo demo-message test test-browser bench bench-intents clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,23 @@ run: setup
 
 worker: setup
 	$(PY) worker.py
+
+# A try-out without real accounts: a local fake of the Twilio and Telegram APIs on port 8975,
+# the app pointed at it with made-up credentials, and an admin to log in with.
+DEMO_ENV = TWILIO_ACCOUNT_SID=AC00000000000000000000000000000000 TWILIO_AUTH_TOKEN=demo-auth-token \
+	TWILIO_WHATSAPP_FROM=whatsapp:+14155238886 TWILIO_API_BASE=http://127.0.0.1:8975 \
+	TELEGRAM_BOT_TOKEN=123456:demo-token TELEGRAM_WEBHOOK_SECRET=demo-secret TELEGRAM_API_BASE=http://127.0.0.1:8975 \
+	INBOX_ADMIN_EMAIL=admin@toko.example INBOX_ADMIN_PASSWORD=admin12345 SECRET_KEY=demo-only-secret
+
+demo: setup
+	@$(PY) -m tests.fakes.platform_api --port 8975 & trap 'kill $$!' EXIT INT TERM; \
+	env $(DEMO_ENV) $(MAKE) --no-print-directory run
+
+# make demo-message PLATFORM=twilio TEXT="brp ongkir ke medan kak"
+PLATFORM ?= twilio
+TEXT ?= brp ongkir ke medan kak
+demo-message: setup
+	@env $(DEMO_ENV) $(PY) -m tests.fakes.send_webhook $(PLATFORM) "$(TEXT)"
 
 test: setup
 	$(PY) -m pytest -q

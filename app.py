@@ -24,7 +24,9 @@ def configure_logging() -> None:
             level=os.environ.get("LOG_LEVEL", "INFO"),
             format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         )
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    # Libraries that log request details (headers, URLs) at INFO: keep them to warnings.
+    for noisy in ("alembic", "twilio.http_client", "httpx", "httpcore"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
