@@ -111,16 +111,25 @@ def find_city(text: str, rates: dict[str, dict[str, int]], aliases: dict[str, st
     return None, None
 
 
-_ORDER_RE = re.compile(r"\b([A-Za-z]{2,5}[-/]?\d{3,}[A-Za-z0-9]*)\b|#?\b(\d{5,})\b")
+_ORDER_RE = re.compile(
+    r"\b([A-Za-z]{2,5}[-/]?\d{3,}[A-Za-z0-9]*)\b"
+    # customers also type the shop's prefix apart from the digits: "inv 0099", "INV 0099"
+    r"|\b((?:inv|ord|trx)\s+\d{3,})\b"
+    r"|#?\b(\d{5,})\b",
+    re.IGNORECASE,
+)
 
 
 def order_numbers(text: str) -> list[str]:
-    """Candidate order numbers in a message: INV-0099, ORD12345, #123456, 2411230001."""
+    """Candidate order numbers in a message: INV-0099, inv 0099, ORD12345, #123456, 2411230001."""
     out: list[str] = []
     for m in _ORDER_RE.finditer(text):
-        cand = m.group(1) or m.group(2)
+        if m.group(2):
+            out.append(re.sub(r"\s+", "-", m.group(2)))
+            continue
+        cand = m.group(1) or m.group(3)
         digits = re.sub(r"\D", "", cand)
-        if m.group(2) and (cand.startswith("08") or cand.startswith("62")) and len(digits) >= 10:
+        if m.group(3) and (cand.startswith("08") or cand.startswith("62")) and len(digits) >= 10:
             continue  # a phone number, not an order
         out.append(cand)
     return out

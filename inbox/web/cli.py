@@ -5,6 +5,7 @@ import logging
 
 import click
 from flask import Flask, current_app
+from flask.cli import AppGroup
 from sqlalchemy import select
 
 from inbox.accounts import AccountError, agent_count, create_agent, issue_api_token
@@ -36,10 +37,10 @@ def ensure_admin(services: Services) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    agents = click.Group("agents", help="Agents' accounts.")
-    shop = click.Group("shop", help="The catalogue and orders the bot answers from.")
-    canned = click.Group("canned", help="Canned answers agents insert with one click.")
-    db = click.Group("db", help="The database schema.")
+    agents = AppGroup("agents", help="Agents' accounts.")
+    shop = AppGroup("shop", help="The catalogue and orders the bot answers from.")
+    canned = AppGroup("canned", help="Canned answers agents insert with one click.")
+    db = AppGroup("db", help="The database schema.")
 
     @agents.command("create")
     @click.argument("email")

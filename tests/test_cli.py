@@ -1,0 +1,93 @@
+"""`flask --app app ...` commands: agents, tokens, catalogue and order import, canned answers."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from inbox.accounts import agent_for_token, authenticate
+from inbox.models import CannedResponse, Order, Product
+from replies import Turn
+from tests.conftest import business_hours_clock
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def test_agents_create_and_token(make_app):
+    app = make_app()
+    runner = app.test_cli_runner()
+    created = runner.invoke(args=["agents", "create", "Sari@Toko.example", "--admin", "--password", "rahasia-123"])
+    assert created.exit_code == 0, created.output
+    again = runner.invoke(args=["agents", "create", "sari@toko.example", "--password", "rahasia-123"])
+    assert again.exit_code != 0 and "already exists" in again.output
+    short = runner.invoke(args=["agents", "create", "budi@toko.example", "--password", "123"])
+    assert short.exit_code != 0 and "at least 8" in short.output
+
+    token = runner.invoke(args=["agents", "token", "sari@toko.example"]).output.strip()
+    with app.extensions["inbox"].db.session() as session:
+        assert authenticate(session, "sari@toko.example", "rahasia-123").is_admin
+        assert agent_for_token(session, token).email == "sari@toko.example"
+
+
+def test_first_admin_comes_from_the_environment_once(make_app):
+    from inbox.web.cli import ensure_admin
+
+    app = make_app(admin_email="owner@toko.example", admin_password="pemilik-toko-1")
+    services = app.extensions["inbox"]
+    ensure_admin(services)
+    ensure_admin(services)
+    with services.db.session() as session:
+        assert authenticate(session, "owner@toko.example", "pemilik-toko-1") is not None
+
+
+def test_import_catalogue_and_orders_then_the_bot_answers_from_them(make_app):
+    app = make_app()
+    runner = app.test_cli_runner()
+    products = runner.invoke(args=["shop", "import-products", str(EXAMPLES / "products.csv")])
+    orders = runner.invoke(args=["shop", "import-orders", str(EXAMPLES / "orders.csv")])
+    assert products.exit_code == 0 and "6 created" in products.output
+    assert orders.exit_code == 0 and "3 created" in orders.output
+    assert "rows" in products.stderr  # progress
+
+    services = app.extensions["inbox"]
+    now = business_hours_clock()()
+    stock = services.engine.decide(Turn("kaos oversize hitam L ready kak?", now))
+    assert "Kaos Oversize Hitam" in stock.reply
+    by_number = services.engine.decide(Turn("resi inv 0099 mana kak", now))
+    assert "JNE1234567890" in by_number.reply
+    by_phone = services.engine.decide(Turn("pesanan saya udah dikirim?", now, customer_phone="+6281234567890"))
+    assert "JNE1234567890" in by_phone.reply
+
+    again = runner.invoke(args=["shop", "import-products", str(EXAMPLES / "products.csv")])
+    assert "0 created, 6 updated" in again.output
+
+
+def test_a_bad_csv_row_names_its_line_and_imports_nothing(make_app, tmp_path):
+    app = make_app()
+    bad = tmp_path / "products.csv"
+    bad.write_text("sku,name,variant,price,stock\nA-1,Kaos,M,89000,3\nA-2,Jaket,L,mahal,1\n")
+    result = app.test_cli_runner().invoke(args=["shop", "import-products", str(bad)])
+    assert result.exit_code != 0
+    assert "line 3" in result.output and "price" in result.output and "nothing imported" in result.output
+    with app.extensions["inbox"].db.session() as session:
+        assert session.execute(select(func.count()).select_from(Product)).scalar_one() == 0
+
+
+def test_orders_need_a_known_status(make_app, tmp_path):
+    app = make_app()
+    bad = tmp_path / "orders.csv"
+    bad.write_text("number,status\nINV-1,lost_in_space\n")
+    result = app.test_cli_runner().invoke(args=["shop", "import-orders", str(bad)])
+    assert result.exit_code != 0 and "status must be one of" in result.output
+    with app.extensions["inbox"].db.session() as session:
+        assert session.execute(select(func.count()).select_from(Order)).scalar_one() == 0
+
+
+def test_canned_answer_add_and_update(make_app):
+    app = make_app()
+    runner = app.test_cli_runner()
+    runner.invoke(args=["canned", "add", "ongkir", "Ongkir dari Jakarta ya kak"])
+    runner.invoke(args=["canned", "add", "ongkir", "Ongkir dihitung dari Jakarta ya kak"])
+    with app.extensions["inbox"].db.session() as session:
+        rows = session.execute(select(CannedResponse)).scalars().all()
+        assert [(r.shortcut, r.text) for r in rows] == [("ongkir", "Ongkir dihitung dari Jakarta ya kak")]
