@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 import threading
 from typing import Any, Mapping
 
@@ -60,9 +61,14 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from inbox.web import register_web
 
     register_web(app)
-    if not testing:
+    if not testing and not _running_a_cli_command():
         start_up(app, services)
     return app
+
+
+def _running_a_cli_command() -> bool:
+    """`flask --app app agents ...` builds the app too; it must not start sweeping or sending."""
+    return os.path.basename(sys.argv[0]) == "flask" and "run" not in sys.argv[1:]
 
 
 def start_up(app: Flask, services: Services) -> None:

@@ -91,3 +91,17 @@ def test_canned_answer_add_and_update(make_app):
     with app.extensions["inbox"].db.session() as session:
         rows = session.execute(select(CannedResponse)).scalars().all()
         assert [(r.shortcut, r.text) for r in rows] == [("ongkir", "Ongkir dihitung dari Jakarta ya kak")]
+
+
+def test_sweep_command_answers_what_the_queue_lost(make_app, fake_api):
+    from tests.conftest import post_twilio, twilio_message
+
+    app = make_app()
+    queue = app.extensions["inbox"].queue
+    original = queue.enqueue
+    queue.enqueue = lambda *a, **k: None  # the queue loses the job
+    post_twilio(app.test_client(), twilio_message("bisa bayar cod kak?"))
+    queue.enqueue = original
+    result = app.test_cli_runner().invoke(args=["sweep"])
+    assert result.exit_code == 0 and "inbound: 1" in result.output
+    assert len(fake_api.calls) == 1

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from inbox.accounts import AccountError, agent_count, create_agent, issue_api_token
 from inbox.models import Agent, CannedResponse
+from inbox.queue import InProcessJobQueue
 from inbox.services import Services
 from inbox.shop_data import CsvImportError, import_orders, import_products, read_text
 
@@ -118,8 +119,12 @@ def register_commands(app: Flask) -> None:
     @app.cli.command("sweep")
     def sweep() -> None:
         """Re-enqueue stored work that has no outcome (what the worker does periodically)."""
-        counts = _services().pipeline.sweep()
+        services = _services()
+        counts = services.pipeline.sweep()
         click.echo(", ".join(f"{k}: {v}" for k, v in counts.items()))
+        if isinstance(services.queue, InProcessJobQueue):
+            # No Redis: the jobs run in this process, so wait for them before exiting.
+            services.queue.drain(timeout=300)
 
     for group in (agents, shop, canned, db):
         app.cli.add_command(group)
