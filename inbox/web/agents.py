@@ -156,6 +156,7 @@ def template_helpers() -> dict[str, Any]:
         "duration": lambda seconds: i18n.format_duration(lang, seconds),
         "local_time": i18n.format_local_time,
         "rupiah": i18n.format_rupiah,
+        "reason_text": lambda reason: i18n.describe_reason(lang, reason),
         "alert_flags": ALERT_FLAGS,
         "channel_label": lambda platform: i18n.translate_optional(lang, f"channel.{platform}", platform),
         "flag_label": lambda flag: i18n.translate_optional(lang, f"flag.{flag}", flag.replace("_", " ")),

@@ -1,6 +1,7 @@
 """What agents read, in Indonesian (the default) and English, and how numbers and times look; no Flask."""
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -223,6 +224,49 @@ def desk_error_message(lang: str, error: str) -> str:
         if fragment in error:
             return translate(lang, key)
     return error
+
+
+INTENT_LABELS: dict[str, dict[str, str]] = {
+    "id": {
+        "greeting": "salam", "price": "harga", "stock": "stok", "shipping_cost": "ongkir",
+        "order_status": "status pesanan", "payment": "pembayaran", "return_refund": "retur/refund",
+        "warranty": "garansi", "complaint": "komplain", "human": "minta admin", "thanks": "terima kasih",
+        "abuse": "kata kasar", "spam": "spam", "other": "pertanyaan lain",
+    },
+    "en": {
+        "greeting": "greeting", "price": "price", "stock": "stock", "shipping_cost": "shipping cost",
+        "order_status": "order status", "payment": "payment", "return_refund": "return/refund",
+        "warranty": "warranty", "complaint": "complaint", "human": "asks for a person", "thanks": "thanks",
+        "abuse": "abuse", "spam": "spam", "other": "other question",
+    },
+}
+# The replies engine and the pipeline write handover reasons in English for logs; agents read
+# them in their language. Unknown reasons show as written.
+REASON_PATTERNS: list[tuple[re.Pattern[str], dict[str, str]]] = [
+    (re.compile(r"^complaint\b"), {"id": "Komplain pelanggan", "en": "Customer complaint"}),
+    (re.compile(r"^abusive language"), {"id": "Kata kasar: tinjau, bot tidak membalas", "en": "Abusive language: review, no bot reply"}),
+    (re.compile(r"^low confidence \((?P<conf>[\d.]+) < [\d.]+\) for (?P<intent>\w+)"),
+     {"id": "Bot ragu ({intent}, keyakinan {conf})", "en": "Bot unsure ({intent}, confidence {conf})"}),
+    (re.compile(r"^(?P<intent>\w+): needs an agent"), {"id": "Perlu agen: {intent}", "en": "Needs an agent: {intent}"}),
+    (re.compile(r"^product not found"), {"id": "Produk tidak ada di katalog", "en": "Product not in the catalogue"}),
+    (re.compile(r"^order not found"), {"id": "Pesanan tidak ditemukan", "en": "Order not found"}),
+    (re.compile(r"^no shipping rate"), {"id": "Tarif ongkir tujuan belum ada", "en": "No shipping rate for the destination"}),
+    (re.compile(r"^reply not delivered: (?P<detail>.*)"), {"id": "Balasan gagal terkirim: {detail}", "en": "Reply not delivered: {detail}"}),
+]
+
+
+def describe_reason(lang: str, reason: str | None) -> str:
+    if not reason:
+        return ""
+    labels = INTENT_LABELS.get(lang, INTENT_LABELS["en"])
+    for pattern, texts in REASON_PATTERNS:
+        match = pattern.match(reason)
+        if match:
+            values = match.groupdict()
+            if "intent" in values:
+                values["intent"] = labels.get(values["intent"], values["intent"])
+            return texts.get(lang, texts["en"]).format(**values)
+    return reason
 
 
 def format_duration(lang: str, seconds: float | None) -> str:

@@ -470,3 +470,20 @@ def test_money_and_times_are_shown_the_indonesian_way() -> None:
     assert i18n.format_rupiah(1250000) == "Rp 1.250.000"
     assert i18n.format_rupiah(None) == "—"
     assert i18n.format_local_time(datetime(2026, 3, 1, 17, 30, tzinfo=timezone.utc)) == "02/03 00:30"  # WIB
+
+
+@pytest.mark.parametrize(
+    "reason, lang, expected",
+    [
+        ("complaint: escalated with priority", "id", "Komplain pelanggan"),
+        ("low confidence (0.41 < 0.60) for price", "id", "Bot ragu (harga, keyakinan 0.41)"),
+        ("human: needs an agent", "id", "Perlu agen: minta admin"),
+        ("human: needs an agent", "en", "Needs an agent: asks for a person"),
+        ("reply not delivered: Twilio error 63016", "id", "Balasan gagal terkirim: Twilio error 63016"),
+        ("something new", "id", "something new"),
+    ],
+)
+def test_handover_reasons_read_in_the_agents_language(reason, lang, expected):
+    from inbox.web.i18n import describe_reason
+
+    assert describe_reason(lang, reason) == expected
