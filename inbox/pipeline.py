@@ -17,6 +17,7 @@ from typing import Callable
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from connectors.base import Connector
 from inbox import conversations
@@ -40,6 +41,8 @@ logger = logging.getLogger(__name__)
 
 # Only the newest messages of a long unanswered burst are read together.
 MAX_BURST_MESSAGES = 10
+# Tries to decide one inbound message (each job run or sweep counts) before a person takes over.
+MAX_PROCESS_ATTEMPTS = 5
 OUTCOME_BY_ACTION = {
     Action.AUTO_REPLY: Outcome.AUTO_REPLIED,
     Action.ESCALATE: Outcome.ESCALATED,
@@ -64,6 +67,12 @@ class Pipeline:
             message = session.get(Message, message_id)
             if message is None or message.direction != Direction.INBOUND.value or message.outcome is not None:
                 return
+            # Counted before the work: a message whose processing keeps crashing would
+            # otherwise come back with every sweep, forever, and never reach a person.
+            message.attempts += 1
+            if message.attempts > MAX_PROCESS_ATTEMPTS:
+                self._give_up_on(session, message)
+                return
             due = message.created_at + timedelta(seconds=self.settings.reply_debounce_seconds)
         wait = (due - self.now()).total_seconds()
         if wait > 0:
@@ -76,6 +85,19 @@ class Pipeline:
             return
         if outbound_id is not None:
             self.send_outbound(outbound_id)
+
+    def _give_up_on(self, session: Session, message: Message) -> None:
+        conversation = session.get(Conversation, message.conversation_id)
+        assert conversation is not None
+        mark_outcome(session, [message.id], Outcome.ESCALATED.value)
+        conversations.hand_over(
+            conversation,
+            reason=f"the bot failed to process a message {MAX_PROCESS_ATTEMPTS} times",
+            now=self.now(),
+            flags=["processing_failed"],
+            urgent=True,
+        )
+        logger.error("message %s: processing failed %d times; handed to agents", message.id, MAX_PROCESS_ATTEMPTS)
 
     def _decide(self, message_id: int) -> int | None:
         with self.db.session() as session:

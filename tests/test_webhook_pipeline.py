@@ -447,3 +447,26 @@ def test_unhandled_update_type_is_acknowledged_and_not_stored(make_app):
     assert response.status_code == 200
     assert "callback_query" in response.json["ignored"]
     assert count(app, Message) == 0
+
+
+def test_a_message_that_keeps_crashing_reaches_a_person(make_app, fake_api):
+    app = make_app()
+    pipeline = services(app).pipeline
+
+    class BrokenEngine:
+        def decide(self, turn: Any) -> Any:
+            raise RuntimeError("a bug in the replies engine")
+
+    pipeline.engine = BrokenEngine()
+    post_telegram(app.test_client(), telegram_update("bisa bayar cod kak?"))
+    drain(app)
+    [inbound] = messages(app)
+    for _ in range(10):  # the sweep brings it back again and again
+        pipeline.sweep()
+        drain(app)
+    [inbound] = messages(app)
+    assert inbound.outcome == Outcome.ESCALATED.value
+    assert inbound.attempts == 6  # five tries, then the hand-over
+    thread = conversation(app)
+    assert thread.status == ConversationStatus.WAITING.value and "processing_failed" in thread.flags
+    assert fake_api.calls == []

@@ -91,6 +91,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "flag.out_of_hours": "di luar jam kerja",
         "flag.unknown_product": "produk tak dikenal",
         "flag.unknown_order": "pesanan tak dikenal",
+        "flag.processing_failed": "gagal diproses",
         "channel.whatsapp_twilio": "WhatsApp",
         "channel.telegram": "Telegram",
         "desk.taken_by_other": "Agen lain sudah mengambil percakapan ini.",
@@ -182,6 +183,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "flag.out_of_hours": "out of hours",
         "flag.unknown_product": "unknown product",
         "flag.unknown_order": "unknown order",
+        "flag.processing_failed": "processing failed",
         "channel.whatsapp_twilio": "WhatsApp",
         "channel.telegram": "Telegram",
         "desk.taken_by_other": "Another agent has already taken this conversation.",
@@ -251,6 +253,7 @@ REASON_PATTERNS: list[tuple[re.Pattern[str], dict[str, str]]] = [
     (re.compile(r"^product not found"), {"id": "Produk tidak ada di katalog", "en": "Product not in the catalogue"}),
     (re.compile(r"^order not found"), {"id": "Pesanan tidak ditemukan", "en": "Order not found"}),
     (re.compile(r"^no shipping rate"), {"id": "Tarif ongkir tujuan belum ada", "en": "No shipping rate for the destination"}),
+    (re.compile(r"^the bot failed to process"), {"id": "Bot gagal memproses pesan ini", "en": "The bot failed to process this message"}),
     (re.compile(r"^reply not delivered: (?P<detail>.*)"), {"id": "Balasan gagal terkirim: {detail}", "en": "Reply not delivered: {detail}"}),
 ]
 
