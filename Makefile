@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PORT ?= 5000
 PYTHON ?= python3
 
-.PHONY: setup run worker demo demo-message test test-browser bench bench-intents clean
+.PHONY: setup run worker demo demo-message test lint test-browser bench bench-intents clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -48,6 +48,9 @@ demo-message: setup
 
 test: setup
 	$(PY) -m pytest -q
+
+lint: setup
+	$(VENV)/bin/ruff check .
 
 # Debian's Chromium for the browser test (root); `make test` skips that test without it.
 test-browser: setup

@@ -15,7 +15,7 @@ from rq import SimpleWorker
 from rq.serializers import JSONSerializer
 
 from app import create_app
-from inbox.queue import QUEUE_NAME, RedisJobQueue
+from inbox.queue import RedisJobQueue
 
 logger = logging.getLogger("inbox.worker")
 SWEEP_LOCK_KEY = "inbox:sweep-lock"

@@ -21,7 +21,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from replies import INTENTS, Action, ReplyEngine  # noqa: E402
 from replies.classifier import (  # noqa: E402
-    FeatureConfig, IntentClassifier, KeywordBaseline, builtin_training_data, load_tsv,
+    FeatureConfig,
+    IntentClassifier,
+    KeywordBaseline,
+    builtin_training_data,
+    load_tsv,
 )
 from replies.normalize import STEPS, Normalizer  # noqa: E402
 

@@ -15,6 +15,8 @@ import httpx
 from telegram import Bot, Message, ReplyParameters
 from telegram.error import (
     BadRequest as TelegramBadRequest,
+)
+from telegram.error import (
     ChatMigrated,
     Forbidden,
     InvalidToken,

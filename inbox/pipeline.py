@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from connectors.base import Connector
 from inbox import conversations
+from inbox.db import Database
 from inbox.domain import (
     DeliveryStatus,
     Direction,
@@ -29,7 +30,6 @@ from inbox.domain import (
     Outcome,
     SenderType,
 )
-from inbox.db import Database
 from inbox.errors import AmbiguousSendError, PermanentSendError, TransientSendError
 from inbox.models import Conversation, Message, utcnow
 from inbox.queue import JobQueue

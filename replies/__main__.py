@@ -9,7 +9,6 @@ import argparse
 import json
 import sys
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from .engine import ReplyEngine
 from .model import Turn

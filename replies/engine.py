@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from .catalog import ProductMatch, find_city, match_products, order_numbers
@@ -262,7 +261,7 @@ class ReplyEngine:
                                         rates={k: rupiah(v) for k, v in rates[city].items()},
                                         free_shipping=pack.facts.get("free_shipping_min")))
             elif unknown:
-                missing("unknown_city", None, f"no shipping rate for destination", city=unknown.title())
+                missing("unknown_city", None, "no shipping rate for destination", city=unknown.title())
             else:
                 ans.parts.append(render("general"))
             return

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable
 
-from rapidfuzz.distance import Levenshtein
 from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
 
 STEPS = ("lower", "emoji", "squeeze", "numbers", "slang", "affix", "typo")
 

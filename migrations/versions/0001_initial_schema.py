@@ -1,13 +1,13 @@
 """initial schema
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-23 16:28:43.179522
 """
-from alembic import op
 import sqlalchemy as sa
-import inbox.models
+from alembic import op
 
+import inbox.models
 
 revision = '0001'
 down_revision = None

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import pytest
-
 from twilio.base.exceptions import TwilioServiceException
 
 from connectors.twilio_whatsapp import TwilioSettings, TwilioWhatsAppConnector, retry_after_seconds, send_error

@@ -1,10 +1,9 @@
 """Decisions and replies of the default engine: policy, voice, data look-ups."""
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-
-from pathlib import Path
 
 import replies.voice
 from replies import Action, Decision, ReplyEngine, Turn, load_brand_pack

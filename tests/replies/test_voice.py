@@ -1,7 +1,7 @@
 """Brand voice packs: the default loads, broken packs fail at load with file:line: reason."""
 from datetime import datetime
-from zoneinfo import ZoneInfo
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
