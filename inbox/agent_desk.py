@@ -9,9 +9,10 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from inbox import conversations
-from inbox.domain import ConversationStatus, DeliveryStatus, Direction, EventKind, SenderType
+from inbox.domain import ConversationStatus, Direction, SenderType
 from inbox.errors import InboxError
 from inbox.models import Agent, CannedResponse, Conversation, Message, Order
+from inbox.store import new_outbound
 
 MAX_REPLY_LENGTH = 1600  # WhatsApp's limit, the tightest of the channels
 QUEUE_STATUSES = (ConversationStatus.WAITING.value, ConversationStatus.ASSIGNED.value)
@@ -112,20 +113,14 @@ def reply(
             Message.conversation_id == conversation.id, Message.direction == Direction.INBOUND.value
         )
     ).scalar_one_or_none()
-    message = Message(
-        conversation_id=conversation.id,
-        platform=conversation.platform,
-        direction=Direction.OUTBOUND.value,
-        kind=EventKind.MESSAGE.value,
-        sender_type=SenderType.AGENT.value,
+    message = new_outbound(
+        conversation,
+        text,
+        sender_type=SenderType.AGENT,
+        idempotency_key=key,
         reply_to_id=last_inbound_id,
         agent_id=agent.id,
-        text=text,
-        media=[],
-        idempotency_key=key,
-        delivery_status=DeliveryStatus.PENDING.value,
-        attempts=0,
-        created_at=now,
+        now=now,
     )
     session.add(message)
     conversation.last_message_at = now

@@ -34,7 +34,7 @@ from inbox.errors import AmbiguousSendError, PermanentSendError, TransientSendEr
 from inbox.models import Conversation, Message, utcnow
 from inbox.queue import JobQueue
 from inbox.settings import Settings
-from inbox.store import mark_outcome
+from inbox.store import mark_outcome, new_outbound
 from replies import Action, ReplyEngine, Turn
 
 logger = logging.getLogger(__name__)
@@ -163,19 +163,13 @@ class Pipeline:
                 conversations.add_flags(conversation, decision.flags)
             if not decision.reply:
                 return None
-            outbound = Message(
-                conversation_id=conversation.id,
-                platform=conversation.platform,
-                direction=Direction.OUTBOUND.value,
-                kind=EventKind.MESSAGE.value,
-                sender_type=SenderType.BOT.value,
-                text=decision.reply,
-                media=[],
+            outbound = new_outbound(
+                conversation,
+                decision.reply,
+                sender_type=SenderType.BOT,
                 idempotency_key=f"reply:{message_id}",
                 reply_to_id=message_id,
-                delivery_status=DeliveryStatus.PENDING.value,
-                attempts=0,
-                created_at=now,
+                now=now,
             )
             session.add(outbound)
             conversation.last_message_at = now

@@ -7,7 +7,7 @@ import re
 import threading
 import time
 from dataclasses import dataclass
-from typing import Callable, Iterator, Sequence, TextIO
+from typing import Any, Callable, Iterator, Sequence, TextIO
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -119,72 +119,82 @@ def _int(value: str, line: int, column: str, *, allow_empty: bool = False) -> in
     return number
 
 
-def import_products(
-    session: Session, stream: TextIO, progress: Callable[[int], None] | None = None
+def _product_row(line: int, row: dict[str, str]) -> tuple[str, dict[str, Any]]:
+    if not row.get("sku") or not row.get("name"):
+        raise CsvImportError(f"line {line}: sku and name are required")
+    return row["sku"][:64], {
+        "sku": row["sku"][:64],
+        "name": row["name"][:255],
+        "variant": row.get("variant") or None,
+        "price": _int(row["price"], line, "price"),
+        "stock": _int(row["stock"], line, "stock"),
+    }
+
+
+def _order_row(line: int, row: dict[str, str]) -> tuple[str, dict[str, Any]]:
+    key = order_number_key(row.get("number", ""))
+    if not key:
+        raise CsvImportError(f"line {line}: number is required")
+    status = row["status"].lower()
+    if status not in ORDER_STATUSES:
+        raise CsvImportError(f"line {line}: status must be one of {', '.join(ORDER_STATUSES)}, got {row['status']!r}")
+    return key, {
+        "number": row["number"][:64],
+        "number_key": key,
+        "status": status,
+        "courier": row.get("courier") or None,
+        "tracking_number": row.get("tracking_number") or None,
+        "customer_phone": normalize_phone(row.get("customer_phone", "")) or None,
+        "total": _int(row.get("total", ""), line, "total", allow_empty=True),
+    }
+
+
+@dataclass(frozen=True)
+class _CsvTable:
+    model: type[Product] | type[Order]
+    key_column: str
+    columns: tuple[str, ...]
+    required: tuple[str, ...]
+    read_row: Callable[[int, dict[str, str]], tuple[str, dict[str, Any]]]
+
+
+PRODUCTS = _CsvTable(Product, "sku", PRODUCT_COLUMNS, ("sku", "name", "price", "stock"), _product_row)
+ORDERS = _CsvTable(Order, "number_key", ORDER_COLUMNS, ("number", "status"), _order_row)
+
+
+def _import(
+    table: _CsvTable, session: Session, stream: TextIO, progress: Callable[[int], None] | None
 ) -> ImportResult:
-    """Upsert products by SKU. Raises CsvImportError (with the line) on the first bad row;
-    the caller's transaction then rolls back, so a file is imported whole or not at all."""
-    existing = {p.sku: p for p in session.execute(select(Product)).scalars()}
+    """Upsert rows by key. Raises CsvImportError (with the line) on the first bad row; the
+    caller's transaction then rolls back, so a file is imported whole or not at all."""
+    existing = {getattr(r, table.key_column): r for r in session.execute(select(table.model)).scalars()}
     created = updated = 0
-    for count, (line, row) in enumerate(_rows(stream, PRODUCT_COLUMNS, ("sku", "name", "price", "stock")), 1):
-        if not row.get("sku") or not row.get("name"):
-            raise CsvImportError(f"line {line}: sku and name are required")
-        values = {
-            "name": row["name"][:255],
-            "variant": (row.get("variant") or None),
-            "price": _int(row["price"], line, "price"),
-            "stock": _int(row["stock"], line, "stock"),
-        }
-        product = existing.get(row["sku"])
-        if product is None:
-            product = Product(sku=row["sku"][:64], updated_at=utcnow(), **values)
-            session.add(product)
-            existing[product.sku] = product
-            created += 1
-        else:
-            for key, value in values.items():
-                setattr(product, key, value)
-            updated += 1
-        if progress and count % 500 == 0:
-            progress(count)
-    if progress:
-        progress(created + updated)
-    return ImportResult(created, updated)
-
-
-def import_orders(session: Session, stream: TextIO, progress: Callable[[int], None] | None = None) -> ImportResult:
-    existing = {o.number_key: o for o in session.execute(select(Order)).scalars()}
-    created = updated = 0
-    for count, (line, row) in enumerate(_rows(stream, ORDER_COLUMNS, ("number", "status")), 1):
-        key = order_number_key(row.get("number", ""))
-        if not key:
-            raise CsvImportError(f"line {line}: number is required")
-        status = row["status"].lower()
-        if status not in ORDER_STATUSES:
-            raise CsvImportError(f"line {line}: status must be one of {', '.join(ORDER_STATUSES)}, got {row['status']!r}")
-        values = {
-            "number": row["number"][:64],
-            "status": status,
-            "courier": row.get("courier") or None,
-            "tracking_number": row.get("tracking_number") or None,
-            "customer_phone": normalize_phone(row.get("customer_phone", "")) or None,
-            "total": _int(row.get("total", ""), line, "total", allow_empty=True),
-        }
-        order = existing.get(key)
-        if order is None:
-            order = Order(number_key=key, created_at=utcnow(), updated_at=utcnow(), **values)
-            session.add(order)
-            existing[key] = order
+    for count, (line, row) in enumerate(_rows(stream, table.columns, table.required), 1):
+        key, values = table.read_row(line, row)
+        record = existing.get(key)
+        if record is None:
+            record = existing[key] = table.model(**values, updated_at=utcnow())
+            session.add(record)
             created += 1
         else:
             for name, value in values.items():
-                setattr(order, name, value)
+                setattr(record, name, value)
             updated += 1
         if progress and count % 500 == 0:
             progress(count)
     if progress:
         progress(created + updated)
     return ImportResult(created, updated)
+
+
+def import_products(session: Session, stream: TextIO, progress: Callable[[int], None] | None = None) -> ImportResult:
+    """Catalogue rows (sku,name,variant,price,stock), upserted by SKU."""
+    return _import(PRODUCTS, session, stream, progress)
+
+
+def import_orders(session: Session, stream: TextIO, progress: Callable[[int], None] | None = None) -> ImportResult:
+    """Order rows (number,status,courier,tracking_number,customer_phone,total), upserted by number."""
+    return _import(ORDERS, session, stream, progress)
 
 
 def read_text(data: bytes) -> TextIO:

@@ -20,6 +20,7 @@ from inbox.domain import (
     ConversationStatus,
     DeliveryStatus,
     Direction,
+    EventKind,
     InboundEvent,
     SenderType,
     StatusEvent,
@@ -119,6 +120,34 @@ def store_inbound(session: Session, event: InboundEvent, received_at: datetime) 
         )
     session.execute(update(Conversation.__table__).where(Conversation.__table__.c.id == conversation_id).values(**changes))
     return message_id
+
+
+def new_outbound(
+    conversation: Conversation,
+    text: str,
+    *,
+    sender_type: SenderType,
+    idempotency_key: str,
+    now: datetime,
+    reply_to_id: int | None = None,
+    agent_id: int | None = None,
+) -> Message:
+    """A send record, pending until a job claims it; the unique key makes it exist once."""
+    return Message(
+        conversation_id=conversation.id,
+        platform=conversation.platform,
+        direction=Direction.OUTBOUND.value,
+        kind=EventKind.MESSAGE.value,
+        sender_type=sender_type.value,
+        agent_id=agent_id,
+        text=text,
+        media=[],
+        idempotency_key=idempotency_key,
+        reply_to_id=reply_to_id,
+        delivery_status=DeliveryStatus.PENDING.value,
+        attempts=0,
+        created_at=now,
+    )
 
 
 def apply_status(session: Session, event: StatusEvent) -> int | None:

@@ -242,14 +242,6 @@ class KeywordBaseline:
         ("spam", ("follow", "judi", "pinjol")),
     )
 
-    def _sum_known(self, feats: list[str]) -> tuple[tuple[float, ...], int]:
-        rows = [w for w in map(self._weights.get, feats) if w is not None]
-        return (tuple(sum(col) for col in zip(*rows)) if rows else ()), len(rows)
-
-    def clear_cache(self) -> None:
-        self._cache.clear()
-        self._token_cache.clear()
-
     def predict(self, text: str) -> tuple[str, float]:
         low = text.lower()
         words = set(low.replace("?", " ").replace(",", " ").replace(".", " ").replace("!", " ").split())
