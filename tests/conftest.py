@@ -8,6 +8,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
+from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping
@@ -118,6 +119,18 @@ def redis_url() -> Iterator[str]:
     yield url
     client.flushdb()
     client.close()
+
+
+@contextmanager
+def queue_loses_jobs(app: Flask) -> Iterator[None]:
+    """Within the block, whatever is enqueued is dropped, as by a Redis flush or a dead worker."""
+    queue = app.extensions["inbox"].queue
+    original = queue.enqueue
+    queue.enqueue = lambda *args, **kwargs: None
+    try:
+        yield
+    finally:
+        queue.enqueue = original
 
 
 # -- signed webhooks -----------------------------------------------------------------------

@@ -94,14 +94,11 @@ def test_canned_answer_add_and_update(make_app):
 
 
 def test_sweep_command_answers_what_the_queue_lost(make_app, fake_api):
-    from tests.conftest import post_twilio, twilio_message
+    from tests.conftest import post_twilio, queue_loses_jobs, twilio_message
 
     app = make_app()
-    queue = app.extensions["inbox"].queue
-    original = queue.enqueue
-    queue.enqueue = lambda *a, **k: None  # the queue loses the job
-    post_twilio(app.test_client(), twilio_message("bisa bayar cod kak?"))
-    queue.enqueue = original
+    with queue_loses_jobs(app):
+        post_twilio(app.test_client(), twilio_message("bisa bayar cod kak?"))
     result = app.test_cli_runner().invoke(args=["sweep"])
     assert result.exit_code == 0 and "inbound: 1" in result.output
     assert len(fake_api.calls) == 1

@@ -13,7 +13,7 @@ from inbox.domain import ConversationStatus, DeliveryStatus, Outcome
 from inbox.errors import AmbiguousSendError
 from inbox.models import Contact, Conversation, DeliveryEvent, Message
 from inbox.shop_data import import_products
-from tests.conftest import load_fixture, post_telegram, post_twilio, telegram_update, twilio_message
+from tests.conftest import load_fixture, post_telegram, post_twilio, queue_loses_jobs, telegram_update, twilio_message
 
 
 def services(app: Flask) -> Any:
@@ -182,11 +182,8 @@ def test_concurrent_jobs_for_one_message_send_once(make_app, fake_api):
     app = make_app()
     pipeline = services(app).pipeline
     # Store without running the job, then race four workers on it.
-    pipeline_queue = services(app).queue
-    original = pipeline_queue.enqueue
-    pipeline_queue.enqueue = lambda *a, **k: None  # type: ignore[method-assign]
-    post_twilio(app.test_client(), twilio_message("ongkir ke bandung brp?"))
-    pipeline_queue.enqueue = original  # type: ignore[method-assign]
+    with queue_loses_jobs(app):
+        post_twilio(app.test_client(), twilio_message("ongkir ke bandung brp?"))
     [inbound] = messages(app)
     barrier = threading.Barrier(4)
 
@@ -351,11 +348,8 @@ def test_failed_delivery_callback_hands_over(make_app, fake_api):
 
 def test_recovery_sweep_answers_what_the_queue_lost(make_app, fake_api):
     app = make_app()
-    queue = services(app).queue
-    original = queue.enqueue
-    queue.enqueue = lambda *a, **k: None  # type: ignore[method-assign]  # the queue loses everything
-    post_twilio(app.test_client(), twilio_message("bisa bayar cod kak?"))
-    queue.enqueue = original  # type: ignore[method-assign]
+    with queue_loses_jobs(app):
+        post_twilio(app.test_client(), twilio_message("bisa bayar cod kak?"))
     assert fake_api.calls == []
 
     counts = services(app).pipeline.sweep()
@@ -368,11 +362,8 @@ def test_recovery_sweep_answers_what_the_queue_lost(make_app, fake_api):
 
 def test_send_interrupted_by_a_dead_worker_is_never_resent(make_app, fake_api):
     app = make_app(stale_send_seconds=0.0)
-    queue = services(app).queue
-    original = queue.enqueue
-    queue.enqueue = lambda *a, **k: None  # type: ignore[method-assign]
-    post_twilio(app.test_client(), twilio_message("bisa bayar cod kak?"))
-    queue.enqueue = original  # type: ignore[method-assign]
+    with queue_loses_jobs(app):
+        post_twilio(app.test_client(), twilio_message("bisa bayar cod kak?"))
     pipeline = services(app).pipeline
     [inbound] = messages(app)
     outbound_id = pipeline._decide(inbound.id)
