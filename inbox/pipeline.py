@@ -10,7 +10,6 @@ Every step is idempotent and keyed on stored ids:
 from __future__ import annotations
 
 import logging
-import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Callable
@@ -58,11 +57,16 @@ class Pipeline:
     connectors: dict[str, Connector]  # by platform value
     engine: ReplyEngine
     now: Callable[[], datetime] = utcnow
-    sleep: Callable[[float], None] = time.sleep
 
     # -- inbound ---------------------------------------------------------------------------
 
     def process_inbound(self, message_id: int) -> None:
+        """Decide and answer one inbound message (with any earlier ones still unanswered).
+
+        Debounce: the webhook enqueues this job to run once the customer has been quiet for
+        `reply_debounce_seconds`; when a later message of the same burst is pending, this job
+        leaves the answer to that message's job, so "kak" / "ready?" / "brp?" get one answer.
+        """
         with self.db.session() as session:
             message = session.get(Message, message_id)
             if message is None or message.direction != Direction.INBOUND.value or message.outcome is not None:
@@ -73,11 +77,6 @@ class Pipeline:
             if message.attempts > MAX_PROCESS_ATTEMPTS:
                 self._give_up_on(session, message)
                 return
-            due = message.created_at + timedelta(seconds=self.settings.reply_debounce_seconds)
-        wait = (due - self.now()).total_seconds()
-        if wait > 0:
-            # Debounce: a customer's "kak" / "ready?" / "brp?" gets one answer, from the last job.
-            self.sleep(min(wait, self.settings.reply_debounce_seconds))
         try:
             outbound_id = self._decide(message_id)
         except IntegrityError:

@@ -7,17 +7,25 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import json
 import logging
 import threading
 import time
+import uuid
 from abc import ABC, abstractmethod
-from datetime import timedelta
 from typing import Any, Callable
 
 logger = logging.getLogger(__name__)
 
 QUEUE_NAME = "inbox"
 JOB_TIMEOUT_SECONDS = 60
+DELAYED_KEY = "inbox:delayed-jobs"
+# Pops the due members in one step, so two workers never both take the same delayed job.
+POP_DUE_SCRIPT = """
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+if #due > 0 then redis.call('ZREM', KEYS[1], unpack(due)) end
+return due
+"""
 
 
 class JobQueue(ABC):
@@ -36,6 +44,13 @@ class JobQueue(ABC):
 
 
 class RedisJobQueue(JobQueue):
+    """RQ for the jobs; delayed jobs wait in a sorted set of our own until they are due.
+
+    RQ's scheduler checks once a second, too coarse for a sub-second reply debounce. Here a
+    delayed job is a member of DELAYED_KEY scored by its due time; `move_due_jobs` (run by
+    every worker, several times a second) pops due members atomically and enqueues them.
+    """
+
     def __init__(self, redis_url: str) -> None:
         from redis import Redis
         from rq import Queue
@@ -43,19 +58,29 @@ class RedisJobQueue(JobQueue):
 
         self.redis = Redis.from_url(redis_url, socket_timeout=5, socket_connect_timeout=5)
         self.queue = Queue(QUEUE_NAME, connection=self.redis, serializer=JSONSerializer)
+        self._pop_due = self.redis.register_script(POP_DUE_SCRIPT)
         self.description = f"RQ queue '{QUEUE_NAME}' on Redis"
 
     def enqueue(self, job: str, *args: Any, delay: float = 0.0) -> None:
-        func = f"inbox.jobs.{job}"
-        options: dict[str, Any] = {"job_timeout": JOB_TIMEOUT_SECONDS, "result_ttl": 3600, "failure_ttl": 7 * 86400}
         if delay > 0:
-            self.queue.enqueue_in(timedelta(seconds=delay), func, *args, **options)
-        else:
-            self.queue.enqueue(func, *args, **options)
+            member = json.dumps({"job": job, "args": list(args), "id": uuid.uuid4().hex})
+            self.redis.zadd(DELAYED_KEY, {member: time.time() + delay})
+            return
+        self.queue.enqueue(
+            f"inbox.jobs.{job}", *args, job_timeout=JOB_TIMEOUT_SECONDS, result_ttl=3600, failure_ttl=7 * 86400
+        )
+
+    def move_due_jobs(self, limit: int = 500) -> int:
+        """Enqueue the delayed jobs whose time has come; safe to run from many workers at once."""
+        due = self._pop_due(keys=[DELAYED_KEY], args=[time.time(), limit])
+        for member in due:
+            entry = json.loads(member)
+            self.enqueue(entry["job"], *entry["args"])
+        return len(due)
 
     def check(self) -> str:
         self.redis.ping()
-        return f"redis ok, {self.queue.count} queued"
+        return f"redis ok, {self.queue.count} queued, {self.redis.zcard(DELAYED_KEY)} delayed"
 
 
 class InProcessJobQueue(JobQueue):

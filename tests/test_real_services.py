@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,8 @@ def run_burst_worker(app: Flask) -> None:
     services = app.extensions["inbox"]
     worker = SimpleWorker([services.queue.queue], connection=services.queue.redis, serializer=JSONSerializer)
     with app.app_context():
-        worker.work(burst=True, with_scheduler=True)
+        services.queue.move_due_jobs()
+        worker.work(burst=True)
 
 
 def outbound_count(app: Flask) -> int:
@@ -121,6 +123,18 @@ def test_duplicate_deliveries_racing_on_postgres_store_once(make_app, postgres_u
     assert len(fake_api.calls) == 1
 
 
+def worker_env(fake_api: Any, database_url: str, redis_url: str, debounce: float = 0.0) -> dict[str, str]:
+    return {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("TWILIO_", "TELEGRAM_"))},
+        **platform_env(fake_api),
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "PUBLIC_URL": PUBLIC_URL,
+        "INBOX_REPLY_DEBOUNCE": str(debounce),
+        "INBOX_SWEEP_INTERVAL": "3600",
+    }
+
+
 def test_worker_process_runs_the_jobs(make_app, redis_url, database_url, fake_api):
     """`python worker.py --burst`, as production starts it, with settings from the environment."""
     app = make_app(redis_url=redis_url, database_url=database_url)
@@ -128,18 +142,32 @@ def test_worker_process_runs_the_jobs(make_app, redis_url, database_url, fake_ap
     assert app.extensions["inbox"].queue.queue.count == 1
     app.extensions["inbox"].db.dispose()
 
-    env: dict[str, Any] = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("TWILIO_", "TELEGRAM_"))},
-        **platform_env(fake_api),
-        "DATABASE_URL": database_url,
-        "REDIS_URL": redis_url,
-        "PUBLIC_URL": PUBLIC_URL,
-        "INBOX_REPLY_DEBOUNCE": "0",
-        "INBOX_SWEEP_INTERVAL": "3600",
-    }
     result = subprocess.run(
-        [sys.executable, "worker.py", "--burst"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "worker.py", "--burst"],
+        cwd=ROOT, env=worker_env(fake_api, database_url, redis_url), capture_output=True, text=True, timeout=120,
     )
     assert result.returncode == 0, result.stderr[-2000:]
     [call] = fake_api.calls
     assert call.platform == "telegram" and "COD" in call.text
+
+
+def test_running_worker_answers_a_burst_once_after_the_debounce(make_app, redis_url, fake_api, tmp_path):
+    """A long-running `python worker.py`: delayed jobs come back through its scheduler."""
+    database_url = f"sqlite:///{tmp_path}/inbox.sqlite3"
+    app = make_app(redis_url=redis_url, database_url=database_url, reply_debounce_seconds=0.6)
+    worker = subprocess.Popen(
+        [sys.executable, "worker.py"], cwd=ROOT, env=worker_env(fake_api, database_url, redis_url, debounce=0.6),
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        client = app.test_client()
+        for text in ("kak", "bisa bayar cod?", "ongkir ke medan brp?"):
+            assert post_twilio(client, twilio_message(text)).status_code == 200
+        [call] = fake_api.wait_for_calls(1, timeout=30)
+        time.sleep(1.5)  # room for a wrong second answer to show up
+        assert len(fake_api.calls) == 1
+        assert "COD" in call.text and "Medan" in call.text
+    finally:
+        worker.terminate()
+        _, stderr = worker.communicate(timeout=30)
+    assert worker.returncode == 0, stderr[-2000:]

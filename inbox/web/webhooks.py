@@ -74,7 +74,7 @@ def receive(name: str) -> Response:
     # Stored and committed: from here a queue failure loses nothing (the sweep re-enqueues).
     for message_id in result.new_message_ids:
         try:
-            services.queue.enqueue("process_inbound", message_id)
+            services.queue.enqueue("process_inbound", message_id, delay=services.settings.reply_debounce_seconds)
         except Exception:
             logger.exception("webhook %s: enqueue of message %s failed; the sweep will retry", name, message_id)
     logger.info(
