@@ -8,6 +8,7 @@ from typing import Any, Callable
 from connectors import build_connectors
 from connectors.base import Connector
 from inbox.db import Database
+from inbox.login_throttle import LoginThrottle
 from inbox.pipeline import Pipeline
 from inbox.queue import InProcessJobQueue, JobQueue, RedisJobQueue
 from inbox.settings import Settings
@@ -27,6 +28,7 @@ class Services:
     shop: SqlShopData
     engine: ReplyEngine
     pipeline: Pipeline
+    login_throttle: LoginThrottle
 
     def close(self) -> None:
         self.queue.close()
@@ -51,4 +53,5 @@ def build_services(settings: Settings, job_runner: Callable[[str, tuple[Any, ...
         connectors={c.platform.value: c for c in connectors.values()},
         engine=engine,
     )
-    return Services(settings, db, queue, connectors, disabled, shop, engine, pipeline)
+    login_throttle = LoginThrottle(queue.redis if isinstance(queue, RedisJobQueue) else None)
+    return Services(settings, db, queue, connectors, disabled, shop, engine, pipeline, login_throttle)

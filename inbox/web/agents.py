@@ -182,13 +182,19 @@ def login() -> Any:
             return redirect(url_for(".queue"))
         return render_template("login.html", next=request.args.get("next", ""), email="", failed=False)
     email = request.form.get("email", "")
+    throttle = _services().login_throttle
+    if throttle.is_locked(email):
+        page = render_template("login.html", next=request.form.get("next", ""), email=email, failed=False, locked=True)
+        return page, 429
     with _services().db.session() as db:
         agent = authenticate(db, email, request.form.get("password", ""))
         agent_id = agent.id if agent else None
     if agent_id is None:
+        throttle.record_failure(email)
         # One message for an unknown e-mail and a wrong password: no hint which accounts exist.
         page = render_template("login.html", next=request.form.get("next", ""), email=email, failed=True)
         return page, 401
+    throttle.record_success(email)
     restart_session(agent_id)
     return redirect(safe_next(request.form.get("next")))
 

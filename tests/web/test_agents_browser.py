@@ -93,7 +93,9 @@ def seed(app: Any) -> int:
 
 @pytest.fixture
 def live_desk(tmp_path: Path) -> Iterator[LiveDesk]:
-    app = create_app({"TESTING": True, "database_url": f"sqlite:///{tmp_path}/t.sqlite3", "secret_key": "test"})
+    app = create_app(
+        {"TESTING": True, "database_url": f"sqlite:///{tmp_path}/t.sqlite3", "secret_key": "test", "redis_url": None}
+    )
     services = app.extensions["inbox"]
     real_queue, jobs = services.queue, RecordingQueue()
     services.queue = jobs  # the page only enqueues; sending is the worker's, tested elsewhere

@@ -123,7 +123,9 @@ def inbound(conversation: Conversation, external_id: str, text: str, at: datetim
 
 @pytest.fixture
 def desk(tmp_path: Path) -> Iterator[Desk]:
-    app = create_app({"TESTING": True, "database_url": f"sqlite:///{tmp_path}/t.sqlite3", "secret_key": "test"})
+    # Explicit embedded settings: CI exports REDIS_URL, and a shared Redis would carry login
+    # lock-outs from one test to the next.
+    app = create_app({"TESTING": True, "database_url": f"sqlite:///{tmp_path}/t.sqlite3", "secret_key": "test", "redis_url": None})
     services = app.extensions["inbox"]
     real_queue, jobs = services.queue, RecordingQueue()
     services.queue = jobs
@@ -184,6 +186,17 @@ def test_wrong_password_or_unknown_email_gets_one_generic_message(
     assert response.status_code == 401
     assert "E-mail atau kata sandi salah." in response.get_data(as_text=True)
     assert desk_client.get("/").status_code == 302  # still logged out
+
+
+def test_repeated_wrong_passwords_lock_the_address_for_a_while(desk: Desk, desk_client: FlaskClient) -> None:
+    desk.add_agent("sari@toko.id", "Sari")
+    for _ in range(5):
+        assert log_in(desk_client, "sari@toko.id", password="tebak-tebakan").status_code == 401
+    locked = log_in(desk_client, "sari@toko.id")  # even the right password now waits
+    assert locked.status_code == 429
+    assert "Terlalu banyak percobaan" in locked.get_data(as_text=True)
+    assert desk_client.get("/").status_code == 302
+    assert log_in(desk_client, "other@toko.id", password="x").status_code == 401  # others unaffected
 
 
 def test_login_goes_to_the_queue(desk: Desk, desk_client: FlaskClient) -> None:
