@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Sequence
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from inbox import conversations
-from inbox.domain import ConversationStatus, Direction, SenderType
+from inbox.domain import ConversationStatus, Direction, Platform, SenderType
 from inbox.errors import InboxError
 from inbox.models import Agent, CannedResponse, Conversation, Message, Order
 from inbox.store import new_outbound
@@ -52,6 +52,17 @@ def orders_for(session: Session, conversation: Conversation) -> list[Order]:
     return list(
         session.execute(select(Order).where(Order.customer_phone == phone).order_by(Order.created_at.desc()).limit(20)).scalars()
     )
+
+
+# WhatsApp accepts free text only within 24 hours of the customer's last message.
+REPLY_WINDOWS = {Platform.WHATSAPP_TWILIO.value: timedelta(hours=24)}
+
+
+def reply_window_closed(conversation: Conversation, now: datetime) -> bool:
+    """True when the channel will refuse a free-text reply (an approved template is needed)."""
+    window = REPLY_WINDOWS.get(conversation.platform)
+    last = conversation.last_inbound_at
+    return bool(window and last and now - last > window)
 
 
 def canned_responses(session: Session) -> list[CannedResponse]:

@@ -256,6 +256,7 @@ def conversation(conversation_id: int) -> str:
             # New per render: posting this same form twice (double click, resend) sends once.
             client_key=uuid.uuid4().hex,
             max_reply_length=agent_desk.MAX_REPLY_LENGTH,
+            window_closed=agent_desk.reply_window_closed(current, utcnow()),
         )
 
 

@@ -500,3 +500,17 @@ def test_handover_reasons_read_in_the_agents_language(reason, lang, expected):
     from inbox.web.i18n import describe_reason
 
     assert describe_reason(lang, reason) == expected
+
+
+@pytest.mark.parametrize(
+    "platform, hours_since_customer, warned",
+    [("whatsapp_twilio", 25, True), ("whatsapp_twilio", 2, False), ("telegram", 25, False)],
+)
+def test_reply_box_warns_when_whatsapps_24_hour_window_has_closed(
+    desk: Desk, logged_in: FlaskClient, platform: str, hours_since_customer: int, warned: bool
+) -> None:
+    conversation_id = desk.add_conversation("Rina", platform=platform)
+    with desk.session() as db:
+        db.get_one(Conversation, conversation_id).last_inbound_at = utcnow() - timedelta(hours=hours_since_customer)
+    html = logged_in.get(f"/conversations/{conversation_id}").get_data(as_text=True)
+    assert ("WhatsApp akan menolak balasan teks biasa" in html) is warned
