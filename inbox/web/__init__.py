@@ -5,7 +5,7 @@ from flask import Flask
 
 
 def register_web(app: Flask) -> None:
-    from inbox.web import agents, api, cli, health, webhooks
+    from inbox.web import agents, api, canned, cli, health, webhooks  # noqa: F401 - canned adds routes to agents.bp
     from inbox.web.errors import register_error_handlers
 
     register_error_handlers(app)

@@ -1,0 +1,63 @@
+"""Canned answers: every agent sees them (and inserts them from a conversation); admins edit them.
+
+Routes live on the agents' blueprint, so they share its login, CSRF check and headers.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from inbox.models import CannedResponse
+from inbox.web.agents import _services, bp, login_required, t
+
+MAX_SHORTCUT = 64
+MAX_TEXT = 1600  # what the tightest channel (WhatsApp) takes in one message
+
+
+def _admin_only() -> None:
+    if not g.agent.is_admin:
+        abort(403, description=t("canned.admin_only"))
+
+
+@bp.get("/canned")
+@login_required
+def canned_list() -> str:
+    with _services().db.session() as db:
+        rows = list(db.execute(select(CannedResponse).order_by(CannedResponse.shortcut)).scalars())
+        return render_template("canned.html", rows=rows, max_text=MAX_TEXT, max_shortcut=MAX_SHORTCUT)
+
+
+@bp.post("/canned")
+@login_required
+def canned_save() -> Response:
+    """Add an answer, or replace the text of the one with the same shortcut."""
+    _admin_only()
+    shortcut = request.form.get("shortcut", "").strip().lstrip("/").lower()
+    text = request.form.get("text", "").strip()
+    if not shortcut or len(shortcut) > MAX_SHORTCUT or not text or len(text) > MAX_TEXT:
+        flash(t("canned.invalid", shortcut=MAX_SHORTCUT, text=MAX_TEXT), "error")
+        return redirect(url_for(".canned_list"))
+    with _services().db.session() as db:
+        existing = db.execute(select(CannedResponse).where(CannedResponse.shortcut == shortcut)).scalar_one_or_none()
+        if existing is None:
+            db.add(CannedResponse(shortcut=shortcut, text=text))
+        else:
+            existing.text = text
+    flash(t("canned.saved", shortcut=shortcut), "success")
+    return redirect(url_for(".canned_list"))
+
+
+@bp.post("/canned/<int:canned_id>/delete")
+@login_required
+def canned_delete(canned_id: int) -> Any:
+    _admin_only()
+    with _services().db.session() as db:
+        row = db.get(CannedResponse, canned_id)
+        if row is None:
+            abort(404, description=t("canned.not_found"))
+        db.delete(row)
+    flash(t("canned.deleted"), "success")
+    return redirect(url_for(".canned_list"))
