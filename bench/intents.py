@@ -81,11 +81,12 @@ def report(name: str, rows: list[tuple[str, str]], engine: ReplyEngine, baseline
     e_speed = speed(engine.classify, texts, engine.classifier.clear_cache)
     b_speed = speed(baseline.predict, texts, lambda: None)
     print(f"\n== {name}: {len(rows)} messages (threshold {engine.threshold:.2f}) ==")
-    print(f"{'':28}{'engine':>10}{'keywords':>10}")
+    print(f"{'':28}{'engine':>10}{'keywords':>10}{'ratio':>8}")
     for key, label in (("accuracy", "accuracy %"), ("auto_precision", "auto-reply precision %"),
                        ("esc_recall", "escalation recall %"), ("auto_rate", "auto-replied share %")):
-        print(f"{label:28}{pct(e[key]):>10}{pct(b[key]):>10}")
-    print(f"{'messages/s (1 core)':28}{e_speed:>10.0f}{b_speed:>10.0f}")
+        ratio = e[key] / b[key] if b[key] else float("inf")
+        print(f"{label:28}{pct(e[key]):>10}{pct(b[key]):>10}{ratio:>8.2f}")
+    print(f"{'messages/s (1 core)':28}{e_speed:>10.0f}{b_speed:>10.0f}{e_speed / b_speed:>8.2f}")
     print(f"\n{'intent':16}{'n':>4}  {'engine P':>9}{'R':>7}  {'keywords P':>11}{'R':>7}")
     for intent in INTENTS:
         ep, er, ng = e["per_intent"][intent]
