@@ -9,14 +9,20 @@ A connector is built from its settings (never `os.environ`) and does four things
 3. `send_text(outbound)`: send one text; returns the platform's id for it. Raises
    `TransientSendError` (timeouts, 5xx, 429 with `retry_after`) or `PermanentSendError`.
 4. `handshake(request)`: answer a platform's GET verification, where it has one.
+5. `fetch_media(url, max_bytes)`: download an attachment an inbound event carried (its `Media.url`)
+   so agents can open it. Returns a `MediaFile`; raises `MediaUnavailable`, with a reason an agent
+   can read, for anything it cannot fetch: a URL it does not recognise (refused before any request:
+   credentials go only to the platform's configured `api_base`), a file over `max_bytes` (never read
+   past it), or an API or network error. The default raises it for every URL.
 """
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from typing import Mapping, Sequence
+from typing import Iterable, Mapping, Sequence
 
-from inbox.domain import InboundEvent, OutboundText, Platform, SendResult, StatusEvent
+from inbox.domain import InboundEvent, MediaFile, OutboundText, Platform, SendResult, StatusEvent
+from inbox.errors import MediaUnavailable
 
 
 @dataclass(frozen=True)
@@ -34,6 +40,7 @@ class WebhookRequest:
 
 
 Event = InboundEvent | StatusEvent
+UNKNOWN_CONTENT_TYPE = "application/octet-stream"
 
 
 class Connector(ABC):
@@ -61,3 +68,39 @@ class Connector(ABC):
     def handshake(self, request: WebhookRequest) -> tuple[int, str] | None:
         """Answer a GET verification (status, body); None where the platform has none."""
         return None
+
+    def fetch_media(self, url: str, max_bytes: int) -> MediaFile:
+        """Download one inbound attachment, at most `max_bytes` of it; see item 5 above."""
+        raise MediaUnavailable(f"{self.name} attachments cannot be downloaded here")
+
+
+# -- helpers for fetch_media ----------------------------------------------------------------------
+
+def read_at_most(chunks: Iterable[bytes], max_bytes: int, declared_length: str | None = None) -> bytes:
+    """Join a download's chunks, refusing it as soon as it is known to exceed `max_bytes`.
+
+    A declared Content-Length over the limit is refused before any chunk is read; the count is
+    checked as well, since a length can be absent (chunked) or wrong.
+    """
+    if declared_length and declared_length.strip().isdigit() and int(declared_length) > max_bytes:
+        raise MediaUnavailable(too_large(max_bytes))
+    parts: list[bytes] = []
+    size = 0
+    for chunk in chunks:
+        size += len(chunk)
+        if size > max_bytes:
+            raise MediaUnavailable(too_large(max_bytes))
+        parts.append(chunk)
+    return b"".join(parts)
+
+
+def too_large(max_bytes: int) -> str:
+    mebibyte = 1024 * 1024
+    limit = f"{max_bytes / mebibyte:g} MB" if max_bytes >= mebibyte else f"{max_bytes} bytes"
+    return f"the attachment is larger than {limit}, the most the inbox downloads"
+
+
+def bare_content_type(value: str | None) -> str:
+    """`image/png; charset=x` to `image/png`; the unknown type when there is none."""
+    bare = (value or "").split(";", 1)[0].strip().lower()
+    return bare or UNKNOWN_CONTENT_TYPE

@@ -5,6 +5,7 @@ import asyncio
 import functools
 import hmac
 import logging
+import mimetypes
 import re
 import ssl
 from dataclasses import dataclass
@@ -27,11 +28,18 @@ from telegram.error import (
 )
 from telegram.request import HTTPXRequest
 
-from connectors.base import Connector, Event, WebhookRequest
+from connectors.base import UNKNOWN_CONTENT_TYPE, Connector, Event, WebhookRequest, read_at_most, too_large
 from connectors.config import check_api_base, check_positive
-from connectors.telegram_events import parse_update
-from inbox.domain import OutboundText, Platform, SendResult
-from inbox.errors import AmbiguousSendError, ConfigError, PermanentSendError, SendError, TransientSendError
+from connectors.telegram_events import FILE_URL_PREFIX, parse_update
+from inbox.domain import MediaFile, OutboundText, Platform, SendResult
+from inbox.errors import (
+    AmbiguousSendError,
+    ConfigError,
+    MediaUnavailable,
+    PermanentSendError,
+    SendError,
+    TransientSendError,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -87,6 +95,12 @@ class TelegramConnector(Connector):
         return SendResult(message_id=f"{message.chat_id}:{message.message_id}")
 
     async def _send_message(self, chat_id: int | str, text: str, reply: ReplyParameters | None) -> Message:
+        bot, request = self._bot()
+        # Open and close the HTTP client only: Bot.initialize() would add a getMe round trip.
+        async with request:
+            return await bot.send_message(chat_id=chat_id, text=text, reply_parameters=reply)
+
+    def _bot(self) -> tuple[Bot, HTTPXRequest]:
         timeout = self.settings.timeout
         request = HTTPXRequest(
             connection_pool_size=1,
@@ -103,13 +117,54 @@ class TelegramConnector(Connector):
             request=request,
             get_updates_request=request,
         )
-        # Open and close the HTTP client only: Bot.initialize() would add a getMe round trip.
+        return bot, request
+
+    # -- attachments ------------------------------------------------------------------------
+
+    def fetch_media(self, url: str, max_bytes: int) -> MediaFile:
+        """`telegram-file:<file_id>`: getFile through PTB, then GET the file from the Bot API's file URL."""
+        file_id = url.removeprefix(FILE_URL_PREFIX) if url.startswith(FILE_URL_PREFIX) else ""
+        if not file_id:
+            raise MediaUnavailable("not a Telegram file id; refused without downloading")
+        try:
+            file_url, file_path, file_size = asyncio.run(self._locate_file(file_id))
+        except TelegramError as exc:
+            raise MediaUnavailable(f"Telegram cannot give the file: {self._redact(exc.message)}") from exc
+        if file_size is not None and file_size > max_bytes:
+            raise MediaUnavailable(too_large(max_bytes))
+        # The file URL carries the bot token: never in a message (httpx's log lines are redacted).
+        try:
+            with httpx.Client(timeout=self.settings.timeout, verify=shared_ssl_context()) as client:
+                with client.stream("GET", file_url) as response:
+                    if response.status_code != 200:
+                        raise MediaUnavailable(f"Telegram answered HTTP {response.status_code} for the file")
+                    content = read_at_most(response.iter_bytes(), max_bytes, response.headers.get("Content-Length"))
+        except httpx.TimeoutException as exc:
+            raise MediaUnavailable("Telegram did not send the file in time") from exc
+        except httpx.HTTPError as exc:
+            raise MediaUnavailable(f"could not download the file from Telegram: {type(exc).__name__}") from exc
+        # The Bot API serves files as octet-stream; the path keeps the extension (photos/file_1.jpg).
+        content_type = mimetypes.guess_type(file_path)[0] or UNKNOWN_CONTENT_TYPE
+        return MediaFile(content, content_type)
+
+    async def _locate_file(self, file_id: str) -> tuple[str, str, int | None]:
+        """(download URL, path relative to the bot's file URL, size Telegram reports)."""
+        bot, request = self._bot()
         async with request:
-            return await bot.send_message(chat_id=chat_id, text=text, reply_parameters=reply)
+            file = await bot.get_file(file_id)
+        # PTB joins base_file_url and the relative path, except for a path that exists on this
+        # disk (a local Bot API server's): refuse that rather than read files of ours.
+        prefix = f"{bot.base_file_url}/"
+        if not file.file_path or not file.file_path.startswith(prefix) or len(file.file_path) == len(prefix):
+            raise MediaUnavailable("Telegram gave no download path for the file")
+        return file.file_path, file.file_path[len(prefix):], file.file_size
+
+    def _redact(self, text: str) -> str:
+        return text.replace(self.settings.bot_token, "<token>")
 
     def _send_error(self, exc: TelegramError) -> SendError:
         # NetworkError is the base of BadRequest and TimedOut: the order below matters.
-        reason = exc.message.replace(self.settings.bot_token, "<token>")
+        reason = self._redact(exc.message)
         if isinstance(exc, RetryAfter):
             retry_after = retry_after_seconds(exc)
             return TransientSendError(f"Telegram rate limit: {reason}", code="429", retry_after=retry_after)

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from typing import Any, Sequence
+from urllib.parse import urljoin, urlsplit
 
 import requests
 from twilio.base.exceptions import TwilioRestException, TwilioServiceException
@@ -16,13 +18,25 @@ from twilio.http.response import Response
 from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 
-from connectors.base import Connector, Event, WebhookRequest
+from connectors.base import Connector, Event, WebhookRequest, bare_content_type, read_at_most
 from connectors.config import check_api_base, check_positive
 from connectors.twilio_events import E164_PHONE, WHATSAPP_PREFIX, parse_form, whatsapp_address
-from inbox.domain import OutboundText, Platform, SendResult
-from inbox.errors import AmbiguousSendError, ConfigError, PermanentSendError, SendError, TransientSendError
+from inbox.domain import MediaFile, OutboundText, Platform, SendResult
+from inbox.errors import (
+    AmbiguousSendError,
+    ConfigError,
+    MediaUnavailable,
+    PermanentSendError,
+    SendError,
+    TransientSendError,
+)
 
 logger = logging.getLogger(__name__)
+
+# What a webhook's MediaUrl{N} looks like; nothing else is fetched with our credentials.
+MEDIA_PATH = re.compile(r"/2010-04-01/Accounts/(?P<account_sid>[^/]+)/Messages/[^/]+/Media/[^/]+")
+MAX_MEDIA_REDIRECTS = 3  # Twilio answers with one, to a signed URL on its storage
+MEDIA_CHUNK_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -118,6 +132,48 @@ class TwilioWhatsAppConnector(Connector):
         logger.info("twilio: sent message sid=%s status=%s", message.sid, message.status)
         return SendResult(message_id=message.sid)
 
+    # -- attachments ------------------------------------------------------------------------
+
+    def fetch_media(self, url: str, max_bytes: int) -> MediaFile:
+        """GET a media URL of our account with basic auth; a redirect elsewhere is followed without it.
+
+        Requests are made only to `api_base` (with credentials) and to where it redirects (without):
+        a stored URL pointing anywhere else is refused before any request.
+        """
+        match = MEDIA_PATH.fullmatch(urlsplit(url).path)
+        if not (self._is_api_url(url) and match and match["account_sid"] == self.settings.account_sid):
+            raise MediaUnavailable("not a media URL of this Twilio account; refused without downloading")
+        # One plain session per download: nothing pooled is shared across threads or forks.
+        with requests.Session() as session:
+            for _ in range(MAX_MEDIA_REDIRECTS + 1):
+                from_twilio = self._is_api_url(url)
+                auth = (self.settings.account_sid, self.settings.auth_token) if from_twilio else None
+                source = "Twilio" if from_twilio else f"the media host {urlsplit(url).hostname}"
+                try:
+                    with session.get(
+                        url, auth=auth, timeout=self.settings.timeout, stream=True, allow_redirects=False
+                    ) as response:
+                        if response.is_redirect:
+                            url = urljoin(url, response.headers["Location"])
+                            if urlsplit(url).scheme not in ("http", "https"):
+                                raise MediaUnavailable(f"{source} redirected to a URL that is not http(s)")
+                            continue
+                        if response.status_code != 200:
+                            raise MediaUnavailable(media_status_reason(source, response.status_code))
+                        content = read_at_most(
+                            response.iter_content(MEDIA_CHUNK_BYTES), max_bytes, response.headers.get("Content-Length")
+                        )
+                        return MediaFile(content, bare_content_type(response.headers.get("Content-Type")))
+                except requests.Timeout as exc:
+                    raise MediaUnavailable(f"{source} did not send the media in time") from exc
+                except requests.RequestException as exc:
+                    raise MediaUnavailable(f"could not download the media from {source}: {type(exc).__name__}") from exc
+        raise MediaUnavailable(f"Twilio redirected the media more than {MAX_MEDIA_REDIRECTS} times")
+
+    def _is_api_url(self, url: str) -> bool:
+        target = origin(url)
+        return target is not None and target == origin(self.settings.api_base)
+
     def _client_for_this_process(self) -> tuple[Client, HeaderKeepingHttpClient]:
         # Built lazily and per process: a pooled requests.Session must not cross a fork (RQ, gunicorn).
         with self._lock:
@@ -148,6 +204,28 @@ def send_error(exc: TwilioRestException | TwilioServiceException, retry_after_he
     if status >= 500:
         return TransientSendError(f"Twilio server error {status} (code {code}): {reason}", code=code)
     return PermanentSendError(f"Twilio refused the message: HTTP {status} (code {code}): {reason}", code=code)
+
+
+def origin(url: str) -> tuple[str, str, int] | None:
+    """(scheme, host, port) with the default port filled in; None for a URL we would never call."""
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.username is not None:
+        return None
+    return parts.scheme, parts.hostname, port or (443 if parts.scheme == "https" else 80)
+
+
+def media_status_reason(source: str, status: int) -> str:
+    if status in (401, 403):
+        return f"{source} refused access to the media (HTTP {status})"
+    if status == 404:
+        return f"{source} has no such media (HTTP 404): it may have been deleted"
+    if status == 429 or status >= 500:
+        return f"{source} is failing or busy (HTTP {status}); try again in a moment"
+    return f"{source} answered HTTP {status} for the media"
 
 
 def retry_after_seconds(value: str | None) -> float | None:

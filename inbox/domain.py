@@ -89,6 +89,17 @@ class Media:
 
 
 @dataclass(frozen=True)
+class MediaFile:
+    """An attachment's bytes as a connector downloaded them (see `Connector.fetch_media`)."""
+
+    content: bytes
+    content_type: str  # what the platform says it is; "application/octet-stream" when it says nothing
+
+    def __repr__(self) -> str:  # a log line or a failed assert must not dump megabytes
+        return f"MediaFile(content=<{len(self.content)} bytes>, content_type={self.content_type!r})"
+
+
+@dataclass(frozen=True)
 class InboundEvent:
     """One message or comment from a customer, as every connector reports it."""
 

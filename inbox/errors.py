@@ -42,5 +42,9 @@ class PermanentSendError(SendError):
     """A send that will fail again as it is (bad recipient, outside the 24 h window)."""
 
 
+class MediaUnavailable(InboxError):
+    """An attachment could not be downloaded (gone, too large, refused, platform down); the message says why."""
+
+
 class ConfigError(InboxError):
     """A setting is missing or malformed."""

@@ -1,4 +1,4 @@
-"""The agents' pages: log in, the shared queue, one conversation (reply, take, resolve).
+"""The agents' pages: log in, the shared queue, one conversation (reply, take, resolve, attachments).
 
 Same work as the JSON API (inbox.web.api), through inbox.agent_desk. A reply is recorded and
 `send_outbound` enqueued after the commit: the request never calls a platform.
@@ -23,6 +23,7 @@ from inbox.domain import ConversationStatus
 from inbox.models import Agent, Conversation, utcnow
 from inbox.services import Services
 from inbox.web import i18n
+from inbox.web.media import find_attachment, serve_attachment, shows_thumbnail
 
 bp = Blueprint("agents", __name__)
 
@@ -160,6 +161,7 @@ def template_helpers() -> dict[str, Any]:
         "alert_flags": ALERT_FLAGS,
         "channel_label": lambda platform: i18n.translate_optional(lang, f"channel.{platform}", platform),
         "flag_label": lambda flag: i18n.translate_optional(lang, f"flag.{flag}", flag.replace("_", " ")),
+        "media_thumbnail": shows_thumbnail,
     }
 
 
@@ -258,6 +260,18 @@ def conversation(conversation_id: int) -> str:
             max_reply_length=agent_desk.MAX_REPLY_LENGTH,
             window_closed=agent_desk.reply_window_closed(current, utcnow()),
         )
+
+
+@bp.get("/conversations/<int:conversation_id>/messages/<int:message_id>/media/<int:index>")
+@login_required
+def media(conversation_id: int, message_id: int, index: int) -> Response:
+    """A customer's attachment, fetched from the platform on each view (see inbox.web.media)."""
+    services = _services()
+    with services.db.session() as db:
+        attachment = find_attachment(db, conversation_id, message_id, index)
+    if attachment is None:
+        abort(404, description=t("desk.not_found"))
+    return serve_attachment(services.pipeline.connectors, attachment)
 
 
 def _get_or_404(db: Session, conversation_id: int) -> Conversation:

@@ -82,3 +82,41 @@ def test_fail_next_rejects_unknown_platforms(fake_api: FakePlatformAPI) -> None:
 def test_base_url_needs_a_started_server() -> None:
     with pytest.raises(RuntimeError):
         FakePlatformAPI().base_url
+
+
+def get(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+def test_twilio_media_needs_basic_auth_and_serves_bytes(fake_api: FakePlatformAPI) -> None:
+    fake_api.add_twilio_media("ME1", b"\xff\xd8\xff foto", "image/jpeg")
+    url = fake_api.twilio_media_url(TWILIO_ACCOUNT_SID, "ME1")
+    assert get(url)[0] == 401
+    status, headers, body = get(url, twilio_auth())
+    assert (status, headers["Content-Type"], body) == (200, "image/jpeg", b"\xff\xd8\xff foto")
+    assert [(call.endpoint, call.auth_ok, call.status) for call in fake_api.calls] == [("Media", False, 401), ("Media", True, 200)]
+
+
+def test_telegram_get_file_then_download(fake_api: FakePlatformAPI) -> None:
+    fake_api.add_telegram_file("BQACdoc", b"%PDF-1.4", "documents/file_3.pdf", file_size=8)
+    status, _, body = post(f"{fake_api.base_url}/bot{TELEGRAM_BOT_TOKEN}/getFile", b"file_id=BQACdoc",
+                           {"Content-Type": "application/x-www-form-urlencoded"})
+    assert status == 200 and body["ok"] is True
+    assert body["result"]["file_path"] == "documents/file_3.pdf" and body["result"]["file_size"] == 8
+    assert get(f"{fake_api.base_url}/file/bot{TELEGRAM_BOT_TOKEN}/documents/file_3.pdf")[2] == b"%PDF-1.4"
+    assert get(f"{fake_api.base_url}/file/bot{TELEGRAM_BOT_TOKEN}/documents/nothing.pdf")[0] == 404
+    assert get(f"{fake_api.base_url}/file/botWRONG/documents/file_3.pdf")[0] == 401
+
+
+def test_a_failure_scripted_for_one_endpoint_leaves_the_others_alone(fake_api: FakePlatformAPI) -> None:
+    fake_api.fail_next("telegram", 500, endpoint="file")
+    status, _, _ = post(f"{fake_api.base_url}/bot{TELEGRAM_BOT_TOKEN}/sendMessage", b"chat_id=1&text=x",
+                        {"Content-Type": "application/x-www-form-urlencoded"})
+    assert status == 200
+    assert get(f"{fake_api.base_url}/file/bot{TELEGRAM_BOT_TOKEN}/photos/file_1.jpg")[0] == 500
+    assert get(f"{fake_api.base_url}/file/bot{TELEGRAM_BOT_TOKEN}/photos/file_1.jpg")[0] == 200

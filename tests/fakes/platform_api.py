@@ -8,6 +8,9 @@ code runs against it:
         api.fail_next("twilio", 429, retry_after=7)   # script a failure, then back to normal
         [call] = api.wait_for_calls(1)               # RecordedCall(platform, method, path, body, ...)
 
+Attachments: Twilio media URLs (`api.twilio_media_url(sid)`) and Telegram file ids serve a small
+PNG unless `add_twilio_media` / `add_telegram_file` registered other bytes for them.
+
 Demo server (logs one line per call): `python -m tests.fakes.platform_api --port 8975`
 """
 from __future__ import annotations
@@ -19,8 +22,10 @@ import logging
 import re
 import secrets
 import signal
+import struct
 import threading
 import time
+import zlib
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -32,7 +37,12 @@ from urllib.parse import parse_qsl, urlsplit
 logger = logging.getLogger(__name__)
 
 TWILIO_MESSAGES = re.compile(r"/2010-04-01/Accounts/(?P<account_sid>[^/]+)/Messages\.json")
+TWILIO_MEDIA = re.compile(
+    r"/2010-04-01/Accounts/(?P<account_sid>[^/]+)/Messages/(?P<message_sid>[^/]+)/Media/(?P<media_sid>[^/.]+)"
+)
+MEDIA_STORE = re.compile(r"/media-store/(?P<key>[^/]+)")  # where Twilio's media redirect points
 TELEGRAM_METHOD = re.compile(r"/bot(?P<token>[^/]+)/(?P<method>[A-Za-z]+)")
+TELEGRAM_FILE = re.compile(r"/file/bot(?P<token>[^/]+)/(?P<path>.+)")
 # PTB posts form fields and JSON-encodes the structured ones; decode those so tests can read them.
 TELEGRAM_JSON_FIELDS = frozenset({"reply_parameters", "reply_markup", "entities", "link_preview_options"})
 
@@ -53,6 +63,29 @@ TELEGRAM_DESCRIPTIONS: Mapping[int, str] = {
 }
 
 
+def _png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
+    """A valid one-colour PNG, built here so the fake needs no image files."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = b"".join(b"\x00" + bytes(rgb) * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+DEFAULT_MEDIA = _png(4, 4, (200, 60, 40))  # what an unregistered media URL or file id serves
+
+
+@dataclass(frozen=True)
+class StoredMedia:
+    content: bytes
+    content_type: str = "image/png"
+    redirect_host: str | None = None  # Twilio: redirect to this host (same port), as to its storage
+    file_path: str = "photos/file_1.jpg"  # Telegram: what getFile answers
+    file_size: int | None = None  # Telegram: the size getFile reports (default: the real one)
+
+
 @dataclass(frozen=True)
 class RecordedCall:
     platform: str  # "twilio" or "telegram"
@@ -61,7 +94,8 @@ class RecordedCall:
     body: Mapping[str, Any]  # Twilio: the form fields; Telegram: the parameters
     auth_ok: bool  # Twilio: basic auth and account SID matched; Telegram: the token in the path did
     status: int  # what the fake answered
-    endpoint: str  # "Messages.json", "sendMessage", "getMe", ...
+    endpoint: str  # "Messages.json", "Media", "media-store", "sendMessage", "getMe", "getFile", "file"
+    headers: Mapping[str, str] = field(default_factory=dict, compare=False)  # the request's
 
     @property
     def recipient(self) -> str | None:
@@ -78,6 +112,8 @@ class RecordedCall:
 class ScriptedFailure:
     status: int
     retry_after: int | None = None
+    endpoint: str | None = None  # only calls to this endpoint; None: the platform's next call
+    description: str | None = None  # Telegram: the error description
 
 
 @dataclass
@@ -85,10 +121,12 @@ class Reply:
     status: int
     payload: Mapping[str, Any]
     headers: dict[str, str] = field(default_factory=dict)
+    content: bytes | None = None  # answered as is (with Content-Type from headers) instead of JSON
 
 
 class FakePlatformAPI:
-    """Twilio `POST /2010-04-01/Accounts/{sid}/Messages.json`; Telegram `/bot{token}/sendMessage|getMe`.
+    """Twilio `POST .../Messages.json`, `GET .../Messages/{MM}/Media/{ME}`; Telegram
+    `/bot{token}/sendMessage|getMe|getFile` and `GET /file/bot{token}/{file_path}`.
 
     Credentials left as None accept any (non-empty) credentials; set them to check auth.
     """
@@ -112,6 +150,8 @@ class FakePlatformAPI:
         self._calls: list[RecordedCall] = []
         self._failures: dict[str, deque[ScriptedFailure]] = {"twilio": deque(), "telegram": deque()}
         self._telegram_message_ids: dict[str, int] = {}
+        self._twilio_media: dict[str, StoredMedia] = {}  # by media SID (ME...)
+        self._telegram_files: dict[str, StoredMedia] = {}  # by file_id
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -159,12 +199,45 @@ class FakePlatformAPI:
         with self._changed:
             return list(self._calls)
 
-    def fail_next(self, platform: str, status: int, times: int = 1, retry_after: int | None = None) -> None:
-        """Answer the next `times` calls to `platform` with an error `status` in its own format."""
+    def fail_next(
+        self,
+        platform: str,
+        status: int,
+        times: int = 1,
+        retry_after: int | None = None,
+        *,
+        endpoint: str | None = None,
+        description: str | None = None,
+    ) -> None:
+        """Answer the next `times` calls to `platform` (or to its `endpoint` only, e.g. "getFile",
+        "file", "Media") with an error `status` in its own format."""
         if platform not in self._failures:
             raise ValueError(f"unknown platform {platform!r}")
         with self._changed:
-            self._failures[platform].extend(ScriptedFailure(status, retry_after) for _ in range(times))
+            self._failures[platform].extend(
+                ScriptedFailure(status, retry_after, endpoint, description) for _ in range(times)
+            )
+
+    def twilio_media_url(self, account_sid: str, media_sid: str = "ME" + "0" * 32, message_sid: str = "MM" + "0" * 32) -> str:
+        """The URL a Twilio webhook's MediaUrl0 would carry, on this fake."""
+        return f"{self.base_url}/2010-04-01/Accounts/{account_sid}/Messages/{message_sid}/Media/{media_sid}"
+
+    def add_twilio_media(
+        self, media_sid: str, content: bytes, content_type: str = "image/png", *, redirect_host: str | None = None
+    ) -> None:
+        """Serve `content` for this media SID; with `redirect_host` ("localhost"), answer as Twilio
+        does, with a 307 to another host that serves it without auth (`media-store` calls)."""
+        with self._changed:
+            self._twilio_media[media_sid] = StoredMedia(content, content_type, redirect_host=redirect_host)
+
+    def add_telegram_file(
+        self, file_id: str, content: bytes, file_path: str | None = None, *, file_size: int | None = None
+    ) -> None:
+        """Serve `content` for this file_id at `file_path` (default `photos/file_<file_id>.jpg`);
+        `file_size` is what getFile reports (default: the real size)."""
+        path = file_path or f"photos/file_{file_id}.jpg"
+        with self._changed:
+            self._telegram_files[file_id] = StoredMedia(content, file_path=path, file_size=file_size)
 
     def wait_for_calls(self, n: int, timeout: float = 15.0) -> list[RecordedCall]:
         with self._changed:
@@ -178,24 +251,38 @@ class FakePlatformAPI:
             for queue in self._failures.values():
                 queue.clear()
             self._telegram_message_ids.clear()
+            self._twilio_media.clear()
+            self._telegram_files.clear()
 
     # -- request handling (called from server threads) ------------------------------------
 
-    def handle(self, method: str, path: str, headers: Mapping[str, str], body: bytes) -> Reply:
+    def handle(self, method: str, path: str, headers: Mapping[str, str], body: bytes, host: str = "") -> Reply:
+        params: dict[str, Any] = {}
         if match := TWILIO_MESSAGES.fullmatch(path):
             platform, endpoint = "twilio", "Messages.json"
             params = _form(body)
             auth_ok = self._twilio_auth_ok(match["account_sid"], headers.get("Authorization"))
             reply = self._twilio(method, match["account_sid"], params, auth_ok)
+        elif match := TWILIO_MEDIA.fullmatch(path):
+            platform, endpoint = "twilio", "Media"
+            auth_ok = self._twilio_auth_ok(match["account_sid"], headers.get("Authorization"))
+            reply = self._twilio_media_reply(method, match["media_sid"], auth_ok, host)
+        elif match := MEDIA_STORE.fullmatch(path):
+            platform, endpoint, auth_ok = "twilio", "media-store", True  # a signed URL: no auth
+            reply = self._media_store(match["key"])
         elif match := TELEGRAM_METHOD.fullmatch(path):
             platform, endpoint = "telegram", match["method"]
             params = _telegram_params(body, headers.get("Content-Type", ""))
             auth_ok = bool(match["token"]) and self.telegram_bot_token in (None, match["token"])
             reply = self._telegram(endpoint, match["token"], params, auth_ok)
+        elif match := TELEGRAM_FILE.fullmatch(path):
+            platform, endpoint = "telegram", "file"
+            auth_ok = bool(match["token"]) and self.telegram_bot_token in (None, match["token"])
+            reply = self._telegram_file(match["path"], auth_ok)
         else:
             logger.info("fake API: unknown path %s %s -> 404", method, path)
             return Reply(404, {"code": 20404, "message": "Not Found", "status": 404})
-        call = RecordedCall(platform, method, path, params, auth_ok, reply.status, endpoint)
+        call = RecordedCall(platform, method, path, params, auth_ok, reply.status, endpoint, dict(headers))
         with self._changed:
             self._calls.append(call)
             self._changed.notify_all()
@@ -203,10 +290,14 @@ class FakePlatformAPI:
             self.on_call(call)
         return reply
 
-    def _next_failure(self, platform: str) -> ScriptedFailure | None:
+    def _next_failure(self, platform: str, endpoint: str | None = None) -> ScriptedFailure | None:
         with self._changed:
             queue = self._failures[platform]
-            return queue.popleft() if queue else None
+            for failure in queue:
+                if failure.endpoint in (None, endpoint):
+                    queue.remove(failure)
+                    return failure
+            return None
 
     def _twilio_auth_ok(self, path_sid: str, authorization: str | None) -> bool:
         if not authorization or not authorization.startswith("Basic "):
@@ -227,7 +318,7 @@ class FakePlatformAPI:
             return _twilio_error(401)
         if method != "POST":
             return _twilio_error(405, 20004, "Method not allowed")
-        if failure := self._next_failure("twilio"):
+        if failure := self._next_failure("twilio", "Messages.json"):
             return _twilio_error(failure.status, retry_after=failure.retry_after)
         if not form.get("To"):
             return _twilio_error(400, 21604, "A 'To' phone number is required.")
@@ -248,17 +339,54 @@ class FakePlatformAPI:
             "to": form["To"], "uri": f"{resource}.json",
         })
 
+    def _twilio_media_reply(self, method: str, media_sid: str, auth_ok: bool, host: str) -> Reply:
+        if not auth_ok:
+            return _twilio_error(401)
+        if method != "GET":
+            return _twilio_error(405, 20004, "Method not allowed")
+        if failure := self._next_failure("twilio", "Media"):
+            return _twilio_error(failure.status, retry_after=failure.retry_after)
+        with self._changed:
+            media = self._twilio_media.get(media_sid, StoredMedia(DEFAULT_MEDIA))
+        if media.redirect_host:
+            port = host.rpartition(":")[2]
+            location = f"http://{media.redirect_host}:{port}/media-store/{media_sid}"
+            return Reply(307, {}, {"Location": location})
+        return _file_reply(media.content, media.content_type)
+
+    def _media_store(self, media_sid: str) -> Reply:
+        with self._changed:
+            media = self._twilio_media.get(media_sid)
+        if media is None:
+            return Reply(403, {"error": "AccessDenied"})
+        return _file_reply(media.content, media.content_type)
+
+    def _telegram_file(self, file_path: str, auth_ok: bool) -> Reply:
+        if not auth_ok:
+            return _telegram_error(401)
+        if failure := self._next_failure("telegram", "file"):
+            return _telegram_error(failure.status, failure.retry_after, failure.description)
+        with self._changed:
+            stored = [media for media in self._telegram_files.values() if media.file_path == file_path]
+        if not stored and file_path == StoredMedia(DEFAULT_MEDIA).file_path:
+            stored = [StoredMedia(DEFAULT_MEDIA)]
+        if not stored:
+            return _telegram_error(404)
+        return _file_reply(stored[0].content, "application/octet-stream")  # as the Bot API serves files
+
     def _telegram(self, endpoint: str, token: str, params: Mapping[str, Any], auth_ok: bool) -> Reply:
         if not auth_ok:
             return _telegram_error(401)
-        if endpoint not in ("sendMessage", "getMe"):
+        if endpoint not in ("sendMessage", "getMe", "getFile"):
             return _telegram_error(404)
         if endpoint == "getMe":
             return Reply(200, {"ok": True, "result": {**_bot_user(token), "can_join_groups": True,
                                                       "can_read_all_group_messages": False,
                                                       "supports_inline_queries": False}})
-        if failure := self._next_failure("telegram"):
-            return _telegram_error(failure.status, failure.retry_after)
+        if failure := self._next_failure("telegram", endpoint):
+            return _telegram_error(failure.status, failure.retry_after, failure.description)
+        if endpoint == "getFile":
+            return self._get_file(str(params.get("file_id") or ""))
         chat_id, text = str(params.get("chat_id", "")), params.get("text")
         if not chat_id:
             return _telegram_error(400, description="Bad Request: chat_id is empty")
@@ -270,6 +398,17 @@ class FakePlatformAPI:
         return Reply(200, {"ok": True, "result": {
             "message_id": message_id, "from": _bot_user(token), "chat": _chat(chat_id),
             "date": int(time.time()), "text": text,
+        }})
+
+    def _get_file(self, file_id: str) -> Reply:
+        if not file_id:
+            return _telegram_error(400, description="Bad Request: file_id is empty")
+        with self._changed:
+            media = self._telegram_files.get(file_id, StoredMedia(DEFAULT_MEDIA))
+        size = len(media.content) if media.file_size is None else media.file_size
+        unique_id = "AQAD" + base64.urlsafe_b64encode(file_id.encode()[-12:]).decode().rstrip("=")
+        return Reply(200, {"ok": True, "result": {
+            "file_id": file_id, "file_unique_id": unique_id, "file_size": size, "file_path": media.file_path,
         }})
 
 
@@ -286,10 +425,12 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         fake: FakePlatformAPI = self.server.fake  # type: ignore[attr-defined]
-        reply = fake.handle(self.command, urlsplit(self.path).path, dict(self.headers.items()), body)
-        payload = json.dumps(reply.payload).encode()
+        headers = dict(self.headers.items())
+        reply = fake.handle(self.command, urlsplit(self.path).path, headers, body, headers.get("Host", ""))
+        payload = reply.content if reply.content is not None else json.dumps(reply.payload).encode()
         self.send_response(reply.status)
-        self.send_header("Content-Type", "application/json")
+        if "Content-Type" not in reply.headers:
+            self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(payload)))
         for name, value in reply.headers.items():
             self.send_header(name, value)
@@ -298,6 +439,10 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's name
         logger.debug("fake API: " + format, *args)
+
+
+def _file_reply(content: bytes, content_type: str) -> Reply:
+    return Reply(200, {}, {"Content-Type": content_type}, content=content)
 
 
 def _form(body: bytes) -> dict[str, str]:
