@@ -14,7 +14,7 @@ from flask import Flask
 
 from inbox.jobs import JOBS
 from inbox.services import Services, build_services
-from inbox.settings import load_settings, with_overrides
+from inbox.settings import load_settings, local_secret_key, with_overrides
 
 logger = logging.getLogger("inbox")
 
@@ -42,7 +42,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__, template_folder="inbox/web/templates", static_folder="inbox/web/static")
     app.config.update(
         TESTING=testing,
-        SECRET_KEY=settings.secret_key,
+        SECRET_KEY=settings.secret_key or local_secret_key(),
         MAX_CONTENT_LENGTH=settings.max_body_bytes,
         MAX_FORM_MEMORY_SIZE=settings.max_body_bytes,
         SESSION_COOKIE_HTTPONLY=True,

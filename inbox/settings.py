@@ -4,7 +4,9 @@ Only `app.py`/`worker.py` call `load_settings(os.environ)`; everything else gets
 """
 from __future__ import annotations
 
+import os
 import secrets
+import time
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Mapping
@@ -26,7 +28,8 @@ class Settings:
     """Public base URL (scheme://host[:port]) the platforms call, for signatures behind a proxy."""
 
     secret_key: str = ""
-    """Signs agents' session cookies. Unset: a random key per start (sessions end on restart)."""
+    """Signs agents' session cookies. Unset: a random key kept in instance/secret_key, so every
+    process on this machine signs alike (set SECRET_KEY when processes run on several machines)."""
 
     reply_debounce_seconds: float = 0.8
     """Quiet time after a customer's message before the bot answers, so a burst gets one answer."""
@@ -96,6 +99,36 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+def local_secret_key(path: Path = INSTANCE_DIR / "secret_key") -> str:
+    """A key made once and shared by this machine's processes (gunicorn workers, worker.py).
+
+    A key per process would make a session cookie signed by one gunicorn worker invalid at the
+    next, logging agents out at random. Created with O_EXCL so racing processes agree.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        for _ in range(50):  # another process may be writing it this instant
+            key = path.read_text().strip()
+            if key:
+                return key
+            time.sleep(0.01)
+        raise ConfigError(f"{path} is empty; delete it or set SECRET_KEY") from None
+    key = secrets.token_hex(32)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+def public_status_callback(env: Mapping[str, str], public_url: str | None) -> str | None:
+    """Twilio reports delivery to this URL; by default our own status webhook, when we know our URL."""
+    explicit = env.get("TWILIO_STATUS_CALLBACK_URL")
+    if explicit:
+        return explicit
+    return f"{public_url}/webhooks/twilio/status" if public_url else None
+
+
 def load_settings(env: Mapping[str, str]) -> Settings:
     defaults = Settings()
     backoff_raw = env.get("INBOX_SEND_BACKOFF")
@@ -110,7 +143,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         database_url=normalise_database_url(env.get("DATABASE_URL") or defaults.database_url),
         redis_url=env.get("REDIS_URL") or None,
         public_url=public_url,
-        secret_key=env.get("SECRET_KEY") or secrets.token_hex(32),
+        secret_key=env.get("SECRET_KEY") or "",
         reply_debounce_seconds=_float(env, "INBOX_REPLY_DEBOUNCE", defaults.reply_debounce_seconds),
         send_max_attempts=max(1, int(_float(env, "INBOX_SEND_MAX_ATTEMPTS", defaults.send_max_attempts))),
         send_backoff_seconds=backoff,
@@ -122,7 +155,10 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         brand_pack=env.get("INBOX_BRAND_PACK") or None,
         admin_email=env.get("INBOX_ADMIN_EMAIL") or None,
         admin_password=env.get("INBOX_ADMIN_PASSWORD") or None,
-        platform_env={key: env.get(key) for key in PLATFORM_KEYS},
+        platform_env={
+            **{key: env.get(key) for key in PLATFORM_KEYS},
+            "TWILIO_STATUS_CALLBACK_URL": public_status_callback(env, public_url),
+        },
     )
 
 
