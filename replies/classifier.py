@@ -40,7 +40,8 @@ LEXICON: dict[str, tuple[str, ...]] = {
                   "gimana sih", "lama banget", "zonk", "nyesel", "kurang", "hilang", "gak sesuai", "mengecewakan"),
     "human": ("admin", "cs", "human", "telepon", "talkto", "orang", "bot", "manusia", "hubungi", "kontak"),
     "thanks": ("makasih", "thanks", "siap", "oke"),
-    "abuse": ("goblok", "bodoh", "anjing", "bangsat", "kasar", "penipu", "babi", "brengsek", "sialan", "monyet"),
+    "abuse": ("goblok", "bodoh", "anjing", "bangsat", "kasar", "penipu", "babi", "brengsek", "sialan", "monyet",
+              "asu", "jancok", "tolol", "idiot", "bajingan", "kampret"),
     "spam": ("judi", "slot", "pinjol", "follower", "followers", "giveaway", "bio", "link", "gaji", "promosi",
              "endorse", "cek profil", "follow", "investasi", "dm aku"),
     # Questions we don't answer automatically; cues keep them from borrowing a neighbour's intent.

@@ -10,7 +10,16 @@ from pathlib import Path
 DATA = Path(__file__).resolve().parent
 random.seed(7)
 P = {}
-P["greeting"] = """halo
+P["greeting"] = """tes
+test
+min?
+kak?
+admin?
+ada orang?
+ada admin?
+tes tes
+cek cek
+halo
 halo kak
 hai min
 hai sis
@@ -220,7 +229,9 @@ pakai kurir apa kak
 bisa kirim ke luar kota?
 ongkir instan berapa
 ongkir sameday jakarta""".split("\n")
-P["order_status"] = """pesanan saya sudah dikirim?
+P["order_status"] = """udah tf dari kemarin belum diproses
+kapan pesanan saya diproses
+pesanan saya sudah dikirim?
 pesanan aku kapan dikirim
 orderan saya gimana
 orderan udah dikirim belum
@@ -410,7 +421,16 @@ kalau luntur ada garansi
 garansi sobek?
 kalau kancingnya copot bisa klaim?
 barang bergaransi kak?""".split("\n")
-P["complaint"] = """barang saya datang rusak
+P["complaint"] = """produknya bau
+barangnya bau apek
+barangnya kotor
+kualitasnya jelek banget
+jahitannya jelek
+kurirnya kasar sama saya
+kurirnya tidak sopan
+barang pecah semua
+isinya kurang
+barang saya datang rusak
 barangnya rusak kak
 paket datang dalam kondisi rusak
 produk cacat
@@ -552,7 +572,17 @@ makasih ya sis
 tengkyu
 baik kalau begitu
 alhamdulillah makasih""".split("\n")
-P["abuse"] = """goblok lu
+P["abuse"] = """asu
+asu kowe
+jancok
+tolol banget
+idiot
+bego lu
+kampret lu
+tai
+taik lu
+bajingan lu
+goblok lu
 goblok
 dasar goblok
 tolol
@@ -592,7 +622,16 @@ lu budek ya
 mati aja lu
 tolol banget adminnya
 najis""".split("\n")
-P["spam"] = """follow ig aku kak
+P["spam"] = """mampir ke toko kami ya
+banyak promo di toko kami kak
+jadi reseller kami? dm aku
+dm aku buat info reseller
+dijual akun netflix murah
+cuan tiap hari gabung sekarang
+gabung grup cuan
+cek toko aku ya banyak diskon
+mampir ya kak ke lapak aku
+follow ig aku kak
 follow back ya
 follback kak
 cek ig aku
@@ -632,7 +671,16 @@ jasa pembuatan website murah
 open reseller cek bio
 promo pulsa murah dm
 daftar sekarang bonus 100%""".split("\n")
-P["other"] = """toko buka jam berapa?
+P["other"] = """jam operasional toko?
+buka sampai jam berapa kak
+tutup jam berapa
+minimal order grosir berapa pcs
+grosir minimal berapa
+ada lowongan kak?
+berat 80 kg muat size apa
+tinggi 165 cocok ukuran apa
+ada cabang di jakarta?
+toko buka jam berapa?
 jam buka toko
 alamatnya dimana kak
 lokasi toko dimana
@@ -865,7 +913,7 @@ def vary(intent, s):
 
 def key(t):
     return re.sub(r"[^a-z0-9 ]", "", t.lower()).strip()
-held = set(key(l.split("\t", 1)[1]) for f in (DATA / "intents-dev.tsv", DATA / "test.tsv")
+held = set(key(l.split("\t", 1)[1]) for f in (DATA / "intents-dev.tsv", DATA / "dev-second-author.tsv", DATA / "test.tsv", DATA / "holdout-second-author.tsv")
            for l in open(f).read().splitlines()[1:])
 rows = set()
 removed = 0
@@ -894,10 +942,10 @@ for intent in ["price", "stock", "shipping_cost", "order_status", "payment", "re
     for p in random.sample([x for x in P[intent] if x.strip()], 12):
         rows.add((intent, random.choice(wrap).format(p)))
 
-dev = set()
-for line in open(DATA / "intents-dev.tsv").read().splitlines()[1:]:
-    dev.add(line.split("\t", 1)[1].strip().lower())
-test = set(l.split("\t", 1)[1].strip().lower() for l in open(DATA / "test.tsv").read().splitlines()[1:])
+dev = set(l.split("\t", 1)[1].strip().lower() for f in ("intents-dev.tsv", "dev-second-author.tsv")
+          for l in open(DATA / f).read().splitlines()[1:])
+test = set(l.split("\t", 1)[1].strip().lower() for f in ("test.tsv", "holdout-second-author.tsv")
+           for l in open(DATA / f).read().splitlines()[1:])
 out = sorted((r for r in rows if r[1].lower() not in dev and r[1].lower() not in test), key=lambda r: (r[0], r[1]))
 dropped = len(rows) - len(out)
 with open(DATA / "train.tsv", "w") as fh:
