@@ -153,6 +153,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"engine loaded and trained in {1000 * (time.perf_counter() - t0):.0f} ms "
           f"({len(builtin_training_data())} training rows)")
     baseline = KeywordBaseline()
+    shared_dev = DATA.parent.parent.parent / "shared" / "data" / "intents-dev.tsv"
+    if shared_dev.exists() and shared_dev.read_bytes() != (DATA / "intents-dev.tsv").read_bytes():
+        print(f"note: {shared_dev} differs from the project's copy; copy it to replies/data/ to score the new one")
     sets = [("dev", load_tsv(DATA / "intents-dev.tsv"))]
     # dev-2: a second author's set, used to find weak spots (so it is development data).
     # Held out: test.tsv (written with the training data) and a set written later by another

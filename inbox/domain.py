@@ -127,6 +127,11 @@ class StatusEvent:
     error_message: str | None = None
     raw: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
+    @property
+    def kind(self) -> EventKind:
+        # Events share `kind`; a receipt's fields differ from a message's, hence its own class.
+        return EventKind.STATUS
+
 
 @dataclass(frozen=True)
 class OutboundText:
