@@ -21,7 +21,7 @@ class AccountError(InboxError):
 
 
 def normalise_email(email: str) -> str:
-    return email.strip().lower()
+    return email.replace("\x00", "").strip().lower()
 
 
 def create_agent(session: Session, email: str, password: str, *, name: str | None = None, is_admin: bool = False) -> Agent:

@@ -12,7 +12,7 @@ from inbox import conversations
 from inbox.domain import ConversationStatus, Direction, Platform, SenderType
 from inbox.errors import InboxError
 from inbox.models import Agent, CannedResponse, Conversation, Message, Order
-from inbox.store import new_outbound
+from inbox.store import clean_text, new_outbound
 
 MAX_REPLY_LENGTH = 1600  # WhatsApp's limit, the tightest of the channels
 QUEUE_STATUSES = (ConversationStatus.WAITING.value, ConversationStatus.ASSIGNED.value)
@@ -102,13 +102,13 @@ def reply(
     Returns (message, created). A double click or a retried API call with the same key gets the
     first message back, so a customer never gets the same answer twice.
     """
-    text = text.strip()
+    text = (clean_text(text) or "").strip()
     if not text:
         raise DeskError("the reply is empty")
     if len(text) > MAX_REPLY_LENGTH:
         raise DeskError(f"the reply is longer than {MAX_REPLY_LENGTH} characters")
-    if not idempotency_key or len(idempotency_key) > 120:
-        raise DeskError("a client key of 1 to 120 characters is required")
+    if not idempotency_key or len(idempotency_key) > 120 or not idempotency_key.isprintable():
+        raise DeskError("a client key of 1 to 120 printable characters is required")
     key = f"agent:{agent.id}:{idempotency_key}"
     existing = session.execute(select(Message).where(Message.idempotency_key == key)).scalar_one_or_none()
     if existing is not None:

@@ -10,6 +10,8 @@ from datetime import datetime
 from enum import Enum
 from typing import Any, Mapping
 
+from inbox.errors import BadRequest
+
 
 class Platform(str, Enum):
     WHATSAPP_TWILIO = "whatsapp_twilio"
@@ -75,6 +77,16 @@ DELIVERY_RANK = {
 }
 
 
+# Platform ids are stored in columns of this size; a longer one is not an id we can trust.
+MAX_ID_LENGTH = 191
+
+
+def check_ids(what: str, **ids: str | None) -> None:
+    for name, value in ids.items():
+        if value is not None and (not value or len(value) > MAX_ID_LENGTH):
+            raise BadRequest(f"{what}: {name} must be 1 to {MAX_ID_LENGTH} characters")
+
+
 @dataclass(frozen=True)
 class Sender:
     external_id: str  # the platform's id for the person (phone, chat id, user id)
@@ -114,6 +126,15 @@ class InboundEvent:
     media: tuple[Media, ...] = ()
     raw: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
+    def __post_init__(self) -> None:
+        check_ids(
+            f"{self.platform.value} event",
+            event_id=self.event_id,
+            chat_id=self.chat_id,
+            message_id=self.message_id,
+            sender_id=self.sender.external_id,
+        )
+
 
 @dataclass(frozen=True)
 class StatusEvent:
@@ -126,6 +147,9 @@ class StatusEvent:
     error_code: str | None = None
     error_message: str | None = None
     raw: Mapping[str, Any] = field(default_factory=dict, compare=False)
+
+    def __post_init__(self) -> None:
+        check_ids(f"{self.platform.value} receipt", message_id=self.message_id)
 
     @property
     def kind(self) -> EventKind:

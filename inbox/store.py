@@ -48,12 +48,20 @@ def _insert(session: Session, model: Any) -> Any:
     raise RuntimeError(f"unsupported database dialect {dialect}")
 
 
+def clean_text(value: str | None, limit: int | None = None) -> str | None:
+    """Customer text as the database takes it: no NUL characters (PostgreSQL refuses them)."""
+    if value is None:
+        return None
+    value = value.replace("\x00", "")
+    return value[:limit] if limit else value
+
+
 def _upsert_contact(session: Session, event: InboundEvent) -> int:
     statement = _insert(session, Contact).values(
         platform=event.platform.value,
         external_id=event.sender.external_id,
-        display_name=event.sender.display_name,
-        phone=event.sender.phone,
+        display_name=clean_text(event.sender.display_name, 255),
+        phone=clean_text(event.sender.phone, 32),
         created_at=utcnow(),
     )
     table = Contact.__table__
@@ -99,8 +107,8 @@ def store_inbound(session: Session, event: InboundEvent, received_at: datetime) 
             sender_type=SenderType.CUSTOMER.value,
             external_id=event.event_id,
             platform_message_id=event.message_id,
-            text=event.text,
-            media=[{"url": m.url, "content_type": m.content_type} for m in event.media],
+            text=clean_text(event.text),
+            media=[{"url": clean_text(m.url), "content_type": clean_text(m.content_type, 255)} for m in event.media],
             raw=_jsonable(event.raw),
             platform_timestamp=event.timestamp,
             created_at=received_at,
@@ -162,7 +170,7 @@ def apply_status(session: Session, event: StatusEvent) -> int | None:
             platform=event.platform.value,
             message_external_id=event.message_id,
             status=event.status.value,
-            error_code=event.error_code,
+            error_code=clean_text(event.error_code, 32),
             raw=_jsonable(event.raw),
             received_at=utcnow(),
         )
@@ -182,7 +190,7 @@ def apply_status(session: Session, event: StatusEvent) -> int | None:
         return None
     message.delivery_status = event.status.value
     if event.status is DeliveryStatus.FAILED:
-        detail = " ".join(filter(None, [event.error_code, event.error_message]))
+        detail = clean_text(" ".join(filter(None, [event.error_code, event.error_message])))
         message.error = f"delivery failed: {detail}"[:500]
         # The customer never got our answer: a person has to follow up.
         conversation = session.get(Conversation, message.conversation_id)

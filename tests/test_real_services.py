@@ -171,3 +171,18 @@ def test_running_worker_answers_a_burst_once_after_the_debounce(make_app, redis_
         worker.terminate()
         _, stderr = worker.communicate(timeout=30)
     assert worker.returncode == 0, stderr[-2000:]
+
+
+def test_values_postgres_cannot_hold_get_a_clear_answer(make_app, database_url, fake_api):
+    """A 500-character id is refused with 400; NUL characters are dropped from customer text."""
+    app = make_app(database_url=database_url)
+    client = app.test_client()
+    too_long = post_twilio(client, twilio_message("halo", sid="SM" + "9" * 500))
+    assert too_long.status_code == 400
+    assert too_long.json["error"] == "whatsapp_twilio event: event_id must be 1 to 191 characters"
+
+    assert post_twilio(client, twilio_message("bisa bayar\x00 cod kak?")).status_code == 200
+    assert app.extensions["inbox"].queue.drain(15)
+    with app.extensions["inbox"].db.session() as session:
+        [inbound] = session.execute(select(Message).where(Message.direction == "in")).scalars().all()
+        assert inbound.text == "bisa bayar cod kak?"

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from inbox.models import CannedResponse
+from inbox.store import clean_text
 from inbox.web.agents import _services, bp, login_required, t
 
 MAX_SHORTCUT = 64
@@ -35,8 +36,8 @@ def canned_list() -> str:
 def canned_save() -> Response:
     """Add an answer, or replace the text of the one with the same shortcut."""
     _admin_only()
-    shortcut = request.form.get("shortcut", "").strip().lstrip("/").lower()
-    text = request.form.get("text", "").strip()
+    shortcut = (clean_text(request.form.get("shortcut", "")) or "").strip().lstrip("/").lower()
+    text = (clean_text(request.form.get("text", "")) or "").strip()
     if not shortcut or len(shortcut) > MAX_SHORTCUT or not text or len(text) > MAX_TEXT:
         flash(t("canned.invalid", shortcut=MAX_SHORTCUT, text=MAX_TEXT), "error")
         return redirect(url_for(".canned_list"))

@@ -69,8 +69,12 @@ def receive(name: str) -> Response:
     except BadRequest as exc:
         logger.info("webhook %s: rejected body: %s", name, _short(exc))
         return error_response(400, _short(exc))
-    with services.db.session() as session:
-        result = store_events(session, events, received_at=services.pipeline.now())
+    try:
+        with services.db.session() as session:
+            result = store_events(session, events, received_at=services.pipeline.now())
+    except BadRequest as exc:  # a value the database cannot hold; the transaction rolled back
+        logger.info("webhook %s: rejected value: %s", name, _short(exc))
+        return error_response(400, _short(exc))
     # Stored and committed: from here a queue failure loses nothing (the sweep re-enqueues).
     for message_id in result.new_message_ids:
         try:
