@@ -102,6 +102,14 @@ def postgres_url() -> Iterator[str]:
     yield f"{url}{separator}options={quote(f'-csearch_path={schema}')}"
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Each test using this runs on SQLite and again on PostgreSQL (skipped where there is none)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path}/inbox.sqlite3"
+    return str(request.getfixturevalue("postgres_url"))
+
+
 @pytest.fixture
 def redis_url() -> Iterator[str]:
     """The Redis database REDIS_URL names, flushed before and after the test."""

@@ -8,7 +8,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-import pytest
 from flask import Flask
 from rq import SimpleWorker
 from rq.serializers import JSONSerializer
@@ -19,13 +18,6 @@ from inbox.models import Conversation, Message
 from tests.conftest import PUBLIC_URL, platform_env, post_telegram, post_twilio, telegram_update, twilio_message
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path}/inbox.sqlite3"
-    return request.getfixturevalue("postgres_url")
 
 
 def run_burst_worker(app: Flask) -> None:
