@@ -30,7 +30,7 @@ from telegram.request import HTTPXRequest
 
 from connectors.base import UNKNOWN_CONTENT_TYPE, Connector, Event, WebhookRequest, read_at_most, too_large
 from connectors.config import check_api_base, check_positive
-from connectors.telegram_events import FILE_URL_PREFIX, parse_update
+from connectors.telegram_events import ALLOWED_UPDATES, FILE_URL_PREFIX, parse_update
 from inbox.domain import MediaFile, OutboundText, Platform, SendResult
 from inbox.errors import (
     AmbiguousSendError,
@@ -99,6 +99,18 @@ class TelegramConnector(Connector):
         # Open and close the HTTP client only: Bot.initialize() would add a getMe round trip.
         async with request:
             return await bot.send_message(chat_id=chat_id, text=text, reply_parameters=reply)
+
+    def register_webhook(self, url: str) -> None:
+        """Point Telegram at our webhook, with the secret it must send back and the updates we handle."""
+        try:
+            asyncio.run(self._set_webhook(url))
+        except TelegramError as exc:
+            raise PermanentSendError(f"Telegram refused setWebhook: {exc.message.replace(self.settings.bot_token, '<token>')}") from exc
+
+    async def _set_webhook(self, url: str) -> None:
+        bot, request = self._bot()
+        async with request:
+            await bot.set_webhook(url=url, secret_token=self.settings.webhook_secret, allowed_updates=list(ALLOWED_UPDATES))
 
     def _bot(self) -> tuple[Bot, HTTPXRequest]:
         timeout = self.settings.timeout

@@ -1,6 +1,7 @@
 """`flask --app app ...` commands: agents, tokens, catalogue and order import, canned answers."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -102,3 +103,20 @@ def test_sweep_command_answers_what_the_queue_lost(make_app, fake_api):
     result = app.test_cli_runner().invoke(args=["sweep"])
     assert result.exit_code == 0 and "inbound: 1" in result.output
     assert len(fake_api.calls) == 1
+
+
+def test_telegram_set_webhook_registers_our_url_with_the_secret(make_app, fake_api):
+    app = make_app()
+    result = app.test_cli_runner().invoke(args=["telegram", "set-webhook"])
+    assert result.exit_code == 0, result.output
+    [call] = [c for c in fake_api.calls if c.endpoint == "setWebhook"]
+    assert call.body["url"] == "https://shop.example/webhooks/telegram"
+    assert call.body["secret_token"] == "tg-test-secret"
+    allowed = call.body["allowed_updates"]  # the library sends lists JSON-encoded in the form
+    assert set(json.loads(allowed) if isinstance(allowed, str) else allowed) == {"message", "edited_message"}
+
+
+def test_telegram_set_webhook_needs_https(make_app, fake_api):
+    app = make_app(public_url="http://127.0.0.1:5000")
+    result = app.test_cli_runner().invoke(args=["telegram", "set-webhook"])
+    assert result.exit_code != 0 and "an https url must be provided" in result.output.lower()

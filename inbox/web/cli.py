@@ -8,7 +8,9 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from connectors.telegram import TelegramConnector
 from inbox.accounts import AccountError, agent_count, create_agent, issue_api_token
+from inbox.errors import SendError
 from inbox.models import Agent, CannedResponse
 from inbox.queue import InProcessJobQueue
 from inbox.services import Services
@@ -42,6 +44,7 @@ def register_commands(app: Flask) -> None:
     shop = AppGroup("shop", help="The catalogue and orders the bot answers from.")
     canned = AppGroup("canned", help="Canned answers agents insert with one click.")
     db = AppGroup("db", help="The database schema.")
+    telegram = AppGroup("telegram", help="Telegram set-up.")
 
     @agents.command("create")
     @click.argument("email")
@@ -116,6 +119,22 @@ def register_commands(app: Flask) -> None:
         _services().db.upgrade()
         click.echo("database is at the newest revision")
 
+    @telegram.command("set-webhook")
+    def telegram_set_webhook() -> None:
+        """Register PUBLIC_URL/webhooks/telegram with Telegram, with the secret token."""
+        services = _services()
+        connector = services.connectors.get("telegram")
+        if not isinstance(connector, TelegramConnector):
+            raise click.ClickException(f"Telegram is {services.disabled.get('telegram', 'not enabled')}")
+        if not services.settings.public_url:
+            raise click.ClickException("set PUBLIC_URL to the https address Telegram should call")
+        url = f"{services.settings.public_url}/webhooks/telegram"
+        try:
+            connector.register_webhook(url)
+        except SendError as exc:
+            raise click.ClickException(str(exc)) from exc
+        click.echo(f"Telegram now posts updates to {url}")
+
     @app.cli.command("sweep")
     def sweep() -> None:
         """Re-enqueue stored work that has no outcome (what the worker does periodically)."""
@@ -126,5 +145,5 @@ def register_commands(app: Flask) -> None:
             # No Redis: the jobs run in this process, so wait for them before exiting.
             services.queue.drain(timeout=300)
 
-    for group in (agents, shop, canned, db):
+    for group in (agents, shop, canned, db, telegram):
         app.cli.add_command(group)

@@ -377,7 +377,7 @@ class FakePlatformAPI:
     def _telegram(self, endpoint: str, token: str, params: Mapping[str, Any], auth_ok: bool) -> Reply:
         if not auth_ok:
             return _telegram_error(401)
-        if endpoint not in ("sendMessage", "getMe", "getFile"):
+        if endpoint not in ("sendMessage", "getMe", "getFile", "setWebhook"):
             return _telegram_error(404)
         if endpoint == "getMe":
             return Reply(200, {"ok": True, "result": {**_bot_user(token), "can_join_groups": True,
@@ -387,6 +387,10 @@ class FakePlatformAPI:
             return _telegram_error(failure.status, failure.retry_after, failure.description)
         if endpoint == "getFile":
             return self._get_file(str(params.get("file_id") or ""))
+        if endpoint == "setWebhook":
+            if not str(params.get("url", "")).startswith("https://"):
+                return _telegram_error(400, description="Bad Request: bad webhook: An HTTPS URL must be provided for webhook")
+            return Reply(200, {"ok": True, "result": True, "description": "Webhook was set"})
         chat_id, text = str(params.get("chat_id", "")), params.get("text")
         if not chat_id:
             return _telegram_error(400, description="Bad Request: chat_id is empty")
