@@ -8,6 +8,7 @@ import logging
 import os
 import sys
 import threading
+import time
 from typing import Any, Mapping
 
 from flask import Flask
@@ -93,16 +94,13 @@ def start_up(app: Flask, services: Services) -> None:
 
 
 def _start_sweeper(services: Services) -> None:
-    stop = threading.Event()
-
     def loop() -> None:
         while True:
             try:
                 services.queue.enqueue("sweep")
             except Exception:
                 logger.exception("could not enqueue the sweep")
-            if stop.wait(services.settings.sweep_interval_seconds or 60):
-                return
+            time.sleep(services.settings.sweep_interval_seconds or 60)
 
     threading.Thread(target=loop, name="inbox-sweeper", daemon=True).start()
 

@@ -22,6 +22,10 @@ class DeskError(InboxError):
     pass
 
 
+class ConversationTaken(DeskError):
+    """Another agent owns the conversation (the API answers 409)."""
+
+
 def list_conversations(session: Session, statuses: Sequence[str], limit: int = 200) -> list[Conversation]:
     """Most urgent first: high priority, then the longest wait."""
     query = (
@@ -84,7 +88,7 @@ def take(session: Session, conversation_id: int, agent: Agent) -> Conversation:
     try:
         conversations.take(conversation, agent.id)
     except conversations.StateError as exc:
-        raise DeskError(str(exc)) from exc
+        raise ConversationTaken(str(exc)) from exc
     return conversation
 
 
@@ -117,7 +121,7 @@ def reply(
     try:
         conversations.take(conversation, agent.id)
     except conversations.StateError as exc:
-        raise DeskError(str(exc)) from exc
+        raise ConversationTaken(str(exc)) from exc
     # Answering the newest customer message: it is what the response-time figures measure.
     last_inbound_id = session.execute(
         select(func.max(Message.id)).where(

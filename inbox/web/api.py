@@ -156,7 +156,7 @@ def post_reply(conversation_id: int) -> Response:
         except LookupError:
             return error_response(404, "no such conversation")
         except agent_desk.DeskError as exc:
-            return error_response(400 if "another agent" not in str(exc) else 409, str(exc))
+            return error_response(409 if isinstance(exc, agent_desk.ConversationTaken) else 400, str(exc))
         payload = message_json(message)
     if created:
         services.queue.enqueue("send_outbound", payload["id"])
