@@ -27,7 +27,7 @@ from flask import Flask, request  # noqa: E402
 
 from app import create_app  # noqa: E402
 from connectors.twilio_whatsapp import TwilioSettings, TwilioWhatsAppConnector  # noqa: E402
-from inbox.domain import OutboundText  # noqa: E402
+from inbox.domain import Outbound, OutboundKind, Platform  # noqa: E402
 from tests.conftest import PUBLIC_URL, TWILIO_ENV, platform_env, twilio_message  # noqa: E402
 from tests.fakes.platform_api import FakePlatformAPI  # noqa: E402
 from tests.fakes.signing import twilio_signature  # noqa: E402
@@ -89,7 +89,7 @@ def bench_end_to_end(app: Flask, api: FakePlatformAPI, count: int) -> tuple[floa
         )
     )
     baseline = timed(
-        lambda: [connector.send_text(OutboundText(chat_id=f"whatsapp:+62813{i:07d}", text="Halo kak!")) for i in range(count)]
+        lambda: [connector.send(Outbound(Platform.WHATSAPP_TWILIO, OutboundKind.MESSAGE, f"whatsapp:+62813{i:07d}", "Halo kak!")) for i in range(count)]
     )
     api.reset()
     posts = signed_posts(count, "82")

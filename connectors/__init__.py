@@ -13,14 +13,10 @@ from connectors.base import Connector
 from connectors.telegram import TelegramConnector, TelegramSettings
 from connectors.twilio_whatsapp import TwilioSettings, TwilioWhatsAppConnector
 
-CONNECTOR_TYPES: Mapping[str, type[Connector]] = {
-    "twilio": TwilioWhatsAppConnector,
-    "telegram": TelegramConnector,
-}
-
 
 @dataclass(frozen=True)
 class ConnectorSpec:
+    connector: type[Connector]
     required: tuple[str, ...]  # keys that must be set for the connector to be enabled
     build: Callable[[Mapping[str, str]], Connector]  # gets only the keys that are set
 
@@ -45,20 +41,23 @@ def _build_telegram(env: Mapping[str, str]) -> Connector:
     return TelegramConnector(settings)
 
 
-CONNECTOR_SPECS: Mapping[str, ConnectorSpec] = {
+# The one registry: webhook name -> connector class, the settings that enable it, its builder.
+CONNECTORS: Mapping[str, ConnectorSpec] = {
     "twilio": ConnectorSpec(
-        ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_WHATSAPP_FROM"), _build_twilio
+        TwilioWhatsAppConnector, ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_WHATSAPP_FROM"), _build_twilio
     ),
-    "telegram": ConnectorSpec(("TELEGRAM_BOT_TOKEN", "TELEGRAM_WEBHOOK_SECRET"), _build_telegram),
+    "telegram": ConnectorSpec(TelegramConnector, ("TELEGRAM_BOT_TOKEN", "TELEGRAM_WEBHOOK_SECRET"), _build_telegram),
 }
 
 
-def build_connectors(settings: Mapping[str, str | None]) -> tuple[dict[str, Connector], dict[str, str]]:
+def build_connectors(
+    settings: Mapping[str, str | None], registry: Mapping[str, ConnectorSpec] = CONNECTORS
+) -> tuple[dict[str, Connector], dict[str, str]]:
     """Return (enabled connectors by name, reason each other connector is disabled)."""
     present = {key: value.strip() for key, value in settings.items() if value and value.strip()}
     enabled: dict[str, Connector] = {}
     disabled: dict[str, str] = {}
-    for name, spec in CONNECTOR_SPECS.items():
+    for name, spec in registry.items():
         missing = [key for key in spec.required if key not in present]
         if missing:
             disabled[name] = f"disabled: {', '.join(missing)} not set"
@@ -67,4 +66,9 @@ def build_connectors(settings: Mapping[str, str | None]) -> tuple[dict[str, Conn
     return enabled, disabled
 
 
-__all__ = ["CONNECTOR_TYPES", "CONNECTOR_SPECS", "Connector", "build_connectors"]
+def by_platform(connectors: Mapping[str, Connector]) -> dict[str, Connector]:
+    """Platform value -> the enabled connector that serves it (one connector may serve several)."""
+    return {platform: connector for connector in connectors.values() for platform in connector.platforms}
+
+
+__all__ = ["CONNECTORS", "ConnectorSpec", "Connector", "build_connectors", "by_platform"]

@@ -1,14 +1,22 @@
 """The connector contract: the only code that reads a raw platform payload or calls a platform API.
 
-A connector is built from its settings (never `os.environ`) and does four things:
+A connector is built from its settings (never `os.environ`), serves one or more platforms (one
+Meta connector serves Instagram, Messenger and Facebook comments) and declares, per platform, what
+it can do (`capabilities`: text length, reply windows, public/private replies, hiding, rates).
+It answers the routes it declares under `/webhooks/<name>` and does:
 
 1. `verify(request)`: is this request really from the platform? (signature / secret)
-2. `parse(request)`: pure; the body to normalised events. Raises `BadRequest` for a body it
-   cannot read and `UnknownEvent` for a well-formed update of a type it does not handle.
-   Updates it deliberately ignores (listed in its `IGNORED_EVENTS`) parse to an empty list.
-3. `send_text(outbound)`: send one text; returns the platform's id for it. Raises
-   `TransientSendError` (timeouts, 5xx, 429 with `retry_after`) or `PermanentSendError`.
-4. `handshake(request)`: answer a platform's GET verification, where it has one.
+2. `parse(request)`: pure; the body to normalised events (`InboundEvent`, `StatusEvent`,
+   `ChangeEvent`). Raises `BadRequest` for a body it cannot read and `UnknownEvent` for a
+   well-formed update of a type it does not handle. Updates it deliberately ignores (listed in
+   its `IGNORED_EVENTS`) and the shop's own echoes parse to an empty list.
+3. `send(outbound)`: perform one `Outbound` action (a message, a public or private reply, hide...)
+   through the official client or plain HTTP; returns the platform's id for it. Raises
+   `TransientSendError` (timeouts before sending, 5xx, 429 with `retry_after` and
+   `rate_limited=True`), `AmbiguousSendError` (may have been sent) or `PermanentSendError`.
+   An action the platform cannot do is never asked for: the pipeline checks `capabilities`.
+4. `handshake(request)`: answer a platform's GET verification (Meta's hub.challenge, X's CRC),
+   in whatever content type the platform wants; None where the platform has none.
 5. `fetch_media(url, max_bytes)`: download an attachment an inbound event carried (its `Media.url`)
    so agents can open it. Returns a `MediaFile`; raises `MediaUnavailable`, with a reason an agent
    can read, for anything it cannot fetch: a URL it does not recognise (refused before any request:
@@ -21,7 +29,15 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
 
-from inbox.domain import InboundEvent, MediaFile, OutboundText, Platform, SendResult, StatusEvent
+from inbox.domain import (
+    Capabilities,
+    ChangeEvent,
+    InboundEvent,
+    MediaFile,
+    Outbound,
+    SendResult,
+    StatusEvent,
+)
 from inbox.errors import MediaUnavailable
 
 
@@ -34,21 +50,50 @@ class WebhookRequest:
     body: bytes
     form: Mapping[str, str]  # parsed form fields for form-encoded bodies, else empty
     query: Mapping[str, str]
+    method: str = "POST"
+    path: str = ""  # the part after /webhooks/<name>, e.g. "" or "/status"
 
     def header(self, name: str) -> str | None:
         return self.headers.get(name.lower())
 
 
-Event = InboundEvent | StatusEvent
+@dataclass(frozen=True)
+class WebhookResponse:
+    """A connector's own answer (handshakes): any status, body and content type."""
+
+    status: int
+    body: str
+    content_type: str = "text/plain"
+
+
+@dataclass(frozen=True)
+class Route:
+    """A URL under /webhooks/<name> the connector answers.
+
+    `endpoint` "webhook" is the standard path (GET = handshake, POST = verify, parse, store,
+    enqueue, acknowledge); a connector with routes of its own (a web chat) names other endpoints
+    and the web layer dispatches them to it.
+    """
+
+    path: str  # "" is /webhooks/<name> itself; "/status" is /webhooks/<name>/status
+    methods: tuple[str, ...] = ("POST",)
+    endpoint: str = "webhook"
+
+
+Event = InboundEvent | StatusEvent | ChangeEvent
 UNKNOWN_CONTENT_TYPE = "application/octet-stream"
 
 
 class Connector(ABC):
-    """Inherit this and implement verify, parse and send_text."""
+    """Inherit this: set `name`, `platforms`, `capabilities`; implement verify, parse and send."""
 
-    platform: Platform
     #: path under /webhooks/ where the platform posts (also the registry key)
     name: str
+    #: the Platform values this connector serves; events and outbound actions carry one of them
+    platforms: tuple[str, ...]
+    #: per platform value: what it can do (limits, windows, actions, rates)
+    capabilities: Mapping[str, Capabilities]
+    routes: tuple[Route, ...] = (Route("", ("POST",)),)
     #: what the webhook answers once the events are stored (Twilio expects TwiML)
     ack_body: str = "ok"
     ack_content_type: str = "text/plain"
@@ -62,11 +107,11 @@ class Connector(ABC):
         """Normalise a verified request. Pure: no I/O."""
 
     @abstractmethod
-    def send_text(self, outbound: OutboundText) -> SendResult:
-        """Send one text through the official client library."""
+    def send(self, outbound: Outbound) -> SendResult:
+        """Perform one outbound action through the platform's API (see item 3 above)."""
 
-    def handshake(self, request: WebhookRequest) -> tuple[int, str] | None:
-        """Answer a GET verification (status, body); None where the platform has none."""
+    def handshake(self, request: WebhookRequest) -> WebhookResponse | None:
+        """Answer a GET verification; None where the platform has none."""
         return None
 
     def fetch_media(self, url: str, max_bytes: int) -> MediaFile:

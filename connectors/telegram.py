@@ -31,7 +31,7 @@ from telegram.request import HTTPXRequest
 from connectors.base import UNKNOWN_CONTENT_TYPE, Connector, Event, WebhookRequest, read_at_most, too_large
 from connectors.config import check_api_base, check_positive
 from connectors.telegram_events import ALLOWED_UPDATES, FILE_URL_PREFIX, parse_update
-from inbox.domain import MediaFile, OutboundText, Platform, SendResult
+from inbox.domain import Capabilities, MediaFile, Outbound, OutboundKind, Platform, Rate, SendResult
 from inbox.errors import (
     AmbiguousSendError,
     ConfigError,
@@ -64,9 +64,18 @@ class TelegramSettings:
         check_positive(self.timeout, "Telegram timeout")
 
 
+# Bot API limits: 4,096 characters a message, ~30 messages/s overall and ~1/s per chat.
+TELEGRAM_CAPABILITIES = Capabilities(
+    max_text_length=4096,
+    quotes=True,
+    rates=(Rate("account", 30, 1.0), Rate("recipient", 1, 1.0)),
+)
+
+
 class TelegramConnector(Connector):
     name = "telegram"
-    platform = Platform.TELEGRAM
+    platforms = (Platform.TELEGRAM,)
+    capabilities = {Platform.TELEGRAM: TELEGRAM_CAPABILITIES}
 
     def __init__(self, settings: TelegramSettings) -> None:
         self.settings = settings
@@ -80,7 +89,9 @@ class TelegramConnector(Connector):
     def parse(self, request: WebhookRequest) -> Sequence[Event]:
         return parse_update(request.body)
 
-    def send_text(self, outbound: OutboundText) -> SendResult:
+    def send(self, outbound: Outbound) -> SendResult:
+        if outbound.kind is not OutboundKind.MESSAGE:
+            raise PermanentSendError(f"Telegram chats have no {outbound.kind.value}")
         numeric = NUMERIC_CHAT_ID.fullmatch(outbound.chat_id)
         chat_id: int | str = int(outbound.chat_id) if numeric else outbound.chat_id  # or "@channelname"
         reply = reply_parameters(outbound.reply_to_message_id)
@@ -179,7 +190,9 @@ class TelegramConnector(Connector):
         reason = self._redact(exc.message)
         if isinstance(exc, RetryAfter):
             retry_after = retry_after_seconds(exc)
-            return TransientSendError(f"Telegram rate limit: {reason}", code="429", retry_after=retry_after)
+            return TransientSendError(
+                f"Telegram rate limit: {reason}", code="429", retry_after=retry_after, rate_limited=True
+            )
         if isinstance(exc, TimedOut):
             if isinstance(exc.__cause__, (httpx.ConnectTimeout, httpx.PoolTimeout)):
                 # The request never left: safe to try again.

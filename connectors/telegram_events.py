@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from typing import Any, Callable, Mapping
 
 from connectors.base import Event
-from inbox.domain import EventKind, InboundEvent, Media, Platform, Sender
+from inbox.domain import ChangeEvent, ChangeKind, EventKind, InboundEvent, Media, Platform, Sender, ThreadKind
 from inbox.errors import BadRequest, UnknownEvent
 
 logger = logging.getLogger(__name__)
@@ -50,8 +50,11 @@ def parse_update(body: bytes) -> list[Event]:
     return handler(update_id, object_field(update, kind), update)
 
 
+GROUP_CHAT_TYPES = frozenset({"group", "supergroup"})
+
+
 def parse_message(update_id: int, message: Mapping[str, Any], update: Mapping[str, Any]) -> list[Event]:
-    """`message` and `edited_message`: an edit is a new event (its own update_id), same message_id."""
+    """`message`: one customer message, in a private chat or a group (each chat its own thread)."""
     sender = object_field(message, "from")
     if sender.get("is_bot") is True:
         return []  # our own echoes, other bots in groups
@@ -76,13 +79,39 @@ def parse_message(update_id: int, message: Mapping[str, Any], update: Mapping[st
             message_id=str(int_field(message, "message_id")),
             media=media,
             raw=update,
+            thread_kind=ThreadKind.GROUP if chat.get("type") in GROUP_CHAT_TYPES else ThreadKind.DIRECT,
+        )
+    ]
+
+
+def parse_edited_message(update_id: int, message: Mapping[str, Any], update: Mapping[str, Any]) -> list[Event]:
+    """An edit updates the stored message (same chat and message_id); it is not a new question.
+
+    Where we never stored the original (it arrived before the bot was connected), the edited
+    message is stored as a new one instead.
+    """
+    events = parse_message(update_id, message, update)
+    if not events:
+        return []
+    edited = events[0]
+    assert isinstance(edited, InboundEvent) and edited.message_id is not None
+    return [
+        ChangeEvent(
+            platform=Platform.TELEGRAM,
+            change=ChangeKind.EDITED,
+            message_id=edited.message_id,
+            thread_key=edited.thread_key,
+            text=edited.text,
+            timestamp=edited.timestamp,
+            fallback=edited,
+            raw=update,
         )
     ]
 
 
 EVENT_HANDLERS: Mapping[str, Callable[[int, Mapping[str, Any], Mapping[str, Any]], list[Event]]] = {
     "message": parse_message,
-    "edited_message": parse_message,
+    "edited_message": parse_edited_message,
 }
 # Register the webhook with allowed_updates=ALLOWED_UPDATES so Telegram sends little else.
 ALLOWED_UPDATES: tuple[str, ...] = tuple(EVENT_HANDLERS)

@@ -6,7 +6,7 @@ import os
 import re
 import threading
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from typing import Any, Sequence
 from urllib.parse import urljoin, urlsplit
@@ -18,10 +18,10 @@ from twilio.http.response import Response
 from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 
-from connectors.base import Connector, Event, WebhookRequest, bare_content_type, read_at_most
+from connectors.base import Connector, Event, Route, WebhookRequest, bare_content_type, read_at_most
 from connectors.config import check_api_base, check_positive
 from connectors.twilio_events import E164_PHONE, WHATSAPP_PREFIX, parse_form, whatsapp_address
-from inbox.domain import MediaFile, OutboundText, Platform, SendResult
+from inbox.domain import Capabilities, MediaFile, Outbound, OutboundKind, Platform, Rate, SendResult
 from inbox.errors import (
     AmbiguousSendError,
     ConfigError,
@@ -78,9 +78,21 @@ class HeaderKeepingHttpClient(TwilioHttpClient):
         return str(value) if value is not None else None
 
 
+# WhatsApp's rules as Twilio applies them: 1,600 characters, free text within 24 h of the
+# customer's last message, ~80 messages/s per sender (Twilio's default queue is slower; the
+# pacing keeps to the lower 10/s it documents), and about one message per 6 s to one user.
+WHATSAPP_TWILIO_CAPABILITIES = Capabilities(
+    max_text_length=1600,
+    reply_window=timedelta(hours=24),
+    rates=(Rate("account", 10, 1.0), Rate("recipient", 1, 6.0)),
+)
+
+
 class TwilioWhatsAppConnector(Connector):
     name = "twilio"
-    platform = Platform.WHATSAPP_TWILIO
+    platforms = (Platform.WHATSAPP_TWILIO,)
+    capabilities = {Platform.WHATSAPP_TWILIO: WHATSAPP_TWILIO_CAPABILITIES}
+    routes = (Route(""), Route("/status"))
     # Empty TwiML: "no reply here", replies go through the REST API from a job.
     ack_body = '<?xml version="1.0" encoding="UTF-8"?><Response/>'
     ack_content_type = "text/xml"
@@ -107,8 +119,10 @@ class TwilioWhatsAppConnector(Connector):
 
     # -- outbound -------------------------------------------------------------------------
 
-    def send_text(self, outbound: OutboundText) -> SendResult:
+    def send(self, outbound: Outbound) -> SendResult:
         # WhatsApp over Twilio has no "quote this message" parameter: reply_to_message_id is ignored.
+        if outbound.kind is not OutboundKind.MESSAGE:
+            raise PermanentSendError(f"WhatsApp has no {outbound.kind.value}")
         client, http = self._client_for_this_process()
         options: dict[str, Any] = {}
         if self.settings.status_callback_url:

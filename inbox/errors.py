@@ -23,11 +23,18 @@ class SendError(InboxError):
 
 
 class TransientSendError(SendError):
-    """A send that can succeed later (timeout, 5xx, rate limit)."""
+    """A send that can succeed later (timeout, 5xx, rate limit).
 
-    def __init__(self, message: str, *, code: str | None = None, retry_after: float | None = None) -> None:
+    `rate_limited` marks the platform's "too many requests": the send pauses until `retry_after`
+    and the try does not count against the send's attempts.
+    """
+
+    def __init__(
+        self, message: str, *, code: str | None = None, retry_after: float | None = None, rate_limited: bool = False
+    ) -> None:
         super().__init__(message, code=code)
         self.retry_after = retry_after
+        self.rate_limited = rate_limited
 
 
 class AmbiguousSendError(SendError):

@@ -25,7 +25,8 @@ from inbox.domain import (
     DeliveryStatus,
     Direction,
     EventKind,
-    OutboundText,
+    Outbound,
+    OutboundKind,
     Outcome,
     SenderType,
 )
@@ -200,7 +201,9 @@ class Pipeline:
             conversation = session.get(Conversation, message.conversation_id)
             assert conversation is not None
             quoted = session.get(Message, message.reply_to_id) if message.reply_to_id else None
-            outbound = OutboundText(
+            outbound = Outbound(
+                platform=message.platform,
+                kind=OutboundKind.MESSAGE,
                 chat_id=conversation.chat_id,
                 text=message.text,
                 reply_to_message_id=quoted.platform_message_id if quoted else None,
@@ -210,7 +213,7 @@ class Pipeline:
         try:
             if connector is None:
                 raise PermanentSendError(f"{platform} is not configured")
-            result = connector.send_text(outbound)
+            result = connector.send(outbound)
         except TransientSendError as exc:
             if attempts >= self.settings.send_max_attempts:
                 self._fail(outbound_id, f"gave up after {attempts} attempts: {exc}")

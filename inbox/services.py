@@ -5,7 +5,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from connectors import build_connectors
+from connectors import build_connectors, by_platform
 from connectors.base import Connector
 from inbox.db import Database
 from inbox.login_throttle import LoginThrottle
@@ -50,7 +50,7 @@ def build_services(settings: Settings, job_runner: Callable[[str, tuple[Any, ...
         settings=settings,
         db=db,
         queue=queue,
-        connectors={c.platform.value: c for c in connectors.values()},
+        connectors=by_platform(connectors),
         engine=engine,
     )
     login_throttle = LoginThrottle(queue.redis if isinstance(queue, RedisJobQueue) else None)

@@ -410,7 +410,7 @@ class TimingOutConnector:
     def __init__(self) -> None:
         self.calls = 0
 
-    def send_text(self, outbound: Any) -> Any:
+    def send(self, outbound: Any) -> Any:
         self.calls += 1
         raise AmbiguousSendError("Telegram did not answer in time", code="timeout")
 

@@ -8,7 +8,7 @@ import pytest
 from connectors.base import Connector, Event, WebhookRequest, read_at_most
 from connectors.telegram import TelegramConnector, TelegramSettings
 from connectors.twilio_whatsapp import TwilioSettings, TwilioWhatsAppConnector
-from inbox.domain import MediaFile, OutboundText, Platform, SendResult
+from inbox.domain import MediaFile, Outbound, Platform, SendResult
 from inbox.errors import MediaUnavailable
 from tests.connectors.conftest import TELEGRAM_BOT_TOKEN, TELEGRAM_SECRET, TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN
 from tests.fakes.platform_api import DEFAULT_MEDIA, FakePlatformAPI
@@ -203,7 +203,7 @@ class TextOnly(Connector):
     def parse(self, request: WebhookRequest) -> Sequence[Event]:
         return []
 
-    def send_text(self, outbound: OutboundText) -> SendResult:
+    def send(self, outbound: Outbound) -> SendResult:
         return SendResult("1")
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from connectors import CONNECTOR_TYPES, build_connectors
+from connectors import CONNECTORS, build_connectors
 from connectors.config import check_api_base
 from connectors.telegram import TelegramConnector, TelegramSettings
 from connectors.twilio_whatsapp import TwilioSettings, TwilioWhatsAppConnector
@@ -21,7 +21,7 @@ FULL = {
 
 
 def test_registry_names_match_the_connectors() -> None:
-    assert {name: cls.name for name, cls in CONNECTOR_TYPES.items()} == {"twilio": "twilio", "telegram": "telegram"}
+    assert {name: spec.connector.name for name, spec in CONNECTORS.items()} == {"twilio": "twilio", "telegram": "telegram"}
 
 
 def test_all_settings_enable_both_connectors() -> None:

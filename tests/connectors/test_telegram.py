@@ -8,7 +8,19 @@ import pytest
 
 from connectors.telegram import TelegramConnector, TelegramSettings
 from connectors.telegram_events import ALLOWED_UPDATES
-from inbox.domain import DeliveryStatus, EventKind, InboundEvent, Media, OutboundText, Platform, Sender
+from inbox.domain import (
+    ChangeEvent,
+    ChangeKind,
+    DeliveryStatus,
+    EventKind,
+    InboundEvent,
+    Media,
+    Outbound,
+    OutboundKind,
+    Platform,
+    Sender,
+    ThreadKind,
+)
 from inbox.errors import AmbiguousSendError, BadRequest, PermanentSendError, TransientSendError, UnknownEvent
 from tests.connectors.conftest import TELEGRAM_BOT_TOKEN, TELEGRAM_SECRET
 from tests.fakes.platform_api import FakePlatformAPI
@@ -16,6 +28,10 @@ from tests.fakes.webhooks import fixture_names, load_fixture, telegram_request
 
 TG = Platform.TELEGRAM
 BUDI = Sender(external_id="512345678", display_name="Budi Santoso")
+
+
+def tg_text(chat_id: str, text: str, reply_to_message_id: str | None = None) -> Outbound:
+    return Outbound(Platform.TELEGRAM, OutboundKind.MESSAGE, chat_id, text, reply_to_message_id=reply_to_message_id)
 
 
 def make_connector(api_base: str = "https://api.telegram.org", **overrides: object) -> TelegramConnector:
@@ -59,11 +75,22 @@ EXPECTED = {
         InboundEvent(
             platform=TG, kind=EventKind.MESSAGE, event_id="880000106", chat_id="-1001234567890", sender=BUDI,
             text="min, stok kemeja batik pria masih ada?", timestamp=at(1749416700), message_id="52",
+            thread_kind=ThreadKind.GROUP,
         )
     ],
     "message__new_chat_members": [],  # a service message: nothing to answer
-    # An edit is its own event (new update_id) for the same message_id; timestamp is the original date.
-    "edited_message__text": [budi_says(880000108, 1365, 1749416383, "brp ongkir ke medan kak? pakai JNE")],
+    # An edit names the message it changes; the edited message comes along in case we never stored it.
+    "edited_message__text": [
+        ChangeEvent(
+            platform=Platform.TELEGRAM,
+            change=ChangeKind.EDITED,
+            message_id="1365",
+            thread_key="512345678",
+            text="brp ongkir ke medan kak? pakai JNE",
+            timestamp=datetime(2025, 6, 8, 20, 59, 43, tzinfo=timezone.utc),
+            fallback=budi_says(880000108, 1365, 1749416383, "brp ongkir ke medan kak? pakai JNE"),
+        )
+    ],
     "message__from_bot": [],  # our own echo
     "channel_post__text": [],  # IGNORED_EVENTS
     "my_chat_member__blocked": [],  # IGNORED_EVENTS
@@ -149,10 +176,10 @@ def test_verify_secret_token(secret: str | None, expected: bool) -> None:
 # -- sending through python-telegram-bot against the fake API -----------------------------------
 
 
-def test_send_text_posts_through_ptb(fake_api: FakePlatformAPI) -> None:
+def test_send_posts_through_ptb(fake_api: FakePlatformAPI) -> None:
     connector = make_connector(fake_api.base_url)
-    first = connector.send_text(OutboundText(chat_id="512345678", text="Ongkir ke Medan Rp25.000 ya kak"))
-    second = connector.send_text(OutboundText(chat_id="512345678", text="Pakai JNE REG ya", reply_to_message_id="1365"))
+    first = connector.send(tg_text(chat_id="512345678", text="Ongkir ke Medan Rp25.000 ya kak"))
+    second = connector.send(tg_text(chat_id="512345678", text="Pakai JNE REG ya", reply_to_message_id="1365"))
 
     calls = fake_api.wait_for_calls(2)
     assert (first.message_id, second.message_id) == ("512345678:101", "512345678:102")
@@ -169,21 +196,21 @@ def test_send_text_posts_through_ptb(fake_api: FakePlatformAPI) -> None:
 
 
 def test_reply_to_our_own_chat_qualified_id(fake_api: FakePlatformAPI) -> None:
-    make_connector(fake_api.base_url).send_text(OutboundText("-1001234567890", "siap kak", reply_to_message_id="-1001234567890:52"))
+    make_connector(fake_api.base_url).send(tg_text("-1001234567890", "siap kak", reply_to_message_id="-1001234567890:52"))
     [call] = fake_api.wait_for_calls(1)
     assert call.body["reply_parameters"] == {"message_id": 52, "allow_sending_without_reply": True}
 
 
 def test_reply_to_a_malformed_id_is_permanent(fake_api: FakePlatformAPI) -> None:
     with pytest.raises(PermanentSendError, match="not a Telegram message id"):
-        make_connector(fake_api.base_url).send_text(OutboundText("512345678", "halo", reply_to_message_id="SMabc"))
+        make_connector(fake_api.base_url).send(tg_text("512345678", "halo", reply_to_message_id="SMabc"))
     assert fake_api.calls == []
 
 
 def test_wrong_token_is_permanent_and_never_leaks_the_token(fake_api: FakePlatformAPI) -> None:
     settings = TelegramSettings("7012345678:WRONGtokenWRONGtokenWRONGtoken12345", TELEGRAM_SECRET, api_base=fake_api.base_url)
     with pytest.raises(PermanentSendError) as caught:
-        TelegramConnector(settings).send_text(OutboundText("512345678", "halo"))
+        TelegramConnector(settings).send(tg_text("512345678", "halo"))
     assert caught.value.code == "401"
     assert "WRONGtoken" not in str(caught.value)
 
@@ -202,22 +229,22 @@ def test_wrong_token_is_permanent_and_never_leaks_the_token(fake_api: FakePlatfo
 def test_send_errors(fake_api: FakePlatformAPI, status: int, error: type, code: str | None, expected_retry_after: float | None) -> None:
     fake_api.fail_next("telegram", status, retry_after=9)
     with pytest.raises(error) as caught:
-        make_connector(fake_api.base_url).send_text(OutboundText("512345678", "halo kak"))
+        make_connector(fake_api.base_url).send(tg_text("512345678", "halo kak"))
     assert caught.value.code == code
     assert getattr(caught.value, "retry_after", None) == expected_retry_after
-    assert make_connector(fake_api.base_url).send_text(OutboundText("512345678", "halo kak")).message_id == "512345678:101"
+    assert make_connector(fake_api.base_url).send(tg_text("512345678", "halo kak")).message_id == "512345678:101"
 
 
 def test_read_timeout_is_ambiguous_not_retryable(silent_server: str) -> None:
     # The request went out; the platform may have sent it. A retry could send twice.
     with pytest.raises(AmbiguousSendError) as caught:
-        make_connector(silent_server, timeout=0.2).send_text(OutboundText("512345678", "halo"))
+        make_connector(silent_server, timeout=0.2).send(tg_text("512345678", "halo"))
     assert caught.value.code == "timeout"
 
 
 def test_connection_error_is_transient(closed_port_url: str) -> None:
     with pytest.raises(TransientSendError, match="unreachable"):
-        make_connector(closed_port_url).send_text(OutboundText("512345678", "halo"))
+        make_connector(closed_port_url).send(tg_text("512345678", "halo"))
 
 
 def test_send_from_worker_threads(fake_api: FakePlatformAPI) -> None:
@@ -226,13 +253,13 @@ def test_send_from_worker_threads(fake_api: FakePlatformAPI) -> None:
 
     connector = make_connector(fake_api.base_url)
     with ThreadPoolExecutor(max_workers=4) as pool:
-        results = list(pool.map(lambda i: connector.send_text(OutboundText(str(1000 + i), f"pesan {i}")), range(8)))
+        results = list(pool.map(lambda i: connector.send(tg_text(str(1000 + i), f"pesan {i}")), range(8)))
     assert sorted(r.message_id for r in results) == sorted(f"{1000 + i}:101" for i in range(8))
     assert len(fake_api.wait_for_calls(8)) == 8
 
 
 def test_httpx_request_logs_do_not_show_the_bot_token(fake_api: FakePlatformAPI, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO, logger="httpx")
-    make_connector(fake_api.base_url).send_text(OutboundText("512345678", "halo"))
+    make_connector(fake_api.base_url).send(tg_text("512345678", "halo"))
     assert "/bot<token>/sendMessage" in caplog.text
     assert TELEGRAM_BOT_TOKEN not in caplog.text

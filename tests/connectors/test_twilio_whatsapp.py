@@ -9,7 +9,8 @@ from inbox.domain import (
     EventKind,
     InboundEvent,
     Media,
-    OutboundText,
+    Outbound,
+    OutboundKind,
     Platform,
     Sender,
     StatusEvent,
@@ -27,6 +28,10 @@ OUTSIDE_WINDOW = (
     "Failed to send freeform message because you are outside the allowed window. "
     "If you are using WhatsApp, please use a Message Template."
 )
+
+
+def wa_text(chat_id: str, text: str, reply_to_message_id: str | None = None) -> Outbound:
+    return Outbound(Platform.WHATSAPP_TWILIO, OutboundKind.MESSAGE, chat_id, text, reply_to_message_id=reply_to_message_id)
 
 
 def make_connector(api_base: str = "https://api.twilio.com", **overrides: object) -> TwilioWhatsAppConnector:
@@ -188,9 +193,9 @@ def test_verify_rejects_another_accounts_token() -> None:
 # -- sending through the official client against the fake API ----------------------------------
 
 
-def test_send_text_posts_through_the_official_client(fake_api: FakePlatformAPI) -> None:
+def test_send_posts_through_the_official_client(fake_api: FakePlatformAPI) -> None:
     connector = make_connector(fake_api.base_url, status_callback_url="https://toko.example.id/webhooks/twilio/status")
-    result = connector.send_text(OutboundText(chat_id="whatsapp:+6281234567890", text="Ongkir ke Medan Rp25.000 ya kak"))
+    result = connector.send(wa_text(chat_id="whatsapp:+6281234567890", text="Ongkir ke Medan Rp25.000 ya kak"))
 
     [call] = fake_api.wait_for_calls(1)
     assert result.message_id.startswith("SM") and len(result.message_id) == 34
@@ -206,8 +211,8 @@ def test_send_text_posts_through_the_official_client(fake_api: FakePlatformAPI) 
     }
 
 
-def test_send_text_adds_the_whatsapp_prefix_and_omits_an_unset_callback(fake_api: FakePlatformAPI) -> None:
-    make_connector(fake_api.base_url).send_text(OutboundText(chat_id="+6281234567890", text="siap kak"))
+def test_send_adds_the_whatsapp_prefix_and_omits_an_unset_callback(fake_api: FakePlatformAPI) -> None:
+    make_connector(fake_api.base_url).send(wa_text(chat_id="+6281234567890", text="siap kak"))
     [call] = fake_api.wait_for_calls(1)
     assert call.body == {"To": "whatsapp:+6281234567890", "From": "whatsapp:+14155238886", "Body": "siap kak"}
 
@@ -215,7 +220,7 @@ def test_send_text_adds_the_whatsapp_prefix_and_omits_an_unset_callback(fake_api
 def test_send_with_wrong_credentials_is_permanent(fake_api: FakePlatformAPI) -> None:
     settings = TwilioSettings(TWILIO_ACCOUNT_SID, "wrong-token", OUR_NUMBER, api_base=fake_api.base_url)
     with pytest.raises(PermanentSendError) as caught:
-        TwilioWhatsAppConnector(settings).send_text(OutboundText("whatsapp:+6281234567890", "halo"))
+        TwilioWhatsAppConnector(settings).send(wa_text("whatsapp:+6281234567890", "halo"))
     assert caught.value.code == "20003"
     assert fake_api.calls[0].auth_ok is False
 
@@ -234,23 +239,23 @@ def test_send_with_wrong_credentials_is_permanent(fake_api: FakePlatformAPI) -> 
 def test_send_errors(fake_api: FakePlatformAPI, status: int, retry_after: int | None, error: type, code: str, expected_retry_after: float | None) -> None:
     fake_api.fail_next("twilio", status, retry_after=retry_after)
     with pytest.raises(error) as caught:
-        make_connector(fake_api.base_url).send_text(OutboundText("whatsapp:+6281234567890", "halo kak"))
+        make_connector(fake_api.base_url).send(wa_text("whatsapp:+6281234567890", "halo kak"))
     assert caught.value.code == code
     assert getattr(caught.value, "retry_after", None) == expected_retry_after
     # the scripted failure is used up: the next send goes through
-    assert make_connector(fake_api.base_url).send_text(OutboundText("whatsapp:+6281234567890", "halo kak")).message_id
+    assert make_connector(fake_api.base_url).send(wa_text("whatsapp:+6281234567890", "halo kak")).message_id
 
 
 def test_read_timeout_is_ambiguous_not_retryable(silent_server: str) -> None:
     # The request went out; the platform may have sent it. A retry could send twice.
     with pytest.raises(AmbiguousSendError) as caught:
-        make_connector(silent_server, timeout=0.2).send_text(OutboundText("whatsapp:+6281234567890", "halo"))
+        make_connector(silent_server, timeout=0.2).send(wa_text("whatsapp:+6281234567890", "halo"))
     assert caught.value.code == "timeout"
 
 
 def test_connection_error_is_transient(closed_port_url: str) -> None:
     with pytest.raises(TransientSendError, match="could not reach Twilio"):
-        make_connector(closed_port_url).send_text(OutboundText("whatsapp:+6281234567890", "halo"))
+        make_connector(closed_port_url).send(wa_text("whatsapp:+6281234567890", "halo"))
 
 
 @pytest.mark.parametrize(
@@ -265,7 +270,7 @@ def test_twilio_environment_variables_do_not_redirect_sends(fake_api: FakePlatfo
     # The twilio client reads TWILIO_EDGE/TWILIO_REGION from os.environ unless handed a mapping.
     monkeypatch.setenv("TWILIO_EDGE", "sydney")
     monkeypatch.setenv("TWILIO_REGION", "au1")
-    make_connector(fake_api.base_url).send_text(OutboundText("whatsapp:+6281234567890", "halo"))
+    make_connector(fake_api.base_url).send(wa_text("whatsapp:+6281234567890", "halo"))
     assert len(fake_api.wait_for_calls(1)) == 1
 
 
