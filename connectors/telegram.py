@@ -64,11 +64,12 @@ class TelegramSettings:
         check_positive(self.timeout, "Telegram timeout")
 
 
-# Bot API limits: 4,096 characters a message, ~30 messages/s overall and ~1/s per chat.
+# Bot API limits: 4,096 characters a message, ~30 messages/s overall and ~1/s per chat
+# (short bursts allowed).
 TELEGRAM_CAPABILITIES = Capabilities(
     max_text_length=4096,
     quotes=True,
-    rates=(Rate("account", 30, 1.0), Rate("recipient", 1, 1.0)),
+    rates=(Rate("account", 30, 1.0), Rate("recipient", 3, 3.0)),
 )
 
 

@@ -2,19 +2,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
-from typing import Sequence
+from datetime import datetime, timezone
+from typing import Callable, Sequence
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from inbox import conversations
-from inbox.domain import ConversationStatus, Direction, Platform, SenderType
+from inbox.domain import Capabilities, ConversationStatus, Direction, OutboundKind, SenderType, ThreadKind
 from inbox.errors import InboxError
 from inbox.models import Agent, CannedResponse, Conversation, Message, Order
 from inbox.store import clean_text, new_outbound
 
-MAX_REPLY_LENGTH = 1600  # WhatsApp's limit, the tightest of the channels
 QUEUE_STATUSES = (ConversationStatus.WAITING.value, ConversationStatus.ASSIGNED.value)
 
 
@@ -58,15 +57,25 @@ def orders_for(session: Session, conversation: Conversation) -> list[Order]:
     )
 
 
-# WhatsApp accepts free text only within 24 hours of the customer's last message.
-REPLY_WINDOWS = {Platform.WHATSAPP_TWILIO.value: timedelta(hours=24)}
+CapabilitiesFor = Callable[[str], "Capabilities | None"]  # platform value -> what it can do (Pipeline.capabilities)
 
 
-def reply_window_closed(conversation: Conversation, now: datetime) -> bool:
-    """True when the channel will refuse a free-text reply (an approved template is needed)."""
-    window = REPLY_WINDOWS.get(conversation.platform)
+def reply_window_closed(conversation: Conversation, capabilities: Capabilities | None, now: datetime) -> bool:
+    """True when the channel will refuse a person's free-text message (a template is needed)."""
+    window = capabilities.window_for(by_agent=True) if capabilities else None
     last = conversation.last_inbound_at
     return bool(window and last and now - last > window)
+
+
+def reply_targets(conversation: Conversation, capabilities: Capabilities | None) -> list[OutboundKind]:
+    """Where an agent can answer in this thread, the default first: under a comment, publicly or privately."""
+    if capabilities is None:
+        return []
+    if conversation.thread_kind == ThreadKind.COMMENTS.value:
+        kinds = (OutboundKind.PUBLIC_REPLY, OutboundKind.PRIVATE_REPLY)
+    else:
+        kinds = (OutboundKind.MESSAGE,)
+    return [kind for kind in kinds if capabilities.can(kind)]
 
 
 def canned_responses(session: Session) -> list[CannedResponse]:
@@ -99,18 +108,26 @@ def resolve(session: Session, conversation_id: int) -> Conversation:
 
 
 def reply(
-    session: Session, conversation_id: int, agent: Agent, text: str, idempotency_key: str, now: datetime
+    session: Session,
+    conversation_id: int,
+    agent: Agent,
+    text: str,
+    idempotency_key: str,
+    now: datetime,
+    *,
+    capabilities_for: CapabilitiesFor,
+    target: str | None = None,
 ) -> tuple[Message, bool]:
     """Record an agent's reply once per key and take the conversation; the caller enqueues the send.
 
     Returns (message, created). A double click or a retried API call with the same key gets the
-    first message back, so a customer never gets the same answer twice.
+    first message back, so a customer never gets the same answer twice. `target` is where it
+    goes (`reply_targets`; the first by default): in a comment thread, publicly under the newest
+    comment or privately to its author.
     """
     text = (clean_text(text) or "").strip()
     if not text:
         raise DeskError("the reply is empty")
-    if len(text) > MAX_REPLY_LENGTH:
-        raise DeskError(f"the reply is longer than {MAX_REPLY_LENGTH} characters")
     if not idempotency_key or len(idempotency_key) > 120 or not idempotency_key.isprintable():
         raise DeskError("a client key of 1 to 120 printable characters is required")
     key = f"agent:{agent.id}:{idempotency_key}"
@@ -118,22 +135,37 @@ def reply(
     if existing is not None:
         return existing, False
     conversation = get_conversation(session, conversation_id, for_update=True)
+    capabilities = capabilities_for(conversation.platform)
+    targets = reply_targets(conversation, capabilities)
+    if capabilities is None or not targets:
+        raise DeskError(f"the {conversation.platform} channel is not enabled here")
+    if len(text) > capabilities.max_text_length:
+        raise DeskError(f"the reply is longer than {capabilities.max_text_length} characters")
+    try:
+        chosen = OutboundKind(target) if target else targets[0]
+    except ValueError:
+        raise DeskError(f"unknown reply target; one of: {', '.join(t.value for t in targets)}") from None
+    if chosen not in targets:
+        raise DeskError(f"{chosen.value} is not possible in this conversation")
     try:
         conversations.take(conversation, agent.id)
     except conversations.StateError as exc:
         raise ConversationTaken(str(exc)) from exc
-    # Answering the newest customer message: it is what the response-time figures measure.
-    last_inbound_id = session.execute(
-        select(func.max(Message.id)).where(
-            Message.conversation_id == conversation.id, Message.direction == Direction.INBOUND.value
-        )
+    # Answering the newest customer message: it is what the response-time figures measure, and
+    # under a comment it is the comment answered.
+    last_inbound = session.execute(
+        select(Message)
+        .where(Message.conversation_id == conversation.id, Message.direction == Direction.INBOUND.value)
+        .order_by(Message.id.desc())
+        .limit(1)
     ).scalar_one_or_none()
     message = new_outbound(
         conversation,
         text,
         sender_type=SenderType.AGENT,
         idempotency_key=key,
-        reply_to_id=last_inbound_id,
+        target=chosen,
+        reply_to=last_inbound,
         agent_id=agent.id,
         now=now,
     )

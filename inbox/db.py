@@ -52,8 +52,8 @@ class Database:
         with self.engine.connect() as connection:
             connection.execute(text("SELECT 1"))
 
-    def upgrade(self) -> None:
-        """Bring the schema to the newest Alembic revision."""
+    def upgrade(self, revision: str = "head") -> None:
+        """Bring the schema to an Alembic revision, the newest by default."""
         from alembic import command
         from alembic.config import Config
 
@@ -65,7 +65,7 @@ class Database:
                 # Several gunicorn workers may start at once: one migrates, the others wait.
                 connection.execute(text("SELECT pg_advisory_xact_lock(72730001)"))
             config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+            command.upgrade(config, revision)
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -71,18 +71,30 @@ class Contact(Base):
 
 
 class Conversation(Base):
-    """One thread per contact and channel; its status cycles bot -> waiting -> assigned -> resolved."""
+    """A thread on a channel: a chat, a DM thread, a comment and the replies under it.
+
+    Unique on (platform, thread_key); a contact may have several. `contact` is the customer the
+    thread is with (in a group chat or under a comment, the first to write; each message names
+    its own author). Its status cycles bot -> waiting -> assigned -> resolved.
+    """
 
     __tablename__ = "conversations"
     __table_args__ = (
-        UniqueConstraint("contact_id", name="uq_conversations_contact_id"),
+        UniqueConstraint("platform", "thread_key", name="uq_conversations_platform_thread_key"),
         Index("ix_conversations_status_priority", "status", "priority"),
+        Index("ix_conversations_contact_id", "contact_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id"))
     platform: Mapped[str] = mapped_column(String(32))
-    chat_id: Mapped[str] = mapped_column(String(191))  # where replies go
+    # A direct chat's thread is its chat: the key defaults to the chat id.
+    thread_key: Mapped[str] = mapped_column(String(191), default=lambda context: context.get_current_parameters()["chat_id"])
+    thread_kind: Mapped[str] = mapped_column(String(16), default="direct")  # ThreadKind
+    chat_id: Mapped[str] = mapped_column(String(191))  # where a message in this thread goes
+    post: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # a comment thread's post: id, caption, link
+    memory: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # what the replies engine keeps between turns
+    handover_notice_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # customer told of this handover
     status: Mapped[str] = mapped_column(String(16), default="bot")
     priority: Mapped[int] = mapped_column(Integer, default=0)  # 1 = complaint or failed send
     flags: Mapped[list[str]] = mapped_column(JSON, default=list)
@@ -107,6 +119,7 @@ class Message(Base):
         Index("ix_messages_conversation_created", "conversation_id", "id"),
         Index("ix_messages_pending", "direction", "outcome"),
         Index("ix_messages_delivery", "direction", "delivery_status"),
+        Index("ix_messages_platform_message_id", "platform", "platform_message_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -117,7 +130,11 @@ class Message(Base):
     sender_type: Mapped[str] = mapped_column(String(16))
     agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"))
     external_id: Mapped[str | None] = mapped_column(String(191))
-    platform_message_id: Mapped[str | None] = mapped_column(String(191))  # to quote in a reply
+    platform_message_id: Mapped[str | None] = mapped_column(String(191))  # to quote, reply under, hide
+    # inbound: the author; outbound: the customer it went to
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id"))
+    # inbound: where a private answer to it goes; outbound: where it went
+    address: Mapped[str | None] = mapped_column(String(191))
     text: Mapped[str] = mapped_column(Text, default="")
     media: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     raw: Mapped[dict[str, Any] | None] = mapped_column(JSON)
@@ -128,7 +145,10 @@ class Message(Base):
     intent: Mapped[str | None] = mapped_column(String(64))
     confidence: Mapped[float | None] = mapped_column(Float)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # outbound: the send record, written before the platform call
+    target: Mapped[str | None] = mapped_column(String(16))  # OutboundKind: message, public_reply, hide...
     idempotency_key: Mapped[str | None] = mapped_column(String(191))
     reply_to_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
     delivery_status: Mapped[str | None] = mapped_column(String(16))

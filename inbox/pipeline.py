@@ -2,15 +2,19 @@
 
 Every step is idempotent and keyed on stored ids:
 - an inbound message is decided once (compare-and-set on `messages.outcome`);
-- a reply has a send record (unique `idempotency_key`) written before the platform call and
-  claimed with a compare-and-set on `delivery_status`, so a repeated or concurrent job never
-  sends twice; a worker that dies mid-call leaves `sending`, which the sweep turns into
-  `unknown` and hands to an agent instead of guessing and sending again.
+- a decision becomes outbound actions, each a send record with its own idempotency key
+  (`reply:{inbound}:private`, `reply:{inbound}:public`, `hide:{platform}:{comment}`,
+  `notice:{inbound}`) written before the platform call and claimed with a compare-and-set on
+  `delivery_status`, so a repeated or concurrent job never sends twice; a worker that dies
+  mid-call leaves `sending`, which the sweep turns into `unknown` and hands to an agent instead
+  of guessing and sending again;
+- sends are paced per account and recipient (see inbox.pacing); a platform's 429 pauses them and
+  does not count as a failed try; a send the platform's reply window would refuse is never tried.
 """
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Callable
 
@@ -22,20 +26,23 @@ from connectors.base import Connector
 from inbox import conversations
 from inbox.db import Database
 from inbox.domain import (
+    Capabilities,
     DeliveryStatus,
     Direction,
     EventKind,
+    Media,
     Outbound,
     OutboundKind,
     Outcome,
     SenderType,
 )
 from inbox.errors import AmbiguousSendError, PermanentSendError, TransientSendError
-from inbox.models import Conversation, Message, utcnow
+from inbox.models import Contact, Conversation, Message, utcnow
+from inbox.pacing import Bucket, LocalPacer, Pacer, buckets_for
 from inbox.queue import JobQueue
 from inbox.settings import Settings
 from inbox.store import mark_outcome, new_outbound
-from replies import Action, ReplyEngine, Turn
+from replies import Action, Decision, ReplyEngine, Turn
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +50,8 @@ logger = logging.getLogger(__name__)
 MAX_BURST_MESSAGES = 10
 # Tries to decide one inbound message (each job run or sweep counts) before a person takes over.
 MAX_PROCESS_ATTEMPTS = 5
+# A comment the engine marks with one of these is hidden where the platform can.
+HIDE_FLAGS = frozenset({"spam", "abuse"})
 OUTCOME_BY_ACTION = {
     Action.AUTO_REPLY: Outcome.AUTO_REPLIED,
     Action.ESCALATE: Outcome.ESCALATED,
@@ -57,7 +66,12 @@ class Pipeline:
     queue: JobQueue
     connectors: dict[str, Connector]  # by platform value
     engine: ReplyEngine
+    pacer: Pacer = field(default_factory=LocalPacer)
     now: Callable[[], datetime] = utcnow
+
+    def capabilities(self, platform: str) -> Capabilities | None:
+        connector = self.connectors.get(platform)
+        return connector.capabilities.get(platform) if connector is not None else None
 
     # -- inbound ---------------------------------------------------------------------------
 
@@ -79,11 +93,11 @@ class Pipeline:
                 self._give_up_on(session, message)
                 return
         try:
-            outbound_id = self._decide(message_id)
+            outbound_ids = self._decide(message_id)
         except IntegrityError:
             logger.info("message %s: another job recorded the reply first", message_id)
             return
-        if outbound_id is not None:
+        for outbound_id in outbound_ids:
             self.send_outbound(outbound_id)
 
     def _give_up_on(self, session: Session, message: Message) -> None:
@@ -99,14 +113,16 @@ class Pipeline:
         )
         logger.error("message %s: processing failed %d times; handed to agents", message.id, MAX_PROCESS_ATTEMPTS)
 
-    def _decide(self, message_id: int) -> int | None:
+    def _decide(self, message_id: int) -> list[int]:
         with self.db.session() as session:
             message = session.get(Message, message_id)
             if message is None or message.outcome is not None:
-                return None
+                return []
             conversation = session.execute(
                 select(Conversation).where(Conversation.id == message.conversation_id).with_for_update(of=Conversation)
             ).scalar_one()
+            # A burst is one author's unanswered messages in the thread (a group chat or a
+            # comment thread has several authors, each answered on their own).
             pending = list(
                 session.execute(
                     select(Message)
@@ -114,25 +130,27 @@ class Pipeline:
                         Message.conversation_id == conversation.id,
                         Message.direction == Direction.INBOUND.value,
                         Message.outcome.is_(None),
+                        Message.contact_id == message.contact_id,
                     )
                     .order_by(Message.id)
                 ).scalars()
             )
             if pending and pending[-1].id != message_id:
-                return None  # a later message of the same burst answers for this one
+                return []  # a later message of the same burst answers for this one
             batch_ids = [m.id for m in pending]
             if not conversations.bot_may_answer(conversation):
                 mark_outcome(session, batch_ids, Outcome.HUMAN.value)
-                return None
+                return []
             recent = pending[-MAX_BURST_MESSAGES:]
-            text = "\n".join(m.text for m in recent if m.text.strip())
+            text = "\n".join(m.text for m in recent if m.text.strip() and m.removed_at is None)
+            author = session.get(Contact, message.contact_id) if message.contact_id else conversation.contact
             now = self.now()
             decision = self.engine.decide(
                 Turn(
                     text=text,
                     now=now,
-                    customer_name=conversation.contact.display_name,
-                    customer_phone=conversation.contact.phone,
+                    customer_name=author.display_name if author else None,
+                    customer_phone=author.phone if author else None,
                     is_public_comment=message.kind == EventKind.COMMENT.value,
                 )
             )
@@ -146,7 +164,7 @@ class Pipeline:
             )
             if not changed:
                 session.rollback()
-                return None
+                return []
             logger.info(
                 "message %s: intent=%s confidence=%.2f action=%s",
                 message_id, decision.intent, decision.confidence, decision.action.value,
@@ -161,60 +179,124 @@ class Pipeline:
                 )
             elif decision.action is Action.IGNORE:
                 conversations.add_flags(conversation, decision.flags)
-            if not decision.reply:
-                return None
-            outbound = new_outbound(
-                conversation,
-                decision.reply,
-                sender_type=SenderType.BOT,
-                idempotency_key=f"reply:{message_id}",
-                reply_to_id=message_id,
-                now=now,
-            )
-            session.add(outbound)
+            actions = self._plan(decision, message, conversation, now)
+            if not actions:
+                return []
+            session.add_all(actions)
             conversation.last_message_at = now
             session.flush()
-            return outbound.id
+            return [action.id for action in actions]
+
+    def _plan(self, decision: Decision, message: Message, conversation: Conversation, now: datetime) -> list[Message]:
+        """The outbound actions a decision asks for, as far as the platform can do them."""
+        capabilities = self.capabilities(conversation.platform)
+        if capabilities is None:
+            return []  # the channel is switched off here; the sweep of sends would only fail
+
+        def action(target: OutboundKind, text: str, key: str) -> Message:
+            text = _fit(text, capabilities.max_text_length)
+            return new_outbound(
+                conversation, text, sender_type=SenderType.BOT, idempotency_key=key, target=target, reply_to=message, now=now
+            )
+
+        actions: list[Message] = []
+        if message.kind == EventKind.COMMENT.value:
+            if HIDE_FLAGS & set(decision.flags) and capabilities.can(OutboundKind.HIDE):
+                actions.append(action(OutboundKind.HIDE, "", f"hide:{message.platform}:{message.platform_message_id}"))
+            public, private = decision.public_reply, decision.reply
+            if private and not capabilities.can(OutboundKind.PRIVATE_REPLY):
+                public, private = private, None  # no private channel: the whole answer goes under the comment
+            if public and capabilities.can(OutboundKind.PUBLIC_REPLY):
+                actions.append(action(OutboundKind.PUBLIC_REPLY, public, f"reply:{message.id}:public"))
+            if private:
+                actions.append(action(OutboundKind.PRIVATE_REPLY, private, f"reply:{message.id}:private"))
+            return actions
+        if not decision.reply:
+            return actions
+        window = capabilities.window_for(by_agent=False)
+        if window is not None and now - message.created_at > window:
+            # Processed too late (an outage, a long backlog): the platform would refuse free text.
+            conversations.hand_over(
+                conversation, reason="the reply window closed before the bot answered", now=now, flags=["window_closed"]
+            )
+            return actions
+        actions.append(action(OutboundKind.MESSAGE, decision.reply, f"reply:{message.id}:private"))
+        return actions
 
     # -- outbound --------------------------------------------------------------------------
 
     def send_outbound(self, outbound_id: int) -> None:
+        """Perform one outbound action once: paced, within the reply window, claimed before the call."""
         now = self.now()
         with self.db.session() as session:
-            claimed = session.execute(
-                update(Message)
-                .where(
-                    Message.id == outbound_id,
-                    Message.direction == Direction.OUTBOUND.value,
-                    Message.delivery_status.in_([DeliveryStatus.PENDING.value, DeliveryStatus.RETRY.value]),
-                )
-                .values(
-                    delivery_status=DeliveryStatus.SENDING.value,
-                    attempts=Message.attempts + 1,
-                    last_attempt_at=now,
-                )
-            ).rowcount
-            if not claimed:
-                return  # sent, failed, or another job has it
             message = session.get(Message, outbound_id)
-            assert message is not None
+            if (
+                message is None
+                or message.direction != Direction.OUTBOUND.value
+                or message.delivery_status not in (DeliveryStatus.PENDING.value, DeliveryStatus.RETRY.value)
+            ):
+                return  # sent, failed, or another job has it
             conversation = session.get(Conversation, message.conversation_id)
             assert conversation is not None
-            quoted = session.get(Message, message.reply_to_id) if message.reply_to_id else None
-            outbound = Outbound(
-                platform=message.platform,
-                kind=OutboundKind.MESSAGE,
-                chat_id=conversation.chat_id,
-                text=message.text,
-                reply_to_message_id=quoted.platform_message_id if quoted else None,
-            )
-            platform, attempts = message.platform, message.attempts
+            platform, target = message.platform, OutboundKind(message.target or OutboundKind.MESSAGE.value)
+            by_agent = message.sender_type == SenderType.AGENT.value
+            address = message.address or conversation.chat_id
+            last_inbound = conversation.last_inbound_at
         connector = self.connectors.get(platform)
+        capabilities = connector.capabilities.get(platform) if connector is not None else None
+        if connector is None or capabilities is None:
+            self._fail(outbound_id, f"{platform} is not configured")
+            return
+        tag = None
+        if target is OutboundKind.MESSAGE and capabilities.reply_window is not None and last_inbound is not None:
+            window = capabilities.window_for(by_agent=by_agent)
+            assert window is not None
+            if now - last_inbound > window:
+                self._fail(outbound_id, f"the {platform} reply window has closed; the customer must write first")
+                return
+            if now - last_inbound > capabilities.reply_window:
+                tag = capabilities.agent_window_tag
+        recipient = address if target in (OutboundKind.MESSAGE, OutboundKind.PRIVATE_REPLY) else None
+        buckets = buckets_for(platform, capabilities.rates, recipient=recipient, action=target.value)
+        wait, slot = self.pacer.acquire(buckets)
+        if wait > 0:
+            self._defer(outbound_id, wait)
+            return
+        self._claim_and_send(outbound_id, connector, buckets, slot, target, address, tag, now)
+
+    def _claim_and_send(
+        self,
+        outbound_id: int,
+        connector: Connector,
+        buckets: list[Bucket],
+        slot: str,
+        target: OutboundKind,
+        address: str,
+        tag: str | None,
+        now: datetime,
+    ) -> None:
+        """Claim the send record and make the call; the pacing slot is given back if nothing is sent."""
         try:
-            if connector is None:
-                raise PermanentSendError(f"{platform} is not configured")
-            result = connector.send(outbound)
+            outbound, attempts = self._claim(outbound_id, target, address, tag, now)
+        except BaseException:
+            self.pacer.cancel(buckets, slot)
+            raise
+        if outbound is None:
+            self.pacer.cancel(buckets, slot)
+            return  # sent, failed, or another job has it
+        try:
+            try:
+                result = connector.send(outbound)
+            finally:
+                # Counted from when the request finished: never earlier than the platform saw it.
+                self.pacer.finish(buckets, slot)
         except TransientSendError as exc:
+            if exc.rate_limited:
+                # The platform's own limit: wait as it says; this try does not count.
+                pause = exc.retry_after if exc.retry_after is not None else 1.0
+                self.pacer.pause([bucket.key for bucket in buckets if bucket.key.endswith(":account")], pause)
+                self._schedule_retry(outbound_id, pause, str(exc), count_attempt=False)
+                return
             if attempts >= self.settings.send_max_attempts:
                 self._fail(outbound_id, f"gave up after {attempts} attempts: {exc}")
                 return
@@ -240,15 +322,61 @@ class Pipeline:
             message.error = None
             if message.delivery_status == DeliveryStatus.SENDING.value:
                 message.delivery_status = result.status.value
-        logger.info("outbound %s sent on %s as %s", outbound_id, platform, result.message_id)
+        logger.info("outbound %s (%s) sent on %s as %s", outbound_id, target.value, outbound.platform, result.message_id)
 
-    def _schedule_retry(self, outbound_id: int, delay: float, error: str) -> None:
+    def _claim(
+        self, outbound_id: int, target: OutboundKind, address: str, tag: str | None, now: datetime
+    ) -> tuple[Outbound | None, int]:
+        """Compare-and-set the record to `sending`; the action to perform, or None when it is not ours."""
+        with self.db.session() as session:
+            claimed = session.execute(
+                update(Message)
+                .where(
+                    Message.id == outbound_id,
+                    Message.delivery_status.in_([DeliveryStatus.PENDING.value, DeliveryStatus.RETRY.value]),
+                )
+                .values(
+                    delivery_status=DeliveryStatus.SENDING.value,
+                    attempts=Message.attempts + 1,
+                    last_attempt_at=now,
+                )
+            ).rowcount
+            if not claimed:
+                return None, 0
+            message = session.get(Message, outbound_id)
+            assert message is not None
+            platform = message.platform
+            quoted = session.get(Message, message.reply_to_id) if message.reply_to_id else None
+            outbound = Outbound(
+                platform=platform,
+                kind=target,
+                chat_id=address,
+                text=message.text,
+                reply_to_message_id=quoted.platform_message_id if quoted else None,
+                media=tuple(Media(url=m["url"], content_type=m.get("content_type")) for m in message.media or []),
+                tag=tag,
+            )
+            return outbound, message.attempts
+
+    def _defer(self, outbound_id: int, delay: float) -> None:
+        """Over the platform's rate: try again when a slot frees (the sweep knows it is waiting)."""
+        with self.db.session() as session:
+            session.execute(
+                update(Message)
+                .where(Message.id == outbound_id)
+                .values(next_attempt_at=self.now() + timedelta(seconds=delay))
+            )
+        self.queue.enqueue("send_outbound", outbound_id, delay=delay)
+
+    def _schedule_retry(self, outbound_id: int, delay: float, error: str, *, count_attempt: bool = True) -> None:
         with self.db.session() as session:
             message = session.get(Message, outbound_id)
             assert message is not None
             message.delivery_status = DeliveryStatus.RETRY.value
             message.next_attempt_at = self.now() + timedelta(seconds=delay)
             message.error = error[:500]
+            if not count_attempt:
+                message.attempts -= 1
         logger.warning("outbound %s: passing error, retry in %.1fs", outbound_id, delay)
         self.queue.enqueue("send_outbound", outbound_id, delay=delay)
 
@@ -293,7 +421,10 @@ class Pipeline:
                     select(Message.id).where(
                         Message.direction == Direction.OUTBOUND.value,
                         (
-                            (Message.delivery_status == DeliveryStatus.PENDING.value) & (Message.created_at <= cutoff)
+                            (Message.delivery_status == DeliveryStatus.PENDING.value)
+                            & (Message.created_at <= cutoff)
+                            # paced sends wait on purpose until next_attempt_at
+                            & ((Message.next_attempt_at.is_(None)) | (Message.next_attempt_at <= cutoff))
                         )
                         | (
                             (Message.delivery_status == DeliveryStatus.RETRY.value)
@@ -325,3 +456,8 @@ class Pipeline:
                 len(inbound_ids), len(outbound_ids), len(stuck_ids),
             )
         return {"inbound": len(inbound_ids), "outbound": len(outbound_ids), "unknown": len(stuck_ids)}
+
+
+def _fit(text: str, limit: int) -> str:
+    """The bot's text within the platform's length (templates are short; a long product list may not be)."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -9,6 +9,7 @@ from connectors import build_connectors, by_platform
 from connectors.base import Connector
 from inbox.db import Database
 from inbox.login_throttle import LoginThrottle
+from inbox.pacing import LocalPacer, Pacer, RedisPacer
 from inbox.pipeline import Pipeline
 from inbox.queue import InProcessJobQueue, JobQueue, RedisJobQueue
 from inbox.settings import Settings
@@ -46,12 +47,14 @@ def build_services(settings: Settings, job_runner: Callable[[str, tuple[Any, ...
     shop = SqlShopData(db)
     pack = load_brand_pack(settings.brand_pack) if settings.brand_pack else None
     engine = ReplyEngine(pack, shop) if pack else ReplyEngine.default(shop)
+    pacer: Pacer = RedisPacer(queue.redis) if isinstance(queue, RedisJobQueue) else LocalPacer()
     pipeline = Pipeline(
         settings=settings,
         db=db,
         queue=queue,
         connectors=by_platform(connectors),
         engine=engine,
+        pacer=pacer,
     )
     login_throttle = LoginThrottle(queue.redis if isinstance(queue, RedisJobQueue) else None)
     return Services(settings, db, queue, connectors, disabled, shop, engine, pipeline, login_throttle)

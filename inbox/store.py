@@ -17,11 +17,14 @@ from sqlalchemy.orm import Session
 from inbox import conversations
 from inbox.domain import (
     DELIVERY_RANK,
+    ChangeEvent,
+    ChangeKind,
     ConversationStatus,
     DeliveryStatus,
     Direction,
     EventKind,
     InboundEvent,
+    OutboundKind,
     SenderType,
     StatusEvent,
 )
@@ -35,7 +38,9 @@ class StoreResult:
     new_message_ids: list[int] = field(default_factory=list)
     duplicates: int = 0
     statuses_applied: int = 0
+    changes_applied: int = 0
     failed_outbound_ids: list[int] = field(default_factory=list)
+    conversation_ids: set[int] = field(default_factory=set)  # touched: for live updates
 
 
 def _insert(session: Session, model: Any) -> Any:
@@ -58,7 +63,7 @@ def clean_text(value: str | None, limit: int | None = None) -> str | None:
 
 def _upsert_contact(session: Session, event: InboundEvent) -> int:
     statement = _insert(session, Contact).values(
-        platform=event.platform.value,
+        platform=str(event.platform),
         external_id=event.sender.external_id,
         display_name=clean_text(event.sender.display_name, 255),
         phone=clean_text(event.sender.phone, 32),
@@ -76,24 +81,38 @@ def _upsert_contact(session: Session, event: InboundEvent) -> int:
     return session.execute(statement.returning(table.c.id)).scalar_one()
 
 
+def _post_json(event: InboundEvent) -> dict[str, Any] | None:
+    if event.post is None:
+        return None
+    post = event.post
+    return {"id": post.post_id, "caption": clean_text(post.caption, 2000), "link": clean_text(post.link, 1000)}
+
+
 def _upsert_conversation(session: Session, contact_id: int, event: InboundEvent) -> tuple[int, str]:
+    """The event's thread, created by its first message; the first author stays its contact."""
     statement = _insert(session, Conversation).values(
         contact_id=contact_id,
-        platform=event.platform.value,
+        platform=str(event.platform),
+        thread_key=event.thread_key,
+        thread_kind=event.thread_kind.value,
         chat_id=event.chat_id,
+        post=_post_json(event),
         status=ConversationStatus.BOT.value,
         priority=0,
         flags=[],
         created_at=utcnow(),
     )
     table = Conversation.__table__
-    statement = statement.on_conflict_do_update(index_elements=["contact_id"], set_={"chat_id": statement.excluded.chat_id})
+    # A no-op update, so that RETURNING gives the existing row; a post learnt later is kept.
+    statement = statement.on_conflict_do_update(
+        index_elements=["platform", "thread_key"], set_={"post": func.coalesce(table.c.post, statement.excluded.post)}
+    )
     row = session.execute(statement.returning(table.c.id, table.c.status)).one()
     return row.id, row.status
 
 
-def store_inbound(session: Session, event: InboundEvent, received_at: datetime) -> int | None:
-    """Store one inbound event; returns the new message id, or None for a repeat delivery."""
+def store_inbound(session: Session, event: InboundEvent, received_at: datetime) -> tuple[int, int | None]:
+    """Store one inbound event; returns (conversation id, new message id or None for a repeat)."""
     contact_id = _upsert_contact(session, event)
     conversation_id, status = _upsert_conversation(session, contact_id, event)
     table = Message.__table__
@@ -101,10 +120,12 @@ def store_inbound(session: Session, event: InboundEvent, received_at: datetime) 
         _insert(session, Message)
         .values(
             conversation_id=conversation_id,
-            platform=event.platform.value,
+            platform=str(event.platform),
             direction=Direction.INBOUND.value,
             kind=event.kind.value,
             sender_type=SenderType.CUSTOMER.value,
+            contact_id=contact_id,
+            address=event.chat_id,
             external_id=event.event_id,
             platform_message_id=event.message_id,
             text=clean_text(event.text),
@@ -119,15 +140,51 @@ def store_inbound(session: Session, event: InboundEvent, received_at: datetime) 
     )
     message_id = session.execute(statement).scalar_one_or_none()
     if message_id is None:
-        return None
+        return conversation_id, None
     changes: dict[str, Any] = {"last_inbound_at": received_at, "last_message_at": received_at}
     if status == ConversationStatus.RESOLVED.value:
         # A new question after resolution starts over with the bot.
         changes.update(
-            status=ConversationStatus.BOT.value, assigned_agent_id=None, priority=0, flags=[], handover_reason=None
+            status=ConversationStatus.BOT.value,
+            assigned_agent_id=None,
+            priority=0,
+            flags=[],
+            handover_reason=None,
+            handover_notice_at=None,
         )
     session.execute(update(Conversation.__table__).where(Conversation.__table__.c.id == conversation_id).values(**changes))
-    return message_id
+    return conversation_id, message_id
+
+
+def apply_change(session: Session, event: ChangeEvent, received_at: datetime) -> tuple[int | None, int | None]:
+    """An edit or removal updates the stored message; returns (conversation id, new message id).
+
+    An edit of a message still waiting for the bot is read by the pending job; an edit of one
+    already answered is shown to agents and not answered again. Only where the original was
+    never stored is the edited message (`event.fallback`) stored as a new one.
+    """
+    query = select(Message).where(
+        Message.platform == str(event.platform),
+        Message.direction == Direction.INBOUND.value,
+        Message.platform_message_id == event.message_id,
+    )
+    if event.thread_key is not None:
+        query = query.join(Conversation, Conversation.id == Message.conversation_id).where(
+            Conversation.thread_key == event.thread_key
+        )
+    message = session.execute(query.order_by(Message.id).limit(1)).scalar_one_or_none()
+    if message is None:
+        if event.fallback is not None and event.change is ChangeKind.EDITED:
+            return store_inbound(session, event.fallback, received_at)
+        logger.info("%s %s of a message we never stored", event.platform, event.change.value)
+        return None, None
+    if event.change is ChangeKind.EDITED:
+        if event.text is not None:
+            message.text = clean_text(event.text) or ""
+        message.edited_at = received_at
+    else:
+        message.removed_at = received_at
+    return message.conversation_id, None
 
 
 def new_outbound(
@@ -137,21 +194,31 @@ def new_outbound(
     sender_type: SenderType,
     idempotency_key: str,
     now: datetime,
-    reply_to_id: int | None = None,
+    target: OutboundKind = OutboundKind.MESSAGE,
+    reply_to: Message | None = None,
     agent_id: int | None = None,
+    media: list[dict[str, Any]] | None = None,
 ) -> Message:
-    """A send record, pending until a job claims it; the unique key makes it exist once."""
+    """A send record, pending until a job claims it; the unique key makes it exist once.
+
+    `reply_to` is the inbound message it answers: quoted by a message, the comment a public
+    reply goes under, a private reply's comment and author, the comment to hide.
+    """
+    private_to_author = target is OutboundKind.PRIVATE_REPLY and reply_to is not None
     return Message(
         conversation_id=conversation.id,
         platform=conversation.platform,
         direction=Direction.OUTBOUND.value,
-        kind=EventKind.MESSAGE.value,
+        kind=(EventKind.COMMENT if target is OutboundKind.PUBLIC_REPLY else EventKind.MESSAGE).value,
+        target=target.value,
         sender_type=sender_type.value,
         agent_id=agent_id,
+        contact_id=reply_to.contact_id if reply_to is not None else conversation.contact_id,
+        address=reply_to.address if private_to_author and reply_to is not None else conversation.chat_id,
         text=text,
-        media=[],
+        media=media or [],
         idempotency_key=idempotency_key,
-        reply_to_id=reply_to_id,
+        reply_to_id=reply_to.id if reply_to is not None else None,
         delivery_status=DeliveryStatus.PENDING.value,
         attempts=0,
         created_at=now,
@@ -167,7 +234,7 @@ def apply_status(session: Session, event: StatusEvent) -> int | None:
     inserted = session.execute(
         _insert(session, DeliveryEvent)
         .values(
-            platform=event.platform.value,
+            platform=str(event.platform),
             message_external_id=event.message_id,
             status=event.status.value,
             error_code=clean_text(event.error_code, 32),
@@ -180,10 +247,10 @@ def apply_status(session: Session, event: StatusEvent) -> int | None:
     if inserted is None:
         return None
     message = session.execute(
-        select(Message).where(Message.platform == event.platform.value, Message.external_id == event.message_id)
+        select(Message).where(Message.platform == str(event.platform), Message.external_id == event.message_id)
     ).scalar_one_or_none()
     if message is None:
-        logger.info("status %s for unknown message %s on %s", event.status.value, event.message_id, event.platform.value)
+        logger.info("status %s for unknown message %s on %s", event.status.value, event.message_id, event.platform)
         return None
     current = DeliveryStatus(message.delivery_status or DeliveryStatus.PENDING.value)
     if DELIVERY_RANK[event.status] <= DELIVERY_RANK[current]:
@@ -200,14 +267,24 @@ def apply_status(session: Session, event: StatusEvent) -> int | None:
     return None
 
 
-def store_events(session: Session, events: Iterable[InboundEvent | StatusEvent], received_at: datetime) -> StoreResult:
+def store_events(
+    session: Session, events: Iterable[InboundEvent | StatusEvent | ChangeEvent], received_at: datetime
+) -> StoreResult:
     result = StoreResult()
     for event in events:
         if isinstance(event, InboundEvent):
-            message_id = store_inbound(session, event, received_at)
+            conversation_id, message_id = store_inbound(session, event, received_at)
+            result.conversation_ids.add(conversation_id)
             if message_id is None:
                 result.duplicates += 1
             else:
+                result.new_message_ids.append(message_id)
+        elif isinstance(event, ChangeEvent):
+            changed_id, message_id = apply_change(session, event, received_at)
+            result.changes_applied += 1
+            if changed_id is not None:
+                result.conversation_ids.add(changed_id)
+            if message_id is not None:
                 result.new_message_ids.append(message_id)
         else:
             failed_id = apply_status(session, event)

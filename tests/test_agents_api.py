@@ -75,7 +75,7 @@ def test_reply_is_sent_once_per_client_key_and_takes_the_conversation(desk, fake
 
 @pytest.mark.parametrize(
     "body, reason",
-    [({"text": "  "}, "client_key"), ({"text": "", "client_key": "k"}, "empty"), ({"client_key": "k"}, "JSON"), ({"text": "x" * 2000, "client_key": "k"}, "longer")],
+    [({"text": "  "}, "client_key"), ({"text": "", "client_key": "k"}, "empty"), ({"client_key": "k"}, "JSON"), ({"text": "x" * 5000, "client_key": "k"}, "longer")],
 )
 def test_bad_replies_are_400_and_store_nothing(desk, body, reason):
     app, client, token = desk

@@ -249,6 +249,7 @@ def queue() -> str:
 def conversation(conversation_id: int) -> str:
     with _services().db.session() as db:
         current = _get_or_404(db, conversation_id)
+        capabilities = _services().pipeline.capabilities(current.platform)
         return render_template(
             "conversation.html",
             conversation=current,
@@ -257,8 +258,8 @@ def conversation(conversation_id: int) -> str:
             canned=agent_desk.canned_responses(db),
             # New per render: posting this same form twice (double click, resend) sends once.
             client_key=uuid.uuid4().hex,
-            max_reply_length=agent_desk.MAX_REPLY_LENGTH,
-            window_closed=agent_desk.reply_window_closed(current, utcnow()),
+            max_reply_length=capabilities.max_text_length if capabilities else 0,
+            window_closed=agent_desk.reply_window_closed(current, capabilities, utcnow()),
         )
 
 
@@ -319,7 +320,10 @@ def reply(conversation_id: int) -> Response:
     client_key = request.form.get("client_key", "")
     try:
         with services.db.session() as db:
-            message, created = agent_desk.reply(db, conversation_id, g.agent, text, client_key, utcnow())
+            message, created = agent_desk.reply(
+                db, conversation_id, g.agent, text, client_key, utcnow(),
+                capabilities_for=_services().pipeline.capabilities, target=request.form.get("target") or None,
+            )
             message_id = message.id
     except LookupError:
         abort(404, description=t("desk.not_found"))

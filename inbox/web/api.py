@@ -152,7 +152,10 @@ def post_reply(conversation_id: int) -> Response:
     services = _services()
     with services.db.session() as session:
         try:
-            message, created = agent_desk.reply(session, conversation_id, g.agent, body["text"], key, utcnow())
+            message, created = agent_desk.reply(
+                session, conversation_id, g.agent, body["text"], key, utcnow(),
+                capabilities_for=services.pipeline.capabilities, target=body.get("target"),
+            )
         except LookupError:
             return error_response(404, "no such conversation")
         except agent_desk.DeskError as exc:

@@ -25,7 +25,7 @@ def _short(exc: Exception) -> str:
     return text if len(text) <= 200 else text[:197] + "..."
 
 
-def _webhook_request(public_url: str | None) -> WebhookRequest:
+def _webhook_request(public_url: str | None, path: str) -> WebhookRequest:
     """The request as the platform signed it: behind a proxy, rebuilt on PUBLIC_URL."""
     if public_url:
         query = request.query_string.decode("latin-1")
@@ -39,24 +39,31 @@ def _webhook_request(public_url: str | None) -> WebhookRequest:
         body=request.get_data(cache=True),
         form=request.form.to_dict() if is_form else {},
         query=request.args.to_dict(),
+        method=request.method,
+        path=path,
     )
 
 
 @bp.route("/webhooks/<name>", methods=["GET", "POST"])
-@bp.route("/webhooks/<name>/status", methods=["POST"])
-def receive(name: str) -> Response:
+@bp.route("/webhooks/<name>/<path:sub>", methods=["GET", "POST"])
+def receive(name: str, sub: str = "") -> Response:
     services = _services()
     connector = services.connectors.get(name)
     if connector is None:
         reason = services.disabled.get(name, "no such platform")
         return error_response(404, f"webhook '{name}' is not enabled: {reason}")
-    incoming = _webhook_request(services.settings.public_url)
+    path = f"/{sub}" if sub else ""
+    route = next((r for r in connector.routes if r.path == path), None)
+    if route is None:
+        return error_response(404, f"webhook '{name}' has no {path or 'root'} endpoint")
+    incoming = _webhook_request(services.settings.public_url, path)
     if request.method == "GET":
         answer = connector.handshake(incoming)
         if answer is None:
             return error_response(405, "this platform sends no GET verification")
-        status, body = answer
-        return Response(body, status=status, mimetype="text/plain")
+        return Response(answer.body, status=answer.status, content_type=answer.content_type)
+    if route.endpoint != "webhook" or "POST" not in route.methods:
+        return error_response(405, f"webhook '{name}' takes no POST at {path or 'its root'}")
     if not connector.verify(incoming):
         logger.warning("webhook %s: signature check failed", name)
         return error_response(403, "signature or secret token is missing or wrong")

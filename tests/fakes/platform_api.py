@@ -96,6 +96,7 @@ class RecordedCall:
     status: int  # what the fake answered
     endpoint: str  # "Messages.json", "Media", "media-store", "sendMessage", "getMe", "getFile", "file"
     headers: Mapping[str, str] = field(default_factory=dict, compare=False)  # the request's
+    at: float = field(default_factory=time.monotonic, compare=False)  # when it arrived (pacing tests)
 
     @property
     def recipient(self) -> str | None:

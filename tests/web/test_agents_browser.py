@@ -18,6 +18,7 @@ from werkzeug.serving import make_server
 from app import create_app
 from inbox.accounts import create_agent
 from inbox.models import CannedResponse, Contact, Conversation, Message, Order, utcnow
+from tests.conftest import TELEGRAM_ENV, TWILIO_ENV
 from tests.web.test_agents_pages import RecordingQueue, inbound
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -94,7 +95,13 @@ def seed(app: Any) -> int:
 @pytest.fixture
 def live_desk(tmp_path: Path) -> Iterator[LiveDesk]:
     app = create_app(
-        {"TESTING": True, "database_url": f"sqlite:///{tmp_path}/t.sqlite3", "secret_key": "test", "redis_url": None}
+        {
+            "TESTING": True,
+            "database_url": f"sqlite:///{tmp_path}/t.sqlite3",
+            "secret_key": "test",
+            "redis_url": None,
+            "platform_env": {**TWILIO_ENV, **TELEGRAM_ENV},  # the page only enqueues: nothing is sent
+        }
     )
     services = app.extensions["inbox"]
     real_queue, jobs = services.queue, RecordingQueue()

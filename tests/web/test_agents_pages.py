@@ -20,6 +20,7 @@ from inbox.models import CannedResponse, Contact, Conversation, Message, Order, 
 from inbox.queue import JobQueue
 from inbox.services import Services
 from inbox.web import i18n
+from tests.conftest import TELEGRAM_ENV, TWILIO_ENV
 
 PASSWORD = "rahasia-123"
 
@@ -125,7 +126,15 @@ def inbound(conversation: Conversation, external_id: str, text: str, at: datetim
 def desk(tmp_path: Path) -> Iterator[Desk]:
     # Explicit embedded settings: CI exports REDIS_URL, and a shared Redis would carry login
     # lock-outs from one test to the next.
-    app = create_app({"TESTING": True, "database_url": f"sqlite:///{tmp_path}/t.sqlite3", "secret_key": "test", "redis_url": None})
+    app = create_app(
+        {
+            "TESTING": True,
+            "database_url": f"sqlite:///{tmp_path}/t.sqlite3",
+            "secret_key": "test",
+            "redis_url": None,
+            "platform_env": {**TWILIO_ENV, **TELEGRAM_ENV},  # sends are recorded, never made
+        }
+    )
     services = app.extensions["inbox"]
     real_queue, jobs = services.queue, RecordingQueue()
     services.queue = jobs
