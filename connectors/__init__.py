@@ -66,9 +66,16 @@ def build_connectors(
     return enabled, disabled
 
 
+def tightest_text_limit(connectors: Mapping[str, Connector]) -> int:
+    """The longest text every given channel takes (every registered one when none is enabled)."""
+    declared = [spec.connector.capabilities for spec in CONNECTORS.values()]
+    capabilities = [c.capabilities for c in connectors.values()] or declared
+    return min(cap.max_text_length for per_platform in capabilities for cap in per_platform.values())
+
+
 def by_platform(connectors: Mapping[str, Connector]) -> dict[str, Connector]:
     """Platform value -> the enabled connector that serves it (one connector may serve several)."""
     return {platform: connector for connector in connectors.values() for platform in connector.platforms}
 
 
-__all__ = ["CONNECTORS", "ConnectorSpec", "Connector", "build_connectors", "by_platform"]
+__all__ = ["CONNECTORS", "ConnectorSpec", "Connector", "build_connectors", "by_platform", "tightest_text_limit"]

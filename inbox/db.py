@@ -60,12 +60,22 @@ class Database:
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS_DIR))
         config.set_main_option("sqlalchemy.url", self.url.replace("%", "%%"))
-        with self.engine.begin() as connection:
-            if connection.dialect.name == "postgresql":
-                # Several gunicorn workers may start at once: one migrates, the others wait.
-                connection.execute(text("SELECT pg_advisory_xact_lock(72730001)"))
-            config.attributes["connection"] = connection
-            command.upgrade(config, revision)
+        with self.engine.connect() as connection:
+            sqlite = connection.dialect.name == "sqlite"
+            if sqlite:
+                # Alembic's batch mode rebuilds a SQLite table by copy and drop, which the rows
+                # referring to it would refuse; the pragma only takes effect outside a transaction.
+                connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+                connection.commit()
+            with connection.begin():
+                if connection.dialect.name == "postgresql":
+                    # Several gunicorn workers may start at once: one migrates, the others wait.
+                    connection.execute(text("SELECT pg_advisory_xact_lock(72730001)"))
+                config.attributes["connection"] = connection
+                command.upgrade(config, revision)
+            if sqlite:
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -10,12 +10,17 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from connectors import tightest_text_limit
 from inbox.models import CannedResponse
 from inbox.store import clean_text
 from inbox.web.agents import _services, bp, login_required, t
 
 MAX_SHORTCUT = 64
-MAX_TEXT = 1600  # what the tightest channel (WhatsApp) takes in one message
+
+
+def _max_text() -> int:
+    """A canned answer must fit every channel it may be sent on."""
+    return tightest_text_limit(_services().connectors)
 
 
 def _admin_only() -> None:
@@ -28,7 +33,7 @@ def _admin_only() -> None:
 def canned_list() -> str:
     with _services().db.session() as db:
         rows = list(db.execute(select(CannedResponse).order_by(CannedResponse.shortcut)).scalars())
-        return render_template("canned.html", rows=rows, max_text=MAX_TEXT, max_shortcut=MAX_SHORTCUT)
+        return render_template("canned.html", rows=rows, max_text=_max_text(), max_shortcut=MAX_SHORTCUT)
 
 
 @bp.post("/canned")
@@ -38,8 +43,9 @@ def canned_save() -> Response:
     _admin_only()
     shortcut = (clean_text(request.form.get("shortcut", "")) or "").strip().lstrip("/").lower()
     text = (clean_text(request.form.get("text", "")) or "").strip()
-    if not shortcut or len(shortcut) > MAX_SHORTCUT or not text or len(text) > MAX_TEXT:
-        flash(t("canned.invalid", shortcut=MAX_SHORTCUT, text=MAX_TEXT), "error")
+    max_text = _max_text()
+    if not shortcut or len(shortcut) > MAX_SHORTCUT or not text or len(text) > max_text:
+        flash(t("canned.invalid", shortcut=MAX_SHORTCUT, text=max_text), "error")
         return redirect(url_for(".canned_list"))
     with _services().db.session() as db:
         existing = db.execute(select(CannedResponse).where(CannedResponse.shortcut == shortcut)).scalar_one_or_none()
