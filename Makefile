@@ -59,6 +59,7 @@ test-browser: setup
 
 bench: setup
 	$(PY) bench/webhooks.py
+	$(PY) bench/pacing.py
 	$(PY) bench/intents.py
 
 bench-intents: setup

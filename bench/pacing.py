@@ -1,0 +1,119 @@
+"""Outbound pacing at full scale: each platform offered three times its declared rate.
+
+    .venv/bin/python bench/pacing.py [--seconds 3]
+
+For each platform, customers write at 3x the connector's declared account rate for a few
+seconds; every answer goes through the real pipeline (in-process queue, SQLite, the official
+client) to a local fake of the platform's API, which records when each request arrived. Printed:
+the most requests the fake saw in any window of the rate (must not exceed the rate), the share of
+the rate used while there was a backlog, and the same run without pacing as the baseline (what
+the platform would have seen).
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import logging  # noqa: E402
+
+from app import create_app  # noqa: E402
+from inbox.domain import Platform, Rate  # noqa: E402
+from tests.conftest import PUBLIC_URL, platform_env, telegram_update, twilio_message  # noqa: E402
+from tests.fakes.platform_api import FakePlatformAPI  # noqa: E402
+from tests.fakes.signing import twilio_signature  # noqa: E402
+
+
+def most_in_any_window(times: list[float], seconds: float) -> int:
+    times = sorted(times)
+    best, j = 0, 0
+    for i, start in enumerate(times):
+        while j < len(times) and times[j] < start + seconds:
+            j += 1
+        best = max(best, j - i)
+    return best
+
+
+def rate_used(times: list[float], count: int, seconds: float) -> float:
+    """How full, on average, the windows wholly inside the busy period were."""
+    times = sorted(times)
+    fills = [sum(1 for t in times if s <= t < s + seconds) / count for s in times if s + seconds <= times[-1]]
+    return sum(fills) / len(fills) if fills else float("nan")
+
+
+def run(platform: Platform, account: Rate, duration: float, paced: bool) -> tuple[int, float, float]:
+    with FakePlatformAPI() as api, tempfile.TemporaryDirectory() as tmp:
+        app = create_app(
+            {
+                "TESTING": True,
+                "database_url": f"sqlite:///{tmp}/bench.sqlite3",
+                "redis_url": None,
+                "public_url": PUBLIC_URL,
+                "secret_key": "bench",
+                "platform_env": platform_env(api),
+                "reply_debounce_seconds": 0.0,
+                "in_process_workers": 8,
+            }
+        )
+        services = app.extensions["inbox"]
+        connector: Any = services.pipeline.connectors[platform]
+        # Only the account rate is measured here; no pacing at all for the baseline.
+        rates = (account,) if paced else ()
+        connector.capabilities = {platform: replace(connector.capabilities[platform], rates=rates)}
+        client = app.test_client()
+        offered = int(3 * account.count / account.seconds * duration)
+        start = time.monotonic()
+        for i in range(offered):
+            if platform is Platform.TELEGRAM:
+                client.post("/webhooks/telegram", json=telegram_update("bisa bayar cod kak?", chat_id=70000 + i),
+                            headers={"X-Telegram-Bot-Api-Secret-Token": platform_env(api)["TELEGRAM_WEBHOOK_SECRET"]})
+            else:
+                form = twilio_message("bisa bayar cod kak?", phone=f"+62812{70000 + i:07d}")
+                signature = twilio_signature(platform_env(api)["TWILIO_AUTH_TOKEN"], f"{PUBLIC_URL}/webhooks/twilio", form)
+                client.post("/webhooks/twilio", data=form, headers={"X-Twilio-Signature": signature})
+            pause = start + (i + 1) / (3 * account.count / account.seconds) - time.monotonic()
+            if pause > 0:
+                time.sleep(pause)
+        calls = api.wait_for_calls(offered, timeout=120)
+        services.close()
+        times = [call.at for call in calls]
+        return most_in_any_window(times, account.seconds), rate_used(times, account.count, account.seconds), len(calls)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=float, default=3.0, help="how long customers write at 3x the rate")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.ERROR)
+    print("pacing: 3x each platform's declared account rate offered; the fake API records arrivals")
+    for platform in (Platform.WHATSAPP_TWILIO, Platform.TELEGRAM):
+        app_rates = create_app_rates(platform)
+        paced_max, paced_used, sent = run(platform, app_rates, args.seconds, paced=True)
+        bare_max, _, _ = run(platform, app_rates, args.seconds, paced=False)
+        limit = app_rates.count
+        print(
+            f"  {platform.value:16} rate {limit}/{app_rates.seconds:g}s: paced max {paced_max} in a window "
+            f"({'ok' if paced_max <= limit else 'OVER'}), rate used {paced_used:.1%}, {sent} answers; "
+            f"unpaced baseline max {bare_max} in a window ({bare_max / limit:.1f}x the rate)"
+        )
+    return 0
+
+
+def create_app_rates(platform: Platform) -> Rate:
+    from connectors import CONNECTORS
+
+    for spec in CONNECTORS.values():
+        capabilities = spec.connector.capabilities.get(platform)
+        if capabilities is not None:
+            return next(rate for rate in capabilities.rates if rate.scope == "account")
+    raise LookupError(platform)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
