@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from typing import Iterable, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Protocol, Sequence
 
 from inbox.domain import (
     Capabilities,
@@ -84,6 +84,17 @@ Event = InboundEvent | StatusEvent | ChangeEvent
 UNKNOWN_CONTENT_TYPE = "application/octet-stream"
 
 
+class InboxPort(Protocol):
+    """What a connector's own endpoints (a web chat's) may ask of the inbox; the web layer provides it."""
+
+    def store(self, events: Sequence[Event]) -> list[int]:
+        """Store events once each and enqueue them as a webhook would; the new message ids."""
+
+    def thread(self, platform: str, thread_key: str, after_id: int = 0, limit: int = 100) -> list[Mapping[str, Any]]:
+        """A thread's messages after `after_id`, oldest first, as the customer may see them:
+        id, direction, sender_type, agent name, text, created_at (ISO), media."""
+
+
 class Connector(ABC):
     """Inherit this: set `name`, `platforms`, `capabilities`; implement verify, parse and send."""
 
@@ -117,6 +128,10 @@ class Connector(ABC):
     def fetch_media(self, url: str, max_bytes: int) -> MediaFile:
         """Download one inbound attachment, at most `max_bytes` of it; see item 5 above."""
         raise MediaUnavailable(f"{self.name} attachments cannot be downloaded here")
+
+    def handle(self, endpoint: str, request: WebhookRequest, inbox: InboxPort) -> WebhookResponse:
+        """Answer one of the connector's own routes (`Route.endpoint` other than "webhook")."""
+        return WebhookResponse(404, f"{self.name} has no endpoint {endpoint!r}")
 
 
 # -- helpers for fetch_media ----------------------------------------------------------------------

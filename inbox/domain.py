@@ -242,6 +242,19 @@ class StatusEvent:
 
 
 @dataclass(frozen=True)
+class Template:
+    """A pre-approved message template, the only thing some platforms accept outside their window.
+
+    `name` is the provider's id for it: a Twilio Content SID (`HX...`) or a WhatsApp Cloud
+    template name; `variables` fill its placeholders in order ({{1}}, {{2}}, ...).
+    """
+
+    name: str
+    language: str = "id"
+    variables: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Outbound:
     """One action to perform on a platform: a message, a public or private reply, a moderation step.
 
@@ -251,6 +264,7 @@ class Outbound:
       (`chat_id` is the author's id, for platforms that send it as a plain DM).
     - HIDE / UNHIDE / DELETE: the comment `reply_to_message_id`.
     `tag` is a platform's message tag for sends past the normal reply window (Meta's HUMAN_AGENT).
+    `template`, where set, is sent instead of free text (`text` is then what agents see).
     """
 
     platform: str
@@ -260,6 +274,7 @@ class Outbound:
     reply_to_message_id: str | None = None
     media: tuple[Media, ...] = ()
     tag: str | None = None
+    template: Template | None = None
 
 
 @dataclass(frozen=True)
@@ -282,6 +297,7 @@ class Capabilities:
     outbound_kinds: frozenset[OutboundKind] = frozenset({OutboundKind.MESSAGE})
     quotes: bool = False  # a message can quote the one it answers
     media: bool = False  # agents can send photos and files
+    templates: bool = False  # approved templates can be sent outside the reply window
     rates: tuple[Rate, ...] = ()
 
     def can(self, kind: OutboundKind) -> bool:

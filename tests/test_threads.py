@@ -313,3 +313,19 @@ def test_a_removed_comment_is_marked_and_kept(social: tuple[Flask, CommentsConne
     assert result.changes_applied == 1 and result.new_message_ids == []
     [message] = rows(app, Message, Message.direction == "in")
     assert message.removed_at is not None and message.text == "ongkir ke medan brp kak?"
+
+
+def test_a_connector_answers_its_own_routes_through_the_inbox(social: tuple[Flask, CommentsConnector]) -> None:
+    app, _ = social
+    client = app.test_client()
+    headers = {"X-Test-Secret": SECRET}
+    said = client.post("/webhooks/testsocial/say", json=dm("m1", "bisa bayar cod kak?"), headers=headers)
+    assert said.status_code == 200 and said.json == {"stored": 1}
+    drain(app)
+    history = client.get("/webhooks/testsocial/history?thread=u1", headers=headers)
+    assert [m["from"] for m in history.json] == ["customer", "bot"] and "COD" in history.json[1]["text"]
+    assert client.get("/webhooks/testsocial/history?thread=u1").status_code == 403
+    assert client.post("/webhooks/testsocial/history", headers=headers).status_code == 405
+    assert client.get("/webhooks/testsocial/nothing", headers=headers).status_code == 404
+    bad = client.post("/webhooks/testsocial/say", data="{}", content_type="application/json", headers=headers)
+    assert bad.status_code == 400 and len(rows(app, Message)) == 2

@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 import logging
+from typing import Any, Mapping, Sequence
 
 from flask import Blueprint, Response, current_app, jsonify, request
+from sqlalchemy import select
 
-from connectors.base import WebhookRequest
+from connectors.base import Event, WebhookRequest
 from inbox.errors import BadRequest, UnknownEvent
+from inbox.models import Agent, Conversation, Message
 from inbox.services import Services
-from inbox.store import store_events
+from inbox.store import StoreResult, store_events
 from inbox.web.errors import error_response
 
 logger = logging.getLogger(__name__)
@@ -57,13 +60,20 @@ def receive(name: str, sub: str = "") -> Response:
     if route is None:
         return error_response(404, f"webhook '{name}' has no {path or 'root'} endpoint")
     incoming = _webhook_request(services.settings.public_url, path)
-    if request.method == "GET":
+    if request.method == "GET" and route.endpoint == "webhook":
         answer = connector.handshake(incoming)
         if answer is None:
             return error_response(405, "this platform sends no GET verification")
         return Response(answer.body, status=answer.status, content_type=answer.content_type)
-    if route.endpoint != "webhook" or "POST" not in route.methods:
-        return error_response(405, f"webhook '{name}' takes no POST at {path or 'its root'}")
+    if request.method not in route.methods:
+        return error_response(405, f"webhook '{name}' takes no {request.method} at {path or 'its root'}")
+    if route.endpoint != "webhook":
+        try:
+            answer = connector.handle(route.endpoint, incoming, WebInbox(services, name))
+        except BadRequest as exc:
+            logger.info("webhook %s%s: rejected: %s", name, path, _short(exc))
+            return error_response(400, _short(exc))
+        return Response(answer.body, status=answer.status, content_type=answer.content_type)
     if not connector.verify(incoming):
         logger.warning("webhook %s: signature check failed", name)
         return error_response(403, "signature or secret token is missing or wrong")
@@ -77,11 +87,17 @@ def receive(name: str, sub: str = "") -> Response:
         logger.info("webhook %s: rejected body: %s", name, _short(exc))
         return error_response(400, _short(exc))
     try:
-        with services.db.session() as session:
-            result = store_events(session, events, received_at=services.pipeline.now())
+        store_and_enqueue(services, name, events)
     except BadRequest as exc:  # a value the database cannot hold; the transaction rolled back
         logger.info("webhook %s: rejected value: %s", name, _short(exc))
         return error_response(400, _short(exc))
+    return Response(connector.ack_body, status=200, mimetype=connector.ack_content_type)
+
+
+def store_and_enqueue(services: Services, name: str, events: Sequence[Event]) -> StoreResult:
+    """Store events once each (one transaction), then enqueue the new messages' decisions."""
+    with services.db.session() as session:
+        result = store_events(session, events, received_at=services.pipeline.now())
     # Stored and committed: from here a queue failure loses nothing (the sweep re-enqueues).
     for message_id in result.new_message_ids:
         try:
@@ -89,7 +105,41 @@ def receive(name: str, sub: str = "") -> Response:
         except Exception:
             logger.exception("webhook %s: enqueue of message %s failed; the sweep will retry", name, message_id)
     logger.info(
-        "webhook %s: %d new, %d repeated, %d receipts",
-        name, len(result.new_message_ids), result.duplicates, result.statuses_applied,
+        "webhook %s: %d new, %d repeated, %d receipts, %d changes",
+        name, len(result.new_message_ids), result.duplicates, result.statuses_applied, result.changes_applied,
     )
-    return Response(connector.ack_body, status=200, mimetype=connector.ack_content_type)
+    return result
+
+
+class WebInbox:
+    """The inbox as a connector's own endpoints see it (`connectors.base.InboxPort`)."""
+
+    def __init__(self, services: Services, name: str) -> None:
+        self.services = services
+        self.name = name
+
+    def store(self, events: Sequence[Event]) -> list[int]:
+        return store_and_enqueue(self.services, self.name, events).new_message_ids
+
+    def thread(self, platform: str, thread_key: str, after_id: int = 0, limit: int = 100) -> list[Mapping[str, Any]]:
+        with self.services.db.session() as session:
+            found = session.execute(
+                select(Message, Agent.name)
+                .join(Conversation, Conversation.id == Message.conversation_id)
+                .outerjoin(Agent, Agent.id == Message.agent_id)
+                .where(Conversation.platform == platform, Conversation.thread_key == thread_key, Message.id > after_id)
+                .order_by(Message.id)
+                .limit(limit)
+            ).all()
+            return [
+                {
+                    "id": message.id,
+                    "direction": message.direction,
+                    "sender_type": message.sender_type,
+                    "agent": agent_name,
+                    "text": message.text,
+                    "created_at": message.created_at.isoformat(),
+                    "media": list(message.media or []),
+                }
+                for message, agent_name in found
+            ]

@@ -16,7 +16,7 @@ import threading
 from datetime import timedelta
 from typing import Any, Sequence
 
-from connectors.base import Connector, Event, WebhookRequest
+from connectors.base import Connector, Event, InboxPort, Route, WebhookRequest, WebhookResponse
 from inbox.domain import (
     Capabilities,
     EventKind,
@@ -47,6 +47,8 @@ class CommentsConnector(Connector):
     name = "testsocial"
     platforms = (PLATFORM,)
     capabilities = {PLATFORM: CAPABILITIES}
+    # Its own endpoints besides the webhook, as a web chat has: a thread's history for the customer.
+    routes = (Route(""), Route("/history", ("GET",), "history"), Route("/say", ("POST",), "say"))
 
     def __init__(self) -> None:
         self.sent: list[Outbound] = []
@@ -74,6 +76,16 @@ class CommentsConnector(Connector):
             ]
         except (KeyError, TypeError, ValueError) as exc:
             raise BadRequest(f"bad test event: {exc}") from None
+
+    def handle(self, endpoint: str, request: WebhookRequest, inbox: InboxPort) -> WebhookResponse:
+        if not self.verify(request):
+            return WebhookResponse(403, "no")
+        if endpoint == "say":  # a customer's message through our own endpoint
+            ids = inbox.store(self.parse(request))
+            return WebhookResponse(200, json.dumps({"stored": len(ids)}), "application/json")
+        messages = inbox.thread(PLATFORM, request.query.get("thread", ""))
+        return WebhookResponse(200, json.dumps([{"text": m["text"], "from": m["sender_type"]} for m in messages]),
+                               "application/json")
 
     def send(self, outbound: Outbound) -> SendResult:
         with self._lock:
