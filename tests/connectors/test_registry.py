@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from connectors import CONNECTORS, build_connectors
@@ -114,3 +117,13 @@ def test_timeouts_must_be_positive() -> None:
         TelegramSettings("1:a", "secret", timeout=0)
     with pytest.raises(ConfigError):
         TwilioSettings("AC1", "token", "+14155238886", timeout=-1)
+
+
+def test_connectors_import_only_the_domain_types_of_the_inbox() -> None:
+    """Connectors depend on the pure domain (types, errors), never on storage, queues or the web."""
+    code = (
+        "import sys, connectors; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('inbox', 'flask', 'sqlalchemy', 'rq', 'replies')))"
+    )
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert loaded == "['inbox', 'inbox.domain', 'inbox.errors']"
