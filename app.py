@@ -6,14 +6,12 @@ from __future__ import annotations
 
 import logging
 import os
-import sys
 import threading
 import time
 from typing import Any, Mapping
 
 from flask import Flask
 
-from inbox.jobs import JOBS
 from inbox.services import Services, build_services
 from inbox.settings import load_settings, local_secret_key, with_overrides
 
@@ -32,7 +30,11 @@ def configure_logging() -> None:
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
-    """Build the app. `test_config` overrides settings fields (see inbox.settings.Settings)."""
+    """Build the app. `test_config` overrides settings fields (see inbox.settings.Settings).
+
+    No side effects beyond migrating the schema (safe from many processes at once): serving
+    entry points call `start_up` (gunicorn through gunicorn.conf.py, `python app.py`).
+    """
     configure_logging()
     settings = load_settings(os.environ)
     overrides = dict(test_config or {})
@@ -50,37 +52,27 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=bool(settings.public_url and settings.public_url.startswith("https://")),
     )
-
-    def run_job(name: str, args: tuple[Any, ...]) -> None:
-        with app.app_context():
-            JOBS[name](*args)
-
-    services = build_services(settings, run_job)
+    services = build_services(settings)
     app.extensions["inbox"] = services
     services.db.upgrade()
 
     from inbox.web import register_web
 
     register_web(app)
-    if not testing and not _running_a_cli_command():
-        start_up(app, services)
     return app
 
 
-def _running_a_cli_command() -> bool:
-    """`flask --app app agents ...` builds the app too; it must not start sweeping or sending."""
-    return os.path.basename(sys.argv[0]) == "flask" and "run" not in sys.argv[1:]
-
-
-def start_up(app: Flask, services: Services) -> None:
-    """First admin, the recovery sweep, and the lines a person needs to start."""
+def start_up(services: Services, *, role: str = "web") -> None:
+    """What a serving process does once: the first admin, the in-process sweeper, the start lines."""
     from inbox.web.cli import ensure_admin
 
     ensure_admin(services)
     logger.info("queue: %s", services.queue.description)
-    if not services.settings.redis_url:
+    if role == "web" and not services.settings.redis_url:
         # No separate worker process: this process sweeps, at start and then periodically.
         _start_sweeper(services)
+    if role != "web":
+        return
     base = services.settings.public_url or f"http://127.0.0.1:{os.environ.get('PORT', '5000')}"
     logger.info("agents' page: %s/", base)
     for name in services.connectors:
@@ -99,13 +91,13 @@ def _start_sweeper(services: Services) -> None:
             try:
                 services.queue.enqueue("sweep")
             except Exception:
-                logger.exception("could not enqueue the sweep")
+                logger.exception("could not enqueue the sweep; trying again next interval")
             time.sleep(services.settings.sweep_interval_seconds or 60)
 
     threading.Thread(target=loop, name="inbox-sweeper", daemon=True).start()
 
 
-
-
 if __name__ == "__main__":
-    create_app().run(host="127.0.0.1", port=int(os.environ.get("PORT", "5000")), threaded=True)
+    application = create_app()
+    start_up(application.extensions["inbox"])
+    application.run(host="127.0.0.1", port=int(os.environ.get("PORT", "5000")), threaded=True)

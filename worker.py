@@ -1,41 +1,61 @@
 """A queue worker: `python worker.py` (run as many as the load needs; REDIS_URL required).
 
-Each worker runs jobs inside the same app the web server builds. Beside the jobs it keeps two
-things going, safe with any number of workers:
-- moving delayed jobs (the reply debounce, send retries) onto the queue when they come due;
-- the recovery sweep, at start and then periodically, once per interval across all workers.
+Each worker builds the process's services (not the web app) and runs RQ's jobs with them. Beside
+the jobs it keeps two things going, safe with any number of workers, each surviving any error:
+- moving delayed jobs (the reply debounce, send retries, paced sends) onto the queue when due;
+- the recovery sweep, at start, periodically (once per interval across all workers), and at
+  once whenever Redis comes back after an outage.
+A lost Redis does not end the worker: it reconnects with backoff and carries on. Run it under a
+supervisor all the same (README, "Production"), since a process can always die.
 """
 from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import threading
+import time
 
-from flask import Flask
+from redis import Redis
+from redis.exceptions import RedisError
 from rq import SimpleWorker
 from rq.serializers import JSONSerializer
 
-from app import create_app
+from app import configure_logging, start_up
+from inbox.jobs import bind_process
 from inbox.queue import RedisJobQueue
+from inbox.services import Services, build_services
+from inbox.settings import load_settings
 
 logger = logging.getLogger("inbox.worker")
 SWEEP_LOCK_KEY = "inbox:sweep-lock"
 # How often a worker looks for delayed jobs (debounce, retries) that have come due: the
 # most it adds to an answer's time.
 DELAYED_JOB_TICK_SECONDS = 0.1
+# Reconnecting to Redis: first wait, and the longest, so a returning Redis is used within seconds.
+RECONNECT_FIRST_WAIT = 0.2
+RECONNECT_MAX_WAIT = 2.0
 
 
-def start_sweeper(app: Flask, queue: RedisJobQueue, interval: float, stop: threading.Event) -> None:
+def sweep_now(services: Services) -> None:
+    """Re-enqueue stored work the queue may have lost (after an outage nothing waits for the interval)."""
+    try:
+        counts = services.pipeline.sweep()
+        logger.info("sweep: %s", counts)
+    except Exception:
+        logger.exception("sweep failed; the next one will try again")
+
+
+def start_sweeper(services: Services, queue: RedisJobQueue, interval: float, stop: threading.Event) -> None:
     def loop() -> None:
         while not stop.is_set():
-            # NX + expiry: the first worker to ask in an interval sweeps, the others skip.
-            if queue.redis.set(SWEEP_LOCK_KEY, "1", nx=True, ex=max(1, int(interval))):
-                try:
-                    with app.app_context():
-                        app.extensions["inbox"].pipeline.sweep()
-                except Exception:
-                    logger.exception("sweep failed")
+            try:
+                # NX + expiry: the first worker to ask in an interval sweeps, the others skip.
+                if queue.redis.set(SWEEP_LOCK_KEY, "1", nx=True, ex=max(1, int(interval))):
+                    sweep_now(services)
+            except Exception:
+                logger.exception("sweeper: Redis unavailable; trying again next interval")
             stop.wait(interval)
 
     threading.Thread(target=loop, name="inbox-sweeper", daemon=True).start()
@@ -54,25 +74,84 @@ def start_delayed_job_mover(queue: RedisJobQueue, stop: threading.Event) -> None
     threading.Thread(target=loop, name="inbox-delayed-jobs", daemon=True).start()
 
 
+def dequeue_connection(redis_url: str) -> Redis:
+    """Its own connection for RQ's blocking dequeue: no short read timeout for RQ to trip over
+    after a quiet spell (RQ sets one just longer than its dequeue wait), keepalive to notice a dead
+    server."""
+    return Redis.from_url(redis_url, socket_connect_timeout=5, socket_keepalive=True, health_check_interval=30)
+
+
+def wait_for_redis(connection: Redis, stop: threading.Event) -> bool:
+    """Block until Redis answers (True) or the worker is asked to stop (False)."""
+    wait = RECONNECT_FIRST_WAIT
+    while not stop.is_set():
+        try:
+            connection.ping()
+            return True
+        except RedisError as exc:
+            logger.warning("Redis unavailable (%s); retrying in %.1fs", type(exc).__name__, wait)
+            stop.wait(wait)
+            wait = min(wait * 2, RECONNECT_MAX_WAIT)
+    return False
+
+
+def run_worker(services: Services, *, burst: bool, stop: threading.Event, worker_ttl: int | None = None) -> None:
+    """RQ's work loop, started again whenever a Redis outage ends it."""
+    queue = services.queue
+    assert isinstance(queue, RedisJobQueue)
+    connection = dequeue_connection(services.settings.redis_url or "")
+    outage = False
+    while not stop.is_set():
+        if not wait_for_redis(connection, stop):
+            return
+        if outage:
+            logger.warning("Redis is back: sweeping at once")
+            sweep_now(services)
+        try:
+            options = {"worker_ttl": worker_ttl} if worker_ttl else {}
+            worker = SimpleWorker(
+                [queue.queue.name], connection=connection, serializer=JSONSerializer, **options
+            )
+            worker.max_connection_wait_time = RECONNECT_MAX_WAIT  # RQ's own dequeue retries
+            worker.work(burst=burst, logging_level=logging.getLevelName(logger.getEffectiveLevel()))
+        except RedisError:
+            logger.exception("worker lost Redis; reconnecting")
+        except Exception:
+            logger.exception("worker loop failed; starting again")
+            time.sleep(RECONNECT_FIRST_WAIT)
+        else:
+            if burst or getattr(worker, "_shutdown_requested_date", None) or getattr(worker, "_stop_requested", False):
+                stop.set()  # done, or SIGTERM/SIGINT: a warm shutdown
+                return
+        # Otherwise RQ's loop ended because it lost Redis.
+        outage = True
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--burst", action="store_true", help="Exit when the queue is empty (tests, cron).")
     args = parser.parse_args(argv)
 
-    app = create_app()
-    services = app.extensions["inbox"]
-    if not isinstance(services.queue, RedisJobQueue):
+    configure_logging()
+    settings = load_settings(os.environ)
+    if not settings.redis_url:
         logger.error("REDIS_URL is not set: without Redis the web process runs the jobs itself (make run)")
         return 2
+    services = build_services(settings)
+    services.db.upgrade()
+    bind_process(services)
+    start_up(services, role="worker")
+    assert isinstance(services.queue, RedisJobQueue)
     stop = threading.Event()
-    start_sweeper(app, services.queue, services.settings.sweep_interval_seconds or 60, stop)
+    if not args.burst:
+        start_sweeper(services, services.queue, settings.sweep_interval_seconds or 60, stop)
     start_delayed_job_mover(services.queue, stop)
-    # SimpleWorker runs jobs in this process: no fork per job (lower latency, and the
-    # database pool is not shared across a fork). Job timeouts still apply (SIGALRM).
-    worker = SimpleWorker([services.queue.queue], connection=services.queue.redis, serializer=JSONSerializer)
     try:
-        with app.app_context():
-            worker.work(burst=args.burst, logging_level="INFO")
+        if args.burst:
+            services.queue.move_due_jobs()
+        run_worker(services, burst=args.burst, stop=stop)
+    except KeyboardInterrupt:
+        pass
     finally:
         stop.set()
         services.close()

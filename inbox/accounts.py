@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -48,7 +49,21 @@ def authenticate(session: Session, email: str, password: str) -> Agent | None:
     if agent is None:
         check_password_hash(_DUMMY_HASH, password)
         return None
-    return agent if check_password_hash(agent.password_hash, password) else None
+    if not check_password_hash(agent.password_hash, password):
+        return None
+    return agent if agent.disabled_at is None else None
+
+
+def end_sessions(agent: Agent) -> None:
+    """Every session of this agent ends at its next request (logout, new password, disabling)."""
+    agent.session_version = (agent.session_version or 0) + 1
+
+
+def disable_agent(agent: Agent, now: datetime) -> None:
+    """No more logins, sessions or API calls for this agent, at once."""
+    agent.disabled_at = now
+    agent.api_token_hash = None
+    end_sessions(agent)
 
 
 def _token_digest(token: str) -> str:
@@ -65,7 +80,8 @@ def issue_api_token(agent: Agent) -> str:
 def agent_for_token(session: Session, token: str) -> Agent | None:
     if not token.startswith("inbx_"):
         return None
-    return session.execute(select(Agent).where(Agent.api_token_hash == _token_digest(token))).scalar_one_or_none()
+    agent = session.execute(select(Agent).where(Agent.api_token_hash == _token_digest(token))).scalar_one_or_none()
+    return agent if agent is not None and agent.disabled_at is None else None
 
 
 def agent_count(session: Session) -> int:

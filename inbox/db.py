@@ -1,6 +1,7 @@
 """Engine and sessions. One `Database` per process, built from the database URL."""
 from __future__ import annotations
 
+import fcntl
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
@@ -60,7 +61,7 @@ class Database:
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS_DIR))
         config.set_main_option("sqlalchemy.url", self.url.replace("%", "%%"))
-        with self.engine.connect() as connection:
+        with self._migration_lock(), self.engine.connect() as connection:
             sqlite = connection.dialect.name == "sqlite"
             if sqlite:
                 # Alembic's batch mode rebuilds a SQLite table by copy and drop, which the rows
@@ -76,6 +77,20 @@ class Database:
             if sqlite:
                 connection.exec_driver_sql("PRAGMA foreign_keys=ON")
                 connection.commit()
+
+    @contextmanager
+    def _migration_lock(self) -> Iterator[None]:
+        """SQLite: one process migrates at a time (PostgreSQL takes an advisory lock instead)."""
+        path = self.url.split("///", 1)[-1] if self.url.startswith("sqlite") else ""
+        if not path or path == ":memory:":
+            yield
+            return
+        with open(f"{path}.migrate-lock", "a+") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -1,35 +1,46 @@
 """Queue jobs. Arguments are ids only; each job is idempotent (see inbox.pipeline).
 
-RQ imports these by path (`inbox.jobs.process_inbound`); `worker.py` runs them inside the
-app context, where the process's services live.
+Jobs need the process's services, never Flask: the in-process queue hands them in (`JOBS`), and
+RQ, which imports jobs by path (`inbox.jobs.process_inbound`), finds the services `worker.py`
+bound to its process (`bind_process`).
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
-from flask import current_app
+if TYPE_CHECKING:
+    from inbox.services import Services
 
-from inbox.pipeline import Pipeline
+_process_services: "Services | None" = None
 
 
-def _pipeline() -> Pipeline:
-    return current_app.extensions["inbox"].pipeline
+def bind_process(services: "Services | None") -> None:
+    """Make `services` the ones RQ's jobs use in this process (worker.py does this once)."""
+    global _process_services
+    _process_services = services
+
+
+def _bound() -> "Services":
+    if _process_services is None:
+        raise RuntimeError("no services bound in this process: run jobs through worker.py")
+    return _process_services
 
 
 def process_inbound(message_id: int) -> None:
-    _pipeline().process_inbound(int(message_id))
+    _bound().pipeline.process_inbound(int(message_id))
 
 
 def send_outbound(outbound_id: int) -> None:
-    _pipeline().send_outbound(int(outbound_id))
+    _bound().pipeline.send_outbound(int(outbound_id))
 
 
 def sweep() -> dict[str, int]:
-    return _pipeline().sweep()
+    return _bound().pipeline.sweep()
 
 
+# name -> job(services, *args): what the in-process queue runs.
 JOBS: dict[str, Callable[..., Any]] = {
-    "process_inbound": process_inbound,
-    "send_outbound": send_outbound,
-    "sweep": sweep,
+    "process_inbound": lambda services, message_id: services.pipeline.process_inbound(int(message_id)),
+    "send_outbound": lambda services, outbound_id: services.pipeline.send_outbound(int(outbound_id)),
+    "sweep": lambda services: services.pipeline.sweep(),
 }

@@ -185,6 +185,9 @@ class Agent(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     api_token_hash: Mapped[str | None] = mapped_column(String(128), unique=True)
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Raised on logout, password change and disabling: every session signed with an older one ends.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 

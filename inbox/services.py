@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from connectors import build_connectors, by_platform
 from connectors.base import Connector
@@ -36,13 +36,21 @@ class Services:
         self.db.dispose()
 
 
-def build_services(settings: Settings, job_runner: Callable[[str, tuple[Any, ...]], None]) -> Services:
+def build_services(settings: Settings) -> Services:
+    """Every part a process needs, web or worker alike; nothing here starts serving or sweeping."""
     db = Database(settings.database_url)
+    built: list[Services] = []
+
+    def run_job(name: str, args: tuple[Any, ...]) -> None:
+        from inbox.jobs import JOBS
+
+        JOBS[name](built[0], *args)
+
     queue: JobQueue
     if settings.redis_url:
         queue = RedisJobQueue(settings.redis_url)
     else:
-        queue = InProcessJobQueue(job_runner, threads=settings.in_process_workers)
+        queue = InProcessJobQueue(run_job, threads=settings.in_process_workers)
     connectors, disabled = build_connectors(settings.platform_env)
     shop = SqlShopData(db)
     pack = load_brand_pack(settings.brand_pack) if settings.brand_pack else None
@@ -57,4 +65,6 @@ def build_services(settings: Settings, job_runner: Callable[[str, tuple[Any, ...
         pacer=pacer,
     )
     login_throttle = LoginThrottle(queue.redis if isinstance(queue, RedisJobQueue) else None)
-    return Services(settings, db, queue, connectors, disabled, shop, engine, pipeline, login_throttle)
+    services = Services(settings, db, queue, connectors, disabled, shop, engine, pipeline, login_throttle)
+    built.append(services)
+    return services

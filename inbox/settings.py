@@ -58,6 +58,15 @@ class Settings:
     brand_pack: str | None = None
     """Path to the brand voice pack YAML; unset: the shipped Indonesian default."""
 
+    session_idle_seconds: float = 12 * 3600
+    """An agent's session ends after this long without a request."""
+
+    stuck_after_seconds: float = 120.0
+    """/healthz answers 503 when an inbound message has waited this long for the bot."""
+
+    metrics_token: str | None = None
+    """Bearer token /metrics asks for; unset: /metrics is open (serve it on a private network)."""
+
     admin_email: str | None = None
     admin_password: str | None = None
     """First admin, created at start-up when no agent exists yet."""
@@ -153,6 +162,9 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         in_process_workers=max(1, int(_float(env, "INBOX_WORKER_THREADS", defaults.in_process_workers))),
         max_body_bytes=int(_float(env, "INBOX_MAX_BODY_BYTES", defaults.max_body_bytes)),
         brand_pack=env.get("INBOX_BRAND_PACK") or None,
+        session_idle_seconds=_float(env, "INBOX_SESSION_IDLE_HOURS", defaults.session_idle_seconds / 3600) * 3600,
+        stuck_after_seconds=_float(env, "INBOX_STUCK_AFTER", defaults.stuck_after_seconds),
+        metrics_token=env.get("INBOX_METRICS_TOKEN") or None,
         admin_email=env.get("INBOX_ADMIN_EMAIL") or None,
         admin_password=env.get("INBOX_ADMIN_PASSWORD") or None,
         platform_env={

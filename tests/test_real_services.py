@@ -14,6 +14,7 @@ from rq.serializers import JSONSerializer
 from sqlalchemy import func, select
 
 from inbox.domain import ConversationStatus, DeliveryStatus
+from inbox.jobs import bind_process
 from inbox.models import Conversation, Message
 from tests.conftest import PUBLIC_URL, platform_env, post_telegram, post_twilio, telegram_update, twilio_message
 
@@ -23,9 +24,12 @@ ROOT = Path(__file__).resolve().parent.parent
 def run_burst_worker(app: Flask) -> None:
     services = app.extensions["inbox"]
     worker = SimpleWorker([services.queue.queue], connection=services.queue.redis, serializer=JSONSerializer)
-    with app.app_context():
+    bind_process(services)  # as worker.py does: jobs find this process's services
+    try:
         services.queue.move_due_jobs()
         worker.work(burst=True)
+    finally:
+        bind_process(None)
 
 
 def outbound_count(app: Flask) -> int:

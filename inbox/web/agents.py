@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
+import time
 import uuid
 from datetime import datetime, timedelta
 from functools import wraps
@@ -18,7 +19,7 @@ from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from inbox import agent_desk
-from inbox.accounts import authenticate
+from inbox.accounts import authenticate, end_sessions
 from inbox.domain import ConversationStatus
 from inbox.models import Agent, Conversation, utcnow
 from inbox.services import Services
@@ -30,6 +31,8 @@ bp = Blueprint("agents", __name__)
 SESSION_AGENT = "agent_id"
 SESSION_CSRF = "csrf_token"
 SESSION_LANG = "lang"
+SESSION_VERSION = "v"  # the agent's session_version when this session began
+SESSION_SEEN = "seen"  # unix time of the last request: idle sessions end
 QUEUE_REFRESH_SECONDS = 15
 RECENT_RESOLVED = 50
 STATS_WINDOW = timedelta(hours=24)
@@ -94,14 +97,28 @@ def check_csrf() -> None:
 
 
 def load_agent(agent_id: Any) -> Agent | None:
+    """The session's agent, while the session is still good: same session version (no logout,
+    password change or disabling since), not idle for longer than the shop allows."""
     if not isinstance(agent_id, int):
         return None
+    now = time.time()
+    idle_limit = _services().settings.session_idle_seconds
+    seen = session.get(SESSION_SEEN)
     with _services().db.session() as db:
         agent = db.get(Agent, agent_id)
         if agent is not None:
             db.expunge(agent)
-    if agent is None:
-        session.pop(SESSION_AGENT, None)  # a deleted account ends its sessions
+    if (
+        agent is None
+        or agent.disabled_at is not None
+        or session.get(SESSION_VERSION) != agent.session_version
+        or not isinstance(seen, (int, float))
+        or now - seen > idle_limit
+    ):
+        restart_session(None)  # ended: the agent logs in again
+        return None
+    if now - seen > 60:  # refresh the idle clock at most once a minute (the cookie is rewritten)
+        session[SESSION_SEEN] = int(now)
     return agent
 
 
@@ -167,12 +184,14 @@ def template_helpers() -> dict[str, Any]:
 
 # -- log in and out -----------------------------------------------------------------------------
 
-def restart_session(agent_id: int | None) -> None:
+def restart_session(agent_id: int | None, *, version: int = 0) -> None:
     """A fresh session (and CSRF token) on logging in or out, so none is fixed; the language stays."""
     lang = session.get(SESSION_LANG)
     session.clear()
     if agent_id is not None:
         session[SESSION_AGENT] = agent_id
+        session[SESSION_VERSION] = version
+        session[SESSION_SEEN] = int(time.time())
     if lang:
         session[SESSION_LANG] = lang
 
@@ -185,24 +204,32 @@ def login() -> Any:
         return render_template("login.html", next=request.args.get("next", ""), email="", failed=False)
     email = request.form.get("email", "")
     throttle = _services().login_throttle
-    if throttle.is_locked(email):
+    # Counted before the password is checked: parallel guesses cannot pass the limit.
+    if not throttle.attempt(email, request.remote_addr).allowed:
         page = render_template("login.html", next=request.form.get("next", ""), email=email, failed=False, locked=True)
         return page, 429
     with _services().db.session() as db:
         agent = authenticate(db, email, request.form.get("password", ""))
         agent_id = agent.id if agent else None
+        session_version = agent.session_version if agent else 0
     if agent_id is None:
         throttle.record_failure(email)
         # One message for an unknown e-mail and a wrong password: no hint which accounts exist.
         page = render_template("login.html", next=request.form.get("next", ""), email=email, failed=True)
         return page, 401
-    throttle.record_success(email)
-    restart_session(agent_id)
+    throttle.record_success(email, request.remote_addr)
+    restart_session(agent_id, version=session_version)
     return redirect(safe_next(request.form.get("next")))
 
 
 @bp.post("/logout")
 def logout() -> Response:
+    if g.agent is not None:
+        # Revoked on the server: a copy of this session's cookie no longer logs anyone in.
+        with _services().db.session() as db:
+            agent = db.get(Agent, g.agent.id)
+            if agent is not None:
+                end_sessions(agent)
     restart_session(None)
     flash(t("logout.done"), "success")
     return redirect(url_for(".login"))

@@ -7,9 +7,10 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from connectors.telegram import TelegramConnector
-from inbox.accounts import AccountError, agent_count, create_agent, issue_api_token
+from inbox.accounts import AccountError, agent_count, create_agent, issue_api_token, normalise_email
 from inbox.errors import SendError
 from inbox.models import Agent, CannedResponse
 from inbox.queue import InProcessJobQueue
@@ -28,15 +29,25 @@ def ensure_admin(services: Services) -> None:
     settings = services.settings
     if not (settings.admin_email and settings.admin_password):
         return
-    with services.db.session() as session:
-        if agent_count(session):
-            return
-        try:
+    try:
+        with services.db.session() as session:
+            if agent_count(session):
+                return
             create_agent(session, settings.admin_email, settings.admin_password, is_admin=True)
-        except AccountError as exc:
-            logger.error("first admin not created: %s", exc)
-            return
+    except AccountError as exc:
+        if agent_exists(services, settings.admin_email):
+            return  # another process started at the same moment made it
+        logger.error("first admin not created: %s", exc)
+        return
+    except IntegrityError:
+        logger.info("first admin: created by another process starting at the same time")
+        return
     logger.info("first admin created: %s", settings.admin_email)
+
+
+def agent_exists(services: Services, email: str) -> bool:
+    with services.db.session() as session:
+        return session.execute(select(Agent.id).where(Agent.email == normalise_email(email))).first() is not None
 
 
 def register_commands(app: Flask) -> None:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from app import create_app
 from inbox.accounts import create_agent
 from inbox.domain import ConversationStatus, DeliveryStatus, Direction, SenderType
+from inbox.login_throttle import MAX_ATTEMPTS_PER_IP
 from inbox.models import CannedResponse, Contact, Conversation, Message, Order, utcnow
 from inbox.queue import JobQueue
 from inbox.services import Services
@@ -158,10 +159,12 @@ def form_value(pattern: re.Pattern[str], html: str) -> str:
     return match.group(1)
 
 
-def log_in(client: FlaskClient, email: str, password: str = PASSWORD, next_path: str = "") -> Any:
+def log_in(
+    client: FlaskClient, email: str, password: str = PASSWORD, next_path: str = "", environ: dict[str, str] | None = None
+) -> Any:
     page = client.get("/login").get_data(as_text=True)
     form = {"email": email, "password": password, "csrf_token": form_value(CSRF_FIELD, page), "next": next_path}
-    return client.post("/login", data=form)
+    return client.post("/login", data=form, environ_base=environ or {})
 
 
 @pytest.fixture
@@ -197,15 +200,17 @@ def test_wrong_password_or_unknown_email_gets_one_generic_message(
     assert desk_client.get("/").status_code == 302  # still logged out
 
 
-def test_repeated_wrong_passwords_lock_the_address_for_a_while(desk: Desk, desk_client: FlaskClient) -> None:
+def test_repeated_wrong_passwords_stop_the_guesser_not_the_agent(desk: Desk, desk_client: FlaskClient) -> None:
     desk.add_agent("sari@toko.id", "Sari")
-    for _ in range(5):
-        assert log_in(desk_client, "sari@toko.id", password="tebak-tebakan").status_code == 401
-    locked = log_in(desk_client, "sari@toko.id")  # even the right password now waits
+    guesser = {"REMOTE_ADDR": "203.0.113.9"}
+    for _ in range(MAX_ATTEMPTS_PER_IP):
+        assert log_in(desk_client, "sari@toko.id", password="tebak-tebakan", environ=guesser).status_code == 401
+    locked = log_in(desk_client, "sari@toko.id", environ=guesser)  # even the right password now waits
     assert locked.status_code == 429
     assert "Terlalu banyak percobaan" in locked.get_data(as_text=True)
     assert desk_client.get("/").status_code == 302
-    assert log_in(desk_client, "other@toko.id", password="x").status_code == 401  # others unaffected
+    other_client = desk.app.test_client()
+    assert log_in(other_client, "sari@toko.id", environ={"REMOTE_ADDR": "198.51.100.7"}).status_code == 302
 
 
 def test_login_goes_to_the_queue(desk: Desk, desk_client: FlaskClient) -> None:
@@ -523,3 +528,35 @@ def test_reply_box_warns_when_whatsapps_24_hour_window_has_closed(
         db.get_one(Conversation, conversation_id).last_inbound_at = utcnow() - timedelta(hours=hours_since_customer)
     html = logged_in.get(f"/conversations/{conversation_id}").get_data(as_text=True)
     assert ("WhatsApp akan menolak balasan teks biasa" in html) is warned
+
+
+def test_logout_revokes_the_session_on_the_server(desk: Desk, logged_in: FlaskClient) -> None:
+    saved = logged_in.get_cookie("session")
+    assert saved is not None
+    page = logged_in.get("/").get_data(as_text=True)
+    logged_in.post("/logout", data={"csrf_token": form_value(CSRF_FIELD, page)})
+    thief = desk.app.test_client()
+    thief.set_cookie("session", saved.value)  # a copy of the cookie taken before the logout
+    assert thief.get("/").status_code == 302
+
+
+def test_a_disabled_agent_is_out_at_once_with_their_api_token(desk: Desk, logged_in: FlaskClient) -> None:
+    from inbox.accounts import disable_agent, issue_api_token
+    from inbox.models import Agent, utcnow
+
+    with desk.session() as db:
+        agent = db.execute(select(Agent).where(Agent.email == "sari@toko.id")).scalar_one()
+        token = issue_api_token(agent)
+    api = desk.app.test_client()
+    assert api.get("/api/conversations", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    with desk.session() as db:
+        disable_agent(db.execute(select(Agent).where(Agent.email == "sari@toko.id")).scalar_one(), utcnow())
+    assert logged_in.get("/").status_code == 302
+    assert api.get("/api/conversations", headers={"Authorization": f"Bearer {token}"}).status_code == 403
+    assert log_in(desk.app.test_client(), "sari@toko.id").status_code == 401
+
+
+def test_an_idle_session_ends(desk: Desk, logged_in: FlaskClient) -> None:
+    with logged_in.session_transaction() as state:
+        state["seen"] = state["seen"] - 13 * 3600
+    assert logged_in.get("/").status_code == 302
