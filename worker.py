@@ -38,10 +38,10 @@ RECONNECT_FIRST_WAIT = 0.2
 RECONNECT_MAX_WAIT = 2.0
 
 
-def sweep_now(services: Services) -> None:
+def sweep_now(services: Services, grace_seconds: float | None = None) -> None:
     """Re-enqueue stored work the queue may have lost (after an outage nothing waits for the interval)."""
     try:
-        counts = services.pipeline.sweep()
+        counts = services.pipeline.sweep(grace_seconds)
         logger.info("sweep: %s", counts)
     except Exception:
         logger.exception("sweep failed; the next one will try again")
@@ -49,26 +49,38 @@ def sweep_now(services: Services) -> None:
 
 def start_sweeper(services: Services, queue: RedisJobQueue, interval: float, stop: threading.Event) -> None:
     def loop() -> None:
-        while not stop.is_set():
+        # A worker starting (a deploy, a crash, an outage) takes up everything stored at once:
+        # the jobs it would wait for may be gone. Repeats are cheap no-ops.
+        sweep_now(services, grace_seconds=0)
+        while not stop.wait(interval):
             try:
                 # NX + expiry: the first worker to ask in an interval sweeps, the others skip.
                 if queue.redis.set(SWEEP_LOCK_KEY, "1", nx=True, ex=max(1, int(interval))):
                     sweep_now(services)
             except Exception:
                 logger.exception("sweeper: Redis unavailable; trying again next interval")
-            stop.wait(interval)
 
     threading.Thread(target=loop, name="inbox-sweeper", daemon=True).start()
 
 
-def start_delayed_job_mover(queue: RedisJobQueue, stop: threading.Event) -> None:
+def start_delayed_job_mover(services: Services, queue: RedisJobQueue, stop: threading.Event) -> None:
+    """Moves due delayed jobs; it also notices a Redis outage ending (it asks Redis 10 times a
+    second) and then sweeps at once, so work stored meanwhile does not wait for the interval."""
+
     def loop() -> None:
+        outage_since: float | None = None
         while not stop.is_set():
             try:
                 queue.move_due_jobs()
-            except Exception:
-                logger.exception("moving delayed jobs failed; retrying")
-                stop.wait(1.0)
+                if outage_since is not None:
+                    logger.warning("Redis is back after %.1fs: sweeping at once", time.monotonic() - outage_since)
+                    outage_since = None
+                    sweep_now(services, grace_seconds=0)
+            except Exception as exc:
+                if outage_since is None:
+                    outage_since = time.monotonic()
+                    logger.error("Redis unavailable (%s): delayed jobs wait; retrying", type(exc).__name__)
+                stop.wait(RECONNECT_FIRST_WAIT)
             stop.wait(DELAYED_JOB_TICK_SECONDS)
 
     threading.Thread(target=loop, name="inbox-delayed-jobs", daemon=True).start()
@@ -106,7 +118,7 @@ def run_worker(services: Services, *, burst: bool, stop: threading.Event, worker
             return
         if outage:
             logger.warning("Redis is back: sweeping at once")
-            sweep_now(services)
+            sweep_now(services, grace_seconds=0)  # (RQ's loop ended on it: start it again)
         try:
             options = {"worker_ttl": worker_ttl} if worker_ttl else {}
             worker = SimpleWorker(
@@ -130,6 +142,10 @@ def run_worker(services: Services, *, burst: bool, stop: threading.Event, worker
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--burst", action="store_true", help="Exit when the queue is empty (tests, cron).")
+    parser.add_argument(
+        "--worker-ttl", type=int, default=None,
+        help="Seconds RQ counts a silent worker alive (default 420); its blocking dequeue waits 15 s less.",
+    )
     args = parser.parse_args(argv)
 
     configure_logging()
@@ -145,11 +161,11 @@ def main(argv: list[str] | None = None) -> int:
     stop = threading.Event()
     if not args.burst:
         start_sweeper(services, services.queue, settings.sweep_interval_seconds or 60, stop)
-    start_delayed_job_mover(services.queue, stop)
+    start_delayed_job_mover(services, services.queue, stop)
     try:
         if args.burst:
             services.queue.move_due_jobs()
-        run_worker(services, burst=args.burst, stop=stop)
+        run_worker(services, burst=args.burst, stop=stop, worker_ttl=args.worker_ttl)
     except KeyboardInterrupt:
         pass
     finally:

@@ -366,7 +366,7 @@ class Pipeline:
                 .where(Message.id == outbound_id)
                 .values(next_attempt_at=self.now() + timedelta(seconds=delay))
             )
-        self.queue.enqueue("send_outbound", outbound_id, delay=delay)
+        self.queue.submit("send_outbound", outbound_id, delay=delay)
 
     def _schedule_retry(self, outbound_id: int, delay: float, error: str, *, count_attempt: bool = True) -> None:
         with self.db.session() as session:
@@ -378,7 +378,7 @@ class Pipeline:
             if not count_attempt:
                 message.attempts -= 1
         logger.warning("outbound %s: passing error, retry in %.1fs", outbound_id, delay)
-        self.queue.enqueue("send_outbound", outbound_id, delay=delay)
+        self.queue.submit("send_outbound", outbound_id, delay=delay)
 
     def _fail(self, outbound_id: int, error: str) -> None:
         self._end_send(outbound_id, DeliveryStatus.FAILED, error, flag="send_failed")
@@ -401,10 +401,15 @@ class Pipeline:
 
     # -- recovery --------------------------------------------------------------------------
 
-    def sweep(self) -> dict[str, int]:
-        """Re-enqueue stored work that has no outcome; the queue may have lost it."""
+    def sweep(self, grace_seconds: float | None = None) -> dict[str, int]:
+        """Re-enqueue stored work that has no outcome; the queue may have lost it.
+
+        `grace_seconds` (default: the setting) spares work young enough that its job is surely
+        still queued; after a queue outage nothing is spared (0).
+        """
         now = self.now()
-        cutoff = now - timedelta(seconds=self.settings.sweep_grace_seconds)
+        grace = self.settings.sweep_grace_seconds if grace_seconds is None else grace_seconds
+        cutoff = now - timedelta(seconds=grace)
         stale = now - timedelta(seconds=self.settings.stale_send_seconds)
         with self.db.session() as session:
             inbound_ids = list(
@@ -445,9 +450,9 @@ class Pipeline:
         # The newest message of a burst answers for the older ones, so one job per conversation
         # would do; enqueueing all is simpler and each extra job is a cheap no-op.
         for message_id in inbound_ids:
-            self.queue.enqueue("process_inbound", message_id)
+            self.queue.submit("process_inbound", message_id)
         for outbound_id in outbound_ids:
-            self.queue.enqueue("send_outbound", outbound_id)
+            self.queue.submit("send_outbound", outbound_id)
         for outbound_id in stuck_ids:
             self._mark_unknown(outbound_id, "worker stopped during the send; not resent automatically")
         if inbound_ids or outbound_ids or stuck_ids:

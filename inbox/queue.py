@@ -35,9 +35,26 @@ class JobQueue(ABC):
     def enqueue(self, job: str, *args: Any, delay: float = 0.0) -> None:
         """Run job `job` (a name in inbox.jobs.JOBS) with primitive args, after `delay` seconds."""
 
+    def submit(self, job: str, *args: Any, delay: float = 0.0) -> bool:
+        """Enqueue after the work is stored; a queue outage is logged, never raised.
+
+        The database holds the work, so nothing is lost: the queue keeps what it could not
+        take and hands it over once it answers again, and the sweep finds it in any case.
+        """
+        try:
+            self.enqueue(job, *args, delay=delay)
+            return True
+        except Exception as exc:
+            logger.warning("queue unavailable (%s): %s%r kept for later", type(exc).__name__, job, args)
+            return False
+
     @abstractmethod
     def check(self) -> str:
         """Raise when the queue is unusable; else a short state line for /healthz."""
+
+    @abstractmethod
+    def depth(self) -> int:
+        """Jobs waiting, delayed ones included."""
 
     def close(self) -> None:
         """Stop background threads, if any."""
@@ -51,17 +68,46 @@ class RedisJobQueue(JobQueue):
     every worker, several times a second) pops due members atomically and enqueues them.
     """
 
+    # What could not be enqueued while Redis was away, handed over when it answers again.
+    MAX_KEPT = 10_000
+
     def __init__(self, redis_url: str) -> None:
         from redis import Redis
         from rq import Queue
         from rq.serializers import JSONSerializer
 
-        self.redis = Redis.from_url(redis_url, socket_timeout=5, socket_connect_timeout=5)
+        self.redis = Redis.from_url(redis_url, socket_timeout=5, socket_connect_timeout=2)
         self.queue = Queue(QUEUE_NAME, connection=self.redis, serializer=JSONSerializer)
         self._pop_due = self.redis.register_script(POP_DUE_SCRIPT)
+        self._kept: list[tuple[str, tuple[Any, ...], float]] = []
+        self._kept_lock = threading.Lock()
         self.description = f"RQ queue '{QUEUE_NAME}' on Redis"
 
     def enqueue(self, job: str, *args: Any, delay: float = 0.0) -> None:
+        try:
+            self._enqueue(job, *args, delay=delay)
+        except Exception:
+            with self._kept_lock:
+                if len(self._kept) < self.MAX_KEPT:
+                    self._kept.append((job, args, delay))
+            raise
+        if self._kept:
+            self._hand_over_kept()
+
+    def _hand_over_kept(self) -> None:
+        """Redis answers again: enqueue at once what this process kept during the outage."""
+        with self._kept_lock:
+            kept, self._kept = self._kept, []
+        for position, (job, args, delay) in enumerate(kept):
+            try:
+                self._enqueue(job, *args, delay=delay)
+            except Exception:
+                with self._kept_lock:
+                    self._kept = kept[position:] + self._kept
+                return
+        logger.warning("queue is back: handed over %d jobs kept during the outage", len(kept))
+
+    def _enqueue(self, job: str, *args: Any, delay: float = 0.0) -> None:
         if delay > 0:
             member = json.dumps({"job": job, "args": list(args), "id": uuid.uuid4().hex})
             self.redis.zadd(DELAYED_KEY, {member: time.time() + delay})
@@ -76,11 +122,16 @@ class RedisJobQueue(JobQueue):
         for member in due:
             entry = json.loads(member)
             self.enqueue(entry["job"], *entry["args"])
+        if self._kept:
+            self._hand_over_kept()
         return len(due)
 
     def check(self) -> str:
         self.redis.ping()
-        return f"redis ok, {self.queue.count} queued, {self.redis.zcard(DELAYED_KEY)} delayed"
+        return f"redis ok, {self.queue.count} queued, {self.redis.zcard(DELAYED_KEY)} delayed, {len(self._kept)} kept"
+
+    def depth(self) -> int:
+        return int(self.queue.count) + int(self.redis.zcard(DELAYED_KEY)) + len(self._kept)
 
 
 class InProcessJobQueue(JobQueue):
@@ -97,23 +148,32 @@ class InProcessJobQueue(JobQueue):
         self._cond = threading.Condition()
         self._running = 0
         self._closed = False
-        self._threads = [
-            threading.Thread(target=self._work, name=f"inbox-worker-{i}", daemon=True) for i in range(threads)
-        ]
-        for thread in self._threads:
-            thread.start()
+        self._thread_count = threads
+        self._threads: list[threading.Thread] = []
         self.description = f"in-process queue with {threads} worker threads (REDIS_URL unset)"
 
     def enqueue(self, job: str, *args: Any, delay: float = 0.0) -> None:
         with self._cond:
             if self._closed:
                 raise RuntimeError("queue closed")
+            if not self._threads:
+                # Started with the first job: a CLI command that never enqueues starts no thread.
+                self._threads = [
+                    threading.Thread(target=self._work, name=f"inbox-worker-{i}", daemon=True)
+                    for i in range(self._thread_count)
+                ]
+                for thread in self._threads:
+                    thread.start()
             heapq.heappush(self._heap, (time.monotonic() + max(0.0, delay), next(self._counter), job, args))
             self._cond.notify()
 
     def check(self) -> str:
         with self._cond:
             return f"in-process ok, {len(self._heap)} queued, {self._running} running"
+
+    def depth(self) -> int:
+        with self._cond:
+            return len(self._heap)
 
     def _work(self) -> None:
         while True:

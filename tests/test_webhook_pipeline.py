@@ -466,3 +466,34 @@ def test_a_message_that_keeps_crashing_reaches_a_person(make_app, fake_api):
     thread = conversation(app)
     assert thread.status == ConversationStatus.WAITING.value and "processing_failed" in thread.flags
     assert fake_api.calls == []
+
+
+def test_healthz_says_when_a_message_waits_too_long_for_the_bot(make_app):
+    app = make_app(stuck_after_seconds=0.0)
+    with queue_loses_jobs(app):  # a queue that lost the job: nothing will answer it
+        post_telegram(app.test_client(), telegram_update("bisa bayar cod kak?"))
+    import time as clock
+
+    clock.sleep(0.05)
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.json["status"] == "stuck" and "waited" in response.json["problems"][0]
+    assert response.json["work"]["unprocessed_inbound"] == 1
+    services(app).pipeline.sweep()
+    drain(app)
+    assert app.test_client().get("/healthz").status_code == 200
+
+
+def test_metrics_count_what_happened(make_app, fake_api):
+    app = make_app(metrics_token="scrape-me")
+    client = app.test_client()
+    post_telegram(client, telegram_update("bisa bayar cod kak?"))
+    post_telegram(client, telegram_update("barang saya rusak, kecewa"))
+    drain(app)
+    assert client.get("/metrics").status_code == 403
+    text = client.get("/metrics", headers={"Authorization": "Bearer scrape-me"}).get_data(as_text=True)
+    assert 'inbox_messages_received_total{platform="telegram"} 2' in text
+    assert 'inbox_messages_decided_total{outcome="auto_replied"} 1' in text
+    assert 'inbox_messages_decided_total{outcome="escalated"} 1' in text
+    assert 'inbox_replies_sent_total{platform="telegram",sender="bot"} 1' in text
+    assert "inbox_waiting_conversations 1" in text and "inbox_first_response_seconds_count 1" in text

@@ -359,7 +359,7 @@ def reply(conversation_id: int) -> Response:
         return _back_to(conversation_id)
     if created:
         # Only after the commit, so the job always finds the message it is given.
-        services.queue.enqueue("send_outbound", message_id)
+        services.queue.submit("send_outbound", message_id)
         flash(t("conv.reply_sent"), "success")
     else:
         flash(t("conv.reply_duplicate"), "info")

@@ -162,7 +162,7 @@ def post_reply(conversation_id: int) -> Response:
             return error_response(409 if isinstance(exc, agent_desk.ConversationTaken) else 400, str(exc))
         payload = message_json(message)
     if created:
-        services.queue.enqueue("send_outbound", payload["id"])
+        services.queue.submit("send_outbound", payload["id"])
     response = jsonify(payload)
     response.status_code = 201 if created else 200
     return response

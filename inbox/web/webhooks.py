@@ -100,10 +100,7 @@ def store_and_enqueue(services: Services, name: str, events: Sequence[Event]) ->
         result = store_events(session, events, received_at=services.pipeline.now())
     # Stored and committed: from here a queue failure loses nothing (the sweep re-enqueues).
     for message_id in result.new_message_ids:
-        try:
-            services.queue.enqueue("process_inbound", message_id, delay=services.settings.reply_debounce_seconds)
-        except Exception:
-            logger.exception("webhook %s: enqueue of message %s failed; the sweep will retry", name, message_id)
+        services.queue.submit("process_inbound", message_id, delay=services.settings.reply_debounce_seconds)
     logger.info(
         "webhook %s: %d new, %d repeated, %d receipts, %d changes",
         name, len(result.new_message_ids), result.duplicates, result.statuses_applied, result.changes_applied,

@@ -40,6 +40,9 @@ class RecordingQueue(JobQueue):
     def check(self) -> str:
         return "recording"
 
+    def depth(self) -> int:
+        return len(self.jobs)
+
 
 @dataclass
 class Desk:
