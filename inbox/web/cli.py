@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import click
 from flask import Flask, current_app
@@ -10,9 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from connectors.telegram import TelegramConnector
-from inbox.accounts import AccountError, agent_count, create_agent, issue_api_token, normalise_email
+from inbox.accounts import AccountError, agent_count, create_agent, disable_agent, issue_api_token, normalise_email
 from inbox.errors import SendError
-from inbox.models import Agent, CannedResponse
+from inbox.models import Agent, CannedResponse, utcnow
 from inbox.queue import InProcessJobQueue
 from inbox.services import Services
 from inbox.shop_data import CsvImportError, import_orders, import_products, read_text
@@ -75,11 +76,36 @@ def register_commands(app: Flask) -> None:
     def agents_token(email: str) -> None:
         """Issue a new JSON API token (replaces the old one)."""
         with _services().db.session() as session:
-            agent = session.execute(select(Agent).where(Agent.email == email.strip().lower())).scalar_one_or_none()
-            if agent is None:
-                raise click.ClickException(f"no agent with e-mail {email}")
-            token = issue_api_token(agent)
+            token = issue_api_token(_agent(session, email))
         click.echo(token)
+
+    def _agent(session: Any, email: str) -> Agent:
+        agent = session.execute(select(Agent).where(Agent.email == normalise_email(email))).scalar_one_or_none()
+        if agent is None:
+            raise click.ClickException(f"no agent with e-mail {email}")
+        return agent
+
+    @agents.command("unlock")
+    @click.argument("email")
+    def agents_unlock(email: str) -> None:
+        """Let an address locked by failed logins log in again at once."""
+        _services().login_throttle.unlock(email)
+        click.echo(f"{normalise_email(email)} may log in again")
+
+    @agents.command("disable")
+    @click.argument("email")
+    def agents_disable(email: str) -> None:
+        """End the agent's sessions and API token at once; no more logins."""
+        with _services().db.session() as session:
+            disable_agent(_agent(session, email), utcnow())
+        click.echo(f"{normalise_email(email)} disabled")
+
+    @agents.command("enable")
+    @click.argument("email")
+    def agents_enable(email: str) -> None:
+        with _services().db.session() as session:
+            _agent(session, email).disabled_at = None
+        click.echo(f"{normalise_email(email)} may log in again (issue a new API token if needed)")
 
     def _import(kind: str, path: str) -> None:
         importer = import_products if kind == "products" else import_orders
