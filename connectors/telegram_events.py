@@ -30,8 +30,8 @@ MEDIA_FIELDS: Mapping[str, str | None] = {
 def parse_update(body: bytes) -> list[Event]:
     try:
         update = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise BadRequest("Telegram update is not valid JSON") from None
+    except (ValueError, RecursionError):  # not UTF-8, not JSON, a 5,000-digit number, nested too deep
+        raise BadRequest("Telegram update is not valid JSON (or nests or numbers beyond reason)") from None
     if not isinstance(update, dict):
         raise BadRequest("Telegram update is not a JSON object")
     update_id = update.get("update_id")

@@ -9,6 +9,11 @@ from inbox.domain import DeliveryStatus, EventKind, InboundEvent, Media, Platfor
 from inbox.errors import BadRequest, UnknownEvent
 
 WHATSAPP_PREFIX = "whatsapp:"
+# Twilio's ids, to the letter. Its signature joins sorted names and values, so "MessageSid=SMx..."
+# + "MessageType=text" signs the same as "MessageSid=SMx...MessageTypetext": a replayed request
+# with its fields shifted must not pass as a new message.
+MESSAGE_SID = re.compile(r"(?:SM|MM)[0-9a-f]{32}")
+ACCOUNT_SID = re.compile(r"AC[0-9a-f]{32}")
 E164_PHONE = re.compile(r"\+[1-9]\d{6,14}")
 MAX_MEDIA = 10  # Twilio's documented limit per message
 
@@ -45,8 +50,21 @@ def classify(form: Mapping[str, str]) -> str:
     return "message"
 
 
-def parse_message(form: Mapping[str, str], our_sender: str) -> list[Event]:
+def message_sid_of(form: Mapping[str, str]) -> str:
     message_sid = required(form, "MessageSid")
+    if not MESSAGE_SID.fullmatch(message_sid):
+        raise BadRequest("MessageSid is not a Twilio message id (SM or MM and 32 hex digits)")
+    for alias in ("SmsMessageSid", "SmsSid"):
+        if form.get(alias) not in (None, message_sid):
+            raise BadRequest(f"{alias} differs from MessageSid")
+    account_sid = form.get("AccountSid")
+    if account_sid is not None and not ACCOUNT_SID.fullmatch(account_sid):
+        raise BadRequest("AccountSid is not a Twilio account id")
+    return message_sid
+
+
+def parse_message(form: Mapping[str, str], our_sender: str) -> list[Event]:
+    message_sid = message_sid_of(form)
     address = required(form, "From")
     if not address.startswith(WHATSAPP_PREFIX):
         raise BadRequest("not a WhatsApp message: From does not start with 'whatsapp:'")
@@ -80,7 +98,7 @@ def parse_message(form: Mapping[str, str], our_sender: str) -> list[Event]:
 
 
 def parse_status(form: Mapping[str, str], our_sender: str) -> list[Event]:
-    message_sid = required(form, "MessageSid")
+    message_sid = message_sid_of(form)
     twilio_status = form.get("MessageStatus") or form.get("SmsStatus") or ""
     status = TWILIO_STATUSES.get(twilio_status)
     if status is None:

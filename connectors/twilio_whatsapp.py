@@ -33,8 +33,11 @@ from inbox.errors import (
 
 logger = logging.getLogger(__name__)
 
-# What a webhook's MediaUrl{N} looks like; nothing else is fetched with our credentials.
-MEDIA_PATH = re.compile(r"/2010-04-01/Accounts/(?P<account_sid>[^/]+)/Messages/[^/]+/Media/[^/]+")
+# What a webhook's MediaUrl{N} looks like, to the letter (ids, not "..", no escapes, no query):
+# nothing else is fetched with our credentials.
+MEDIA_PATH = re.compile(
+    r"/2010-04-01/Accounts/(?P<account_sid>AC[0-9a-f]{32})/Messages/(?:MM|SM)[0-9a-f]{32}/Media/ME[0-9a-f]{32}"
+)
 MAX_MEDIA_REDIRECTS = 3  # Twilio answers with one, to a signed URL on its storage
 MEDIA_CHUNK_BYTES = 64 * 1024
 
@@ -154,8 +157,11 @@ class TwilioWhatsAppConnector(Connector):
         Requests are made only to `api_base` (with credentials) and to where it redirects (without):
         a stored URL pointing anywhere else is refused before any request.
         """
-        match = MEDIA_PATH.fullmatch(urlsplit(url).path)
-        if not (self._is_api_url(url) and match and match["account_sid"] == self.settings.account_sid):
+        parts = urlsplit(url)
+        match = MEDIA_PATH.fullmatch(parts.path)
+        if parts.query or parts.fragment or not (
+            self._is_api_url(url) and match and match["account_sid"] == self.settings.account_sid
+        ):
             raise MediaUnavailable("not a media URL of this Twilio account; refused without downloading")
         # One plain session per download: nothing pooled is shared across threads or forks.
         with requests.Session() as session:

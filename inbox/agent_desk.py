@@ -25,8 +25,15 @@ class ConversationTaken(DeskError):
     """Another agent owns the conversation (the API answers 409)."""
 
 
-def list_conversations(session: Session, statuses: Sequence[str], limit: int = 200) -> list[Conversation]:
-    """Most urgent first: high priority, then the longest wait."""
+def list_conversations(
+    session: Session,
+    statuses: Sequence[str],
+    limit: int = 50,
+    *,
+    offset: int = 0,
+    assigned_to: int | None = None,
+) -> list[Conversation]:
+    """Most urgent first: high priority, then the longest wait; one page of them."""
     query = (
         select(Conversation)
         .where(Conversation.status.in_(list(statuses)))
@@ -35,10 +42,22 @@ def list_conversations(session: Session, statuses: Sequence[str], limit: int = 2
             case((Conversation.waiting_since.is_(None), 1), else_=0),
             Conversation.waiting_since,
             Conversation.last_message_at.desc(),
+            Conversation.id,
         )
         .limit(limit)
+        .offset(offset)
     )
+    if assigned_to is not None:
+        query = query.where(Conversation.assigned_agent_id == assigned_to)
     return list(session.execute(query).scalars().unique())
+
+
+def count_conversations(session: Session, statuses: Sequence[str], *, assigned_to: int | None = None) -> int:
+    """How many there are in all: a page never hides the rest."""
+    query = select(func.count(Conversation.id)).where(Conversation.status.in_(list(statuses)))
+    if assigned_to is not None:
+        query = query.where(Conversation.assigned_agent_id == assigned_to)
+    return int(session.execute(query).scalar_one())
 
 
 def history(session: Session, conversation_id: int, limit: int = 200) -> list[Message]:

@@ -113,10 +113,15 @@ MAX_ID_LENGTH = 191
 
 
 def check_ids(what: str, **ids: str | None) -> None:
-    """Raise BadRequest for an empty id or one longer than the columns hold."""
+    """Raise BadRequest for an id that is empty, longer than the columns hold, or not printable
+    text (control characters, lone surrogates): ids are matched exactly and shown to agents."""
     for name, value in ids.items():
-        if value is not None and (not value or len(value) > MAX_ID_LENGTH):
+        if value is None:
+            continue
+        if not value or len(value) > MAX_ID_LENGTH:
             raise BadRequest(f"{what}: {name} must be 1 to {MAX_ID_LENGTH} characters")
+        if not value.isprintable() or any("\ud800" <= ch <= "\udfff" for ch in value):
+            raise BadRequest(f"{what}: {name} must be printable text")
 
 
 @dataclass(frozen=True)

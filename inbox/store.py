@@ -6,6 +6,7 @@ delivery (or two deliveries racing) stores nothing new and reports nothing to en
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Iterable, Mapping
@@ -53,11 +54,15 @@ def _insert(session: Session, model: Any) -> Any:
     raise RuntimeError(f"unsupported database dialect {dialect}")
 
 
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def clean_text(value: str | None, limit: int | None = None) -> str | None:
-    """Customer text as the database takes it: no NUL characters (PostgreSQL refuses them)."""
+    """Customer text as the database takes it: no NUL characters (PostgreSQL refuses them), and a
+    lone UTF-16 surrogate (JSON's "\\ud800", which no encoding can store) becomes U+FFFD."""
     if value is None:
         return None
-    value = value.replace("\x00", "")
+    value = LONE_SURROGATE.sub("\ufffd", value.replace("\x00", ""))
     return value[:limit] if limit else value
 
 

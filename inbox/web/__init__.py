@@ -2,9 +2,19 @@
 from __future__ import annotations
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
+
+
+class RowId(IntegerConverter):
+    """A row id in a URL: a positive integer the id columns can hold; anything else is a 404,
+    never a database error (PostgreSQL refuses integers past 32 bits in an integer column)."""
+
+    def __init__(self, map: object) -> None:  # noqa: A002 - werkzeug's name
+        super().__init__(map, min=1, max=2**31 - 1)  # type: ignore[arg-type]
 
 
 def register_web(app: Flask) -> None:
+    app.url_map.converters["id"] = RowId
     from inbox.web import agents, api, canned, cli, health, webhooks  # noqa: F401 - canned adds routes to agents.bp
     from inbox.web.errors import register_error_handlers
 

@@ -34,7 +34,7 @@ SESSION_LANG = "lang"
 SESSION_VERSION = "v"  # the agent's session_version when this session began
 SESSION_SEEN = "seen"  # unix time of the last request: idle sessions end
 QUEUE_REFRESH_SECONDS = 15
-RECENT_RESOLVED = 50
+QUEUE_PAGE_SIZE = 50  # a page; the counts and the pager say how many more there are
 STATS_WINDOW = timedelta(hours=24)
 TABS = ("waiting", "mine", "open", "resolved")
 DEFAULT_TAB = "open"
@@ -142,7 +142,13 @@ def _current_path() -> str:
 
 def safe_next(target: str | None) -> str:
     """Only a path on this site: an open redirect would let a link send agents anywhere."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    if (
+        not target
+        or not target.startswith("/")
+        or target.startswith("//")
+        or "\\" in target
+        or not target.isprintable()  # CR/LF would split the Location header
+    ):
         return url_for(".queue")
     parts = urlsplit(target)
     return url_for(".queue") if parts.scheme or parts.netloc else target
@@ -237,12 +243,13 @@ def logout() -> Response:
 
 # -- the queue ----------------------------------------------------------------------------------
 
-def _split_open(rows: list[Conversation], agent_id: int) -> dict[str, list[Conversation]]:
-    return {
-        "waiting": [c for c in rows if c.status == ConversationStatus.WAITING.value],
-        "mine": [c for c in rows if c.assigned_agent_id == agent_id],
-        "open": rows,
-    }
+# tab -> (statuses, only the agent's own)
+TAB_FILTERS: dict[str, tuple[tuple[str, ...], bool]] = {
+    "waiting": ((ConversationStatus.WAITING.value,), False),
+    "mine": ((ConversationStatus.ASSIGNED.value,), True),
+    "open": (agent_desk.QUEUE_STATUSES, False),
+    "resolved": ((ConversationStatus.RESOLVED.value,), False),
+}
 
 
 @bp.get("/")
@@ -251,19 +258,29 @@ def queue() -> str:
     tab = request.args.get("tab", DEFAULT_TAB)
     if tab not in TABS:
         tab = DEFAULT_TAB
+    page = request.args.get("page", "1")
+    page_number = int(page) if page.isdigit() and 0 < len(page) < 7 and int(page) > 0 else 1
     with _services().db.session() as db:
-        by_tab = _split_open(agent_desk.list_conversations(db, agent_desk.QUEUE_STATUSES), g.agent.id)
-        if tab == "resolved":
-            by_tab["resolved"] = agent_desk.list_conversations(
-                db, [ConversationStatus.RESOLVED.value], limit=RECENT_RESOLVED
-            )
+        counts = {
+            name: agent_desk.count_conversations(db, statuses, assigned_to=g.agent.id if own else None)
+            for name, (statuses, own) in TAB_FILTERS.items()
+        }
+        statuses, own = TAB_FILTERS[tab]
+        pages = max(1, -(-counts[tab] // QUEUE_PAGE_SIZE))
+        page_number = min(page_number, pages)
+        rows = agent_desk.list_conversations(
+            db, statuses, QUEUE_PAGE_SIZE, offset=(page_number - 1) * QUEUE_PAGE_SIZE,
+            assigned_to=g.agent.id if own else None,
+        )
         stats = agent_desk.response_times(db, since=utcnow() - STATS_WINDOW)
         return render_template(
             "queue.html",
             tab=tab,
             tabs=TABS,
-            rows=by_tab[tab],
-            counts={name: len(rows) for name, rows in by_tab.items()},
+            rows=rows,
+            counts=counts,
+            page=page_number,
+            pages=pages,
             stats=stats,
             refresh_seconds=QUEUE_REFRESH_SECONDS,
         )
@@ -271,7 +288,7 @@ def queue() -> str:
 
 # -- one conversation ---------------------------------------------------------------------------
 
-@bp.get("/conversations/<int:conversation_id>")
+@bp.get("/conversations/<id:conversation_id>")
 @login_required
 def conversation(conversation_id: int) -> str:
     with _services().db.session() as db:
@@ -290,7 +307,7 @@ def conversation(conversation_id: int) -> str:
         )
 
 
-@bp.get("/conversations/<int:conversation_id>/messages/<int:message_id>/media/<int:index>")
+@bp.get("/conversations/<id:conversation_id>/messages/<id:message_id>/media/<int(max=99):index>")
 @login_required
 def media(conversation_id: int, message_id: int, index: int) -> Response:
     """A customer's attachment, fetched from the platform on each view (see inbox.web.media)."""
@@ -327,19 +344,19 @@ def _apply(conversation_id: int, change: Callable[[Session], object], done_key: 
     return _back_to(conversation_id)
 
 
-@bp.post("/conversations/<int:conversation_id>/take")
+@bp.post("/conversations/<id:conversation_id>/take")
 @login_required
 def take(conversation_id: int) -> Response:
     return _apply(conversation_id, lambda db: agent_desk.take(db, conversation_id, g.agent), "conv.taken")
 
 
-@bp.post("/conversations/<int:conversation_id>/resolve")
+@bp.post("/conversations/<id:conversation_id>/resolve")
 @login_required
 def resolve(conversation_id: int) -> Response:
     return _apply(conversation_id, lambda db: agent_desk.resolve(db, conversation_id), "conv.resolved")
 
 
-@bp.post("/conversations/<int:conversation_id>/reply")
+@bp.post("/conversations/<id:conversation_id>/reply")
 @login_required
 def reply(conversation_id: int) -> Response:
     services = _services()

@@ -26,6 +26,10 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 STATUSES = {s.value for s in ConversationStatus}
 
 
+API_PAGE_SIZE = 100
+API_MAX_PAGE_SIZE = 500
+
+
 def _services() -> Services:
     return current_app.extensions["inbox"]
 
@@ -95,12 +99,23 @@ def list_conversations() -> Response:
     unknown = [s for s in statuses if s not in STATUSES]
     if unknown or not statuses:
         return error_response(400, f"status must be among {', '.join(sorted(STATUSES))}")
+    limit_text, offset_text = request.args.get("limit", str(API_PAGE_SIZE)), request.args.get("offset", "0")
+    if not (limit_text.isdigit() and offset_text.isdigit() and len(limit_text) < 5 and len(offset_text) < 10):
+        return error_response(400, f"limit (1-{API_MAX_PAGE_SIZE}) and offset must be whole numbers")
+    limit, offset = min(max(1, int(limit_text)), API_MAX_PAGE_SIZE), int(offset_text)
     with _services().db.session() as session:
-        rows = agent_desk.list_conversations(session, statuses)
-        return jsonify({"conversations": [conversation_json(c) for c in rows]})
+        total = agent_desk.count_conversations(session, statuses)
+        rows = agent_desk.list_conversations(session, statuses, limit, offset=offset)
+        return jsonify(
+            {
+                "conversations": [conversation_json(c) for c in rows],
+                "total": total,
+                "next_offset": offset + len(rows) if offset + len(rows) < total else None,
+            }
+        )
 
 
-@bp.get("/conversations/<int:conversation_id>")
+@bp.get("/conversations/<id:conversation_id>")
 @token_required
 def get_conversation(conversation_id: int) -> Response:
     with _services().db.session() as session:
@@ -117,13 +132,13 @@ def get_conversation(conversation_id: int) -> Response:
         return jsonify(body)
 
 
-@bp.post("/conversations/<int:conversation_id>/take")
+@bp.post("/conversations/<id:conversation_id>/take")
 @token_required
 def take(conversation_id: int) -> Response:
     return _change(conversation_id, lambda session: agent_desk.take(session, conversation_id, g.agent))
 
 
-@bp.post("/conversations/<int:conversation_id>/resolve")
+@bp.post("/conversations/<id:conversation_id>/resolve")
 @token_required
 def resolve(conversation_id: int) -> Response:
     return _change(conversation_id, lambda session: agent_desk.resolve(session, conversation_id))
@@ -140,7 +155,7 @@ def _change(conversation_id: int, change: Callable[[Any], Conversation]) -> Resp
         return jsonify(conversation_json(conversation))
 
 
-@bp.post("/conversations/<int:conversation_id>/replies")
+@bp.post("/conversations/<id:conversation_id>/replies")
 @token_required
 def post_reply(conversation_id: int) -> Response:
     body = request.get_json(silent=True)

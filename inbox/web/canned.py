@@ -57,7 +57,7 @@ def canned_save() -> Response:
     return redirect(url_for(".canned_list"))
 
 
-@bp.post("/canned/<int:canned_id>/delete")
+@bp.post("/canned/<id:canned_id>/delete")
 @login_required
 def canned_delete(canned_id: int) -> Any:
     _admin_only()

@@ -26,6 +26,11 @@ def register_error_handlers(app: Flask) -> None:
             return error_response(status, reason)
         return Response(f"{status} {exc.name}: {reason}\n", status=status, mimetype="text/plain")
 
+    @app.errorhandler(RecursionError)
+    def too_deep(exc: RecursionError) -> Response:
+        # A JSON body nested thousands deep: the parser gives up; the request is the problem.
+        return error_response(400, "the body is nested too deeply")
+
     @app.errorhandler(Exception)
     def unexpected(exc: Exception) -> Response:
         logger.exception("unhandled error on %s %s", request.method, request.path)

@@ -82,12 +82,15 @@ def test_twilio_media_of_exactly_the_limit_passes(fake_api: FakePlatformAPI) -> 
         lambda base, port: f"{base}/2010-04-01/Accounts/ACsomeoneelse/Messages/MM1/Media/ME1",
         lambda base, port: f"{base}/2010-04-01/Accounts/{TWILIO_ACCOUNT_SID}/Messages.json",
         lambda base, port: f"{base}/2010-04-01/Accounts/{TWILIO_ACCOUNT_SID}/Messages/MM1/Media/ME1/../../..",
+        lambda base, port: f"{base}/2010-04-01/Accounts/{TWILIO_ACCOUNT_SID}/Messages/../Media/..",
+        lambda base, port: f"{base}/2010-04-01/Accounts/{TWILIO_ACCOUNT_SID}/Messages/%2e%2e/Media/%2e%2e",
+        lambda base, port: f"{base}/2010-04-01/Accounts/{TWILIO_ACCOUNT_SID}/Messages/MM{'1' * 32}/Media/ME{'1' * 32}?x=1",
         lambda base, port: "telegram-file:AgACAgUAAxkB",
         lambda base, port: "javascript:alert(1)",
         lambda base, port: "",
     ],
     ids=["real-twilio", "other-host", "other-scheme", "other-port", "userinfo", "other-account", "not-media",
-         "dot-dot", "telegram", "javascript", "empty"],
+         "dot-dot", "dot-dot-ids", "escaped-dot-dot", "query", "telegram", "javascript", "empty"],
 )
 def test_twilio_refuses_urls_outside_its_api_base_without_a_request(fake_api: FakePlatformAPI, make_url) -> None:  # type: ignore[no-untyped-def]
     port = int(fake_api.base_url.rsplit(":", 1)[1])
@@ -114,7 +117,7 @@ def test_twilio_wrong_credentials_are_a_reason(fake_api: FakePlatformAPI) -> Non
 
 
 def test_twilio_timeout_and_connection_errors_become_a_reason(silent_server: str, closed_port_url: str) -> None:
-    path = f"/2010-04-01/Accounts/{TWILIO_ACCOUNT_SID}/Messages/MM1/Media/ME1"
+    path = f"/2010-04-01/Accounts/{TWILIO_ACCOUNT_SID}/Messages/MM{'1' * 32}/Media/ME{'1' * 32}"
     with pytest.raises(MediaUnavailable, match="did not send the media in time"):
         twilio(silent_server, timeout=0.2).fetch_media(silent_server + path, 10_000)
     with pytest.raises(MediaUnavailable, match="could not download the media from Twilio: ConnectionError"):

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import hashlib
 import json
 import logging
 import re
@@ -61,6 +62,13 @@ TELEGRAM_DESCRIPTIONS: Mapping[int, str] = {
     500: "Internal Server Error",
     502: "Bad Gateway",
 }
+
+
+def twilio_sid(label: str, prefix: str) -> str:
+    """A Twilio-shaped SID (prefix + 32 hex digits) for a test's short label; a real one as it is."""
+    if re.fullmatch(r"[A-Z]{2}[0-9a-f]{32}", label):
+        return label
+    return prefix + hashlib.md5(label.encode()).hexdigest()
 
 
 def _png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
@@ -220,8 +228,12 @@ class FakePlatformAPI:
             )
 
     def twilio_media_url(self, account_sid: str, media_sid: str = "ME" + "0" * 32, message_sid: str = "MM" + "0" * 32) -> str:
-        """The URL a Twilio webhook's MediaUrl0 would carry, on this fake."""
-        return f"{self.base_url}/2010-04-01/Accounts/{account_sid}/Messages/{message_sid}/Media/{media_sid}"
+        """The URL a Twilio webhook's MediaUrl0 would carry, on this fake (a short label such as
+        "ME1" stands for a real-shaped SID, the same one `add_twilio_media` registers)."""
+        return (
+            f"{self.base_url}/2010-04-01/Accounts/{account_sid}/Messages/{twilio_sid(message_sid, 'MM')}"
+            f"/Media/{twilio_sid(media_sid, 'ME')}"
+        )
 
     def add_twilio_media(
         self, media_sid: str, content: bytes, content_type: str = "image/png", *, redirect_host: str | None = None
@@ -229,7 +241,7 @@ class FakePlatformAPI:
         """Serve `content` for this media SID; with `redirect_host` ("localhost"), answer as Twilio
         does, with a 307 to another host that serves it without auth (`media-store` calls)."""
         with self._changed:
-            self._twilio_media[media_sid] = StoredMedia(content, content_type, redirect_host=redirect_host)
+            self._twilio_media[twilio_sid(media_sid, "ME")] = StoredMedia(content, content_type, redirect_host=redirect_host)
 
     def add_telegram_file(
         self, file_id: str, content: bytes, file_path: str | None = None, *, file_size: int | None = None

@@ -563,3 +563,43 @@ def test_an_idle_session_ends(desk: Desk, logged_in: FlaskClient) -> None:
     with logged_in.session_transaction() as state:
         state["seen"] = state["seen"] - 13 * 3600
     assert logged_in.get("/").status_code == 302
+
+
+def test_a_long_queue_is_paged_and_counted_never_cut(desk: Desk, logged_in: FlaskClient) -> None:
+    """243 waiting once showed 200 with no hint of the other 43."""
+    from inbox.models import Contact, Conversation
+
+    now = utcnow()
+    with desk.session() as db:
+        for i in range(243):
+            contact = Contact(platform="telegram", external_id=f"c{i}", display_name=f"Pelanggan {i:03d}")
+            db.add(contact)
+            db.flush()
+            db.add(Conversation(contact_id=contact.id, platform="telegram", chat_id=f"c{i}", status="waiting",
+                                priority=0, flags=[], waiting_since=now - timedelta(minutes=300 - i), last_message_at=now))
+    seen: list[str] = []
+    for page in range(1, 6):
+        html = logged_in.get(f"/?tab=waiting&page={page}").get_data(as_text=True)
+        seen += re.findall(r"Pelanggan \d{3}", html)
+        if page == 1:
+            assert "Halaman 1 dari 5 (243 percakapan)" in html and ">243<" in html
+    assert sorted(set(seen)) == [f"Pelanggan {i:03d}" for i in range(243)] and len(seen) == 243
+    assert seen[0] == "Pelanggan 000"  # the longest wait first
+
+
+def test_the_api_pages_with_a_total(desk: Desk) -> None:
+    from inbox.accounts import issue_api_token
+    from inbox.models import Agent
+
+    for i in range(7):
+        desk.add_conversation(f"Pelanggan {i}")
+    desk.add_agent("api@toko.id", "Api")
+    with desk.session() as db:
+        token = issue_api_token(db.execute(select(Agent).where(Agent.email == "api@toko.id")).scalar_one())
+    client = desk.app.test_client()
+    headers = {"Authorization": f"Bearer {token}"}
+    first = client.get("/api/conversations?limit=5", headers=headers).json
+    second = client.get(f"/api/conversations?limit=5&offset={first['next_offset']}", headers=headers).json
+    assert (first["total"], len(first["conversations"]), first["next_offset"]) == (7, 5, 5)
+    assert (len(second["conversations"]), second["next_offset"]) == (2, None)
+    assert client.get("/api/conversations?limit=x", headers=headers).status_code == 400
