@@ -173,9 +173,9 @@ def test_values_postgres_cannot_hold_get_a_clear_answer(make_app, database_url, 
     """A 500-character id is refused with 400; NUL characters are dropped from customer text."""
     app = make_app(database_url=database_url)
     client = app.test_client()
-    too_long = post_twilio(client, twilio_message("halo", sid="SM" + "9" * 500))
+    too_long = post_telegram(client, telegram_update("halo", chat_id=10**499))
     assert too_long.status_code == 400
-    assert too_long.json["error"] == "whatsapp_twilio event: event_id must be 1 to 191 characters"
+    assert too_long.json["error"] == "telegram event: chat_id must be 1 to 191 characters"
 
     assert post_twilio(client, twilio_message("bisa bayar\x00 cod kak?")).status_code == 200
     assert app.extensions["inbox"].queue.drain(15)
