@@ -303,6 +303,7 @@ def conversation(conversation_id: int) -> str:
             # New per render: posting this same form twice (double click, resend) sends once.
             client_key=uuid.uuid4().hex,
             max_reply_length=capabilities.max_text_length if capabilities else 0,
+            reply_targets=agent_desk.reply_targets(current, capabilities),
             window_closed=agent_desk.reply_window_closed(current, capabilities, utcnow()),
         )
 

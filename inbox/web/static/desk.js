@@ -26,6 +26,32 @@
     }
   });
 
+  // The reply's draft and its client key live in this tab's sessionStorage until the page shows
+  // the reply stored: a reload after an error re-sends with the same key (the server then
+  // sends it once), and a draft survives any reload.
+  var keyInput = document.querySelector("[data-reply-key]");
+  if (keyInput && window.sessionStorage) {
+    var slot = "reply:" + keyInput.dataset.replyKey;
+    var box = keyInput.form.querySelector("textarea");
+    var saved = null;
+    try { saved = JSON.parse(sessionStorage.getItem(slot) || "null"); } catch (e) { saved = null; }
+    if (saved && saved.key) {
+      var stored = document.querySelector('[data-client-key="' + saved.key.replace(/"/g, "") + '"]');
+      if (stored) {
+        sessionStorage.removeItem(slot);  // it went through: start afresh with the page's key
+        saved = null;
+      } else {
+        keyInput.value = saved.key;  // not seen yet: a re-send must be the same reply
+      }
+    }
+    if (saved && saved.draft && box && !box.value) box.value = saved.draft;
+    var remember = function () {
+      sessionStorage.setItem(slot, JSON.stringify({ key: keyInput.value, draft: box ? box.value : "" }));
+    };
+    if (box) box.addEventListener("input", remember);
+    keyInput.form.addEventListener("submit", remember);
+  }
+
   // A second click while the first is on its way does nothing (the server also dedupes by client key).
   document.addEventListener("submit", function (event) {
     var form = event.target;
