@@ -181,3 +181,35 @@ def test_agent_answers_a_waiting_customer_with_a_canned_text(live_desk: LiveDesk
         assert [m.text for m in replies] == [CANNED_TEXT]
         assert live_desk.jobs.jobs == [("send_outbound", (replies[0].id,))]
     assert problems == []
+
+
+def test_a_reply_lost_on_its_way_is_sent_once_after_a_reload(live_desk: LiveDesk, browser_page: Any) -> None:
+    """The first post never reaches the server (a dropped connection); the agent reloads: the draft
+    and its client key are back, and posting it again stores exactly one reply."""
+    page, expect = browser_page, sync_api.expect
+    page.goto(live_desk.base_url + "/login")
+    page.get_by_label("E-mail").fill(EMAIL)
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    conversation_url = f"{live_desk.base_url}/conversations/{live_desk.conversation_id}"
+    page.goto(conversation_url)
+    first_key = page.locator("[data-reply-key]").get_attribute("value")
+    page.locator("#reply-text").fill("Mohon maaf kak, paketnya kami cek dulu ya")
+
+    page.route("**/reply", lambda route: route.abort("connectionreset"))
+    page.get_by_role("button", name="Kirim", exact=True).click()
+    page.wait_for_timeout(300)
+    page.unroute("**/reply")
+    page.goto(conversation_url)  # a reload: the server renders a fresh key
+
+    expect(page.locator("#reply-text")).to_have_value("Mohon maaf kak, paketnya kami cek dulu ya")
+    assert page.locator("[data-reply-key]").get_attribute("value") == first_key
+    page.get_by_role("button", name="Kirim", exact=True).click()
+    expect(page.locator(".flash-success")).to_contain_text("Balasan disimpan")
+    page.goto(conversation_url)  # the reply is on the page: the draft is gone, a new key is used
+    expect(page.locator("#reply-text")).to_have_value("")
+    assert page.locator("[data-reply-key]").get_attribute("value") != first_key
+    with live_desk.app.extensions["inbox"].db.session() as db:
+        replies = db.execute(select(Message).where(Message.sender_type == "agent")).scalars().all()
+    assert [m.text for m in replies] == ["Mohon maaf kak, paketnya kami cek dulu ya"]
+    assert replies[0].idempotency_key.endswith(first_key or "-")
