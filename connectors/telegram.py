@@ -43,7 +43,7 @@ from inbox.errors import (
 
 logger = logging.getLogger(__name__)
 
-BOT_TOKEN_IN_URL = re.compile(r"/bot[^/\s]+/")
+BOT_TOKEN_IN_URL = re.compile(r"/bot[^/\s]+")
 SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what setWebhook accepts as secret_token
 NUMERIC_CHAT_ID = re.compile(r"-?\d+")
 
@@ -219,13 +219,17 @@ class RedactBotToken(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
         if "/bot" in message:
-            record.msg, record.args = BOT_TOKEN_IN_URL.sub("/bot<token>/", message), None
+            record.msg, record.args = BOT_TOKEN_IN_URL.sub("/bot<token>", message), None
         return True
 
 
 @functools.cache
 def redact_httpx_logs() -> None:
-    logging.getLogger("httpx").addFilter(RedactBotToken())
+    """httpx logs request URLs and PTB logs its API URL at DEBUG: both carry the bot token."""
+    for name in ("httpx", "telegram", "telegram.Bot", "telegram.ext"):
+        target = logging.getLogger(name)
+        if not any(isinstance(existing, RedactBotToken) for existing in target.filters):
+            target.addFilter(RedactBotToken())
 
 
 @functools.cache
