@@ -50,6 +50,8 @@ logger = logging.getLogger(__name__)
 MAX_BURST_MESSAGES = 10
 # Tries to decide one inbound message (each job run or sweep counts) before a person takes over.
 MAX_PROCESS_ATTEMPTS = 5
+# How long a send waits when the shared pacer (Redis) does not answer.
+PACER_DOWN_WAIT_SECONDS = 1.0
 # A comment the engine marks with one of these is hidden where the platform can.
 HIDE_FLAGS = frozenset({"spam", "abuse"})
 OUTCOME_BY_ACTION = {
@@ -258,7 +260,11 @@ class Pipeline:
                 tag = capabilities.agent_window_tag
         recipient = address if target in (OutboundKind.MESSAGE, OutboundKind.PRIVATE_REPLY) else None
         buckets = buckets_for(platform, capabilities.rates, recipient=recipient, action=target.value)
-        wait, slot = self.pacer.acquire(buckets)
+        try:
+            wait, slot = self.pacer.acquire(buckets)
+        except Exception as exc:  # the shared pacer (Redis) is away: wait for it, never send unpaced
+            logger.warning("outbound %s: pacing unavailable (%s); trying again shortly", outbound_id, type(exc).__name__)
+            wait, slot = PACER_DOWN_WAIT_SECONDS, ""
         if wait > 0:
             self._defer(outbound_id, wait)
             return
@@ -279,22 +285,25 @@ class Pipeline:
         try:
             outbound, attempts = self._claim(outbound_id, target, address, tag, now)
         except BaseException:
-            self.pacer.cancel(buckets, slot)
+            self._pacing(self.pacer.cancel, buckets, slot)
             raise
         if outbound is None:
-            self.pacer.cancel(buckets, slot)
+            self._pacing(self.pacer.cancel, buckets, slot)
             return  # sent, failed, or another job has it
         try:
             try:
                 result = connector.send(outbound)
             finally:
                 # Counted from when the request finished: never earlier than the platform saw it.
-                self.pacer.finish(buckets, slot)
+                self._pacing(self.pacer.finish, buckets, slot)
         except TransientSendError as exc:
             if exc.rate_limited:
                 # The platform's own limit: wait as it says; this try does not count.
                 pause = exc.retry_after if exc.retry_after is not None else 1.0
-                self.pacer.pause([bucket.key for bucket in buckets if bucket.key.endswith(":account")], pause)
+                try:
+                    self.pacer.pause([bucket.key for bucket in buckets if bucket.key.endswith(":account")], pause)
+                except Exception:
+                    logger.warning("outbound %s: could not record the platform's pause", outbound_id)
                 self._schedule_retry(outbound_id, pause, str(exc), count_attempt=False)
                 return
             if attempts >= self.settings.send_max_attempts:
@@ -323,6 +332,14 @@ class Pipeline:
             if message.delivery_status == DeliveryStatus.SENDING.value:
                 message.delivery_status = result.status.value
         logger.info("outbound %s (%s) sent on %s as %s", outbound_id, target.value, outbound.platform, result.message_id)
+
+    @staticmethod
+    def _pacing(step: Callable[[list[Bucket], str], None], buckets: list[Bucket], slot: str) -> None:
+        """Bookkeeping after the fact: a pacer outage must not turn a send into an unknown one."""
+        try:
+            step(buckets, slot)
+        except Exception as exc:
+            logger.warning("pacing bookkeeping failed (%s); the slot expires by itself", type(exc).__name__)
 
     def _claim(
         self, outbound_id: int, target: OutboundKind, address: str, tag: str | None, now: datetime

@@ -155,6 +155,7 @@ class FakePlatformAPI:
         self.twilio_auth_token = twilio_auth_token
         self.telegram_bot_token = telegram_bot_token
         self.on_call = on_call
+        self.slow_seconds = 0.0  # set to answer every request this much later
         self._changed = threading.Condition()
         self._calls: list[RecordedCall] = []
         self._failures: dict[str, deque[ScriptedFailure]] = {"twilio": deque(), "telegram": deque()}
@@ -270,6 +271,8 @@ class FakePlatformAPI:
     # -- request handling (called from server threads) ------------------------------------
 
     def handle(self, method: str, path: str, headers: Mapping[str, str], body: bytes, host: str = "") -> Reply:
+        if self.slow_seconds:
+            time.sleep(self.slow_seconds)  # a platform having a slow spell (chaos tests)
         params: dict[str, Any] = {}
         if match := TWILIO_MESSAGES.fullmatch(path):
             platform, endpoint = "twilio", "Messages.json"
