@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import socket
 import sys
 import threading
 import time
@@ -30,6 +31,11 @@ from inbox.settings import load_settings
 
 logger = logging.getLogger("inbox.worker")
 SWEEP_LOCK_KEY = "inbox:sweep-lock"
+# Each worker says it is alive here (with an expiry); /healthz counts them. RQ's own registry
+# does not survive a Redis restart while its dequeue loop keeps running.
+ALIVE_KEY_PREFIX = "inbox:worker-alive:"
+ALIVE_EVERY_SECONDS = 5.0
+ALIVE_TTL_SECONDS = 30
 # How often a worker looks for delayed jobs (debounce, retries) that have come due: the
 # most it adds to an answer's time.
 DELAYED_JOB_TICK_SECONDS = 0.1
@@ -67,11 +73,17 @@ def start_delayed_job_mover(services: Services, queue: RedisJobQueue, stop: thre
     """Moves due delayed jobs; it also notices a Redis outage ending (it asks Redis 10 times a
     second) and then sweeps at once, so work stored meanwhile does not wait for the interval."""
 
+    alive_key = f"{ALIVE_KEY_PREFIX}{socket.gethostname()}:{os.getpid()}"
+
     def loop() -> None:
         outage_since: float | None = None
+        said_alive = 0.0
         while not stop.is_set():
             try:
                 queue.move_due_jobs()
+                if time.monotonic() - said_alive > ALIVE_EVERY_SECONDS:
+                    queue.redis.set(alive_key, "1", ex=ALIVE_TTL_SECONDS)
+                    said_alive = time.monotonic()
                 if outage_since is not None:
                     logger.warning("Redis is back after %.1fs: sweeping at once", time.monotonic() - outage_since)
                     outage_since = None
@@ -170,6 +182,10 @@ def main(argv: list[str] | None = None) -> int:
         pass
     finally:
         stop.set()
+        try:
+            services.queue.redis.delete(f"{ALIVE_KEY_PREFIX}{socket.gethostname()}:{os.getpid()}")
+        except Exception:
+            logger.debug("could not remove this worker's alive key; it expires by itself")
         services.close()
     return 0
 

@@ -261,7 +261,7 @@ class Pipeline:
         recipient = address if target in (OutboundKind.MESSAGE, OutboundKind.PRIVATE_REPLY) else None
         buckets = buckets_for(platform, capabilities.rates, recipient=recipient, action=target.value)
         try:
-            wait, slot = self.pacer.acquire(buckets)
+            wait, slot = self.pacer.acquire(buckets, queue_as=f"out:{outbound_id}")
         except Exception as exc:  # the shared pacer (Redis) is away: wait for it, never send unpaced
             logger.warning("outbound %s: pacing unavailable (%s); trying again shortly", outbound_id, type(exc).__name__)
             wait, slot = PACER_DOWN_WAIT_SECONDS, ""

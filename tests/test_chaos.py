@@ -4,7 +4,8 @@ SIGKILLed mid-job, Redis is stopped and started again, and the platform answers 
 retry hint, and slowly. Every message must end with exactly one outcome, no customer may get a
 second answer, nothing may wait unseen, and the backlog must clear soon after Redis returns.
 
-`CHAOS_MESSAGES` (default 300) and `CHAOS_OUTAGE_SECONDS` (default 30) set the scale.
+`CHAOS_MESSAGES` (default 300), `CHAOS_RATE` (messages a second, default 20) and
+`CHAOS_OUTAGE_SECONDS` (default 30) set the scale.
 """
 from __future__ import annotations
 
@@ -125,6 +126,7 @@ def test_nothing_lost_nothing_twice_under_chaos(layout: tuple[Layout, OwnRedis],
     processes, redis = layout
     count = int(os.environ.get("CHAOS_MESSAGES", "300"))
     outage = float(os.environ.get("CHAOS_OUTAGE_SECONDS", "30"))
+    rate = float(os.environ.get("CHAOS_RATE", "20"))  # messages a second
     base = f"http://127.0.0.1:{processes.port}"
     http = httpx.Client(timeout=20)
 
@@ -156,8 +158,14 @@ def test_nothing_lost_nothing_twice_under_chaos(layout: tuple[Layout, OwnRedis],
             statuses.append(599)
 
     outage_health: list[int] = []
+    stopped = returned = 0.0
+    started = time.monotonic()
     with ThreadPoolExecutor(max_workers=8) as pool:
         for i in range(count):
+            # Customers write at a steady `rate` (a flash sale's peak), chaos happening meanwhile.
+            pause = started + i / rate - time.monotonic()
+            if pause > 0:
+                time.sleep(pause)
             pool.submit(post, i)
             if i == count // 10:
                 fake_api.fail_next("telegram", 500, times=5)
@@ -166,21 +174,27 @@ def test_nothing_lost_nothing_twice_under_chaos(layout: tuple[Layout, OwnRedis],
                 processes.workers[0].send_signal(signal.SIGKILL)  # mid-job, no goodbye
                 processes.workers[0].wait()
                 processes.start_worker()
-            if i == count // 3:
+            if i == count // 4:
                 fake_api.slow_seconds = 0.3
-            if i == count // 2:
+            if i == count // 3:
                 fake_api.slow_seconds = 0.0
                 redis.stop()
                 stopped = time.monotonic()
-            if count // 2 < i and redis.process is None and time.monotonic() - stopped < outage:
-                if not outage_health:
+            if redis.process is None and stopped:
+                if not outage_health and time.monotonic() - stopped > 2:
                     response = healthz()
                     outage_health.append(response.status_code if response is not None else 0)
-            time.sleep(0.01)
-        while redis.process is None and time.monotonic() - stopped < outage:
-            time.sleep(0.2)
-        redis.start()
-        returned = time.monotonic()
+                if time.monotonic() - stopped >= outage:
+                    redis.start()
+                    returned = time.monotonic()
+        if redis.process is None:
+            while time.monotonic() - stopped < outage:
+                time.sleep(0.2)
+            if not outage_health:
+                response = healthz()
+                outage_health.append(response.status_code if response is not None else 0)
+            redis.start()
+            returned = time.monotonic()
     assert statuses.count(200) == count, collections.Counter(statuses)
     assert outage_health and outage_health[0] == 503  # the outage was visible, not silent
 
@@ -197,6 +211,9 @@ def test_nothing_lost_nothing_twice_under_chaos(layout: tuple[Layout, OwnRedis],
 
     assert wait_until(settled, 120), "work was still waiting two minutes after Redis returned"
     cleared = time.monotonic() - returned
+    after = sorted(call.at - returned for call in fake_api.calls if call.at >= returned)
+    print(f"chaos: {len(after)} sends after Redis returned, first at {after[0] if after else 0:.1f}s, "
+          f"last at {after[-1] if after else 0:.1f}s")
     with engine.connect() as connection:
         inbound = connection.execute(text(
             "SELECT m.platform_message_id, m.outcome, c.chat_id FROM messages m JOIN conversations c"

@@ -201,3 +201,22 @@ def test_agents_keep_working_while_redis_is_down(
         assert [m.delivery_status for m in sent] == ["sent"] and len(fake_api.calls) == 1
     finally:
         stop_worker(worker)
+
+
+def test_healthz_knows_whether_a_worker_is_alive(
+    make_app: Callable[..., Flask], fake_api: FakePlatformAPI, own_redis: OwnRedis, tmp_path: Path
+) -> None:
+    database_url = f"sqlite:///{tmp_path}/inbox.sqlite3"
+    client = real_clock_app(make_app, redis_url=own_redis.url, database_url=database_url).test_client()
+    alone = client.get("/healthz")
+    assert alone.status_code == 503 and alone.json["workers_alive"] == 0
+    assert any("worker.py" in problem for problem in alone.json["problems"])
+    worker = start_worker(fake_api, database_url, own_redis.url)
+    try:
+        deadline = time.monotonic() + 30
+        while client.get("/healthz").status_code != 200 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert client.get("/healthz").json["workers_alive"] == 1
+    finally:
+        stop_worker(worker)
+    assert client.get("/healthz").json["workers_alive"] == 0  # a clean stop says goodbye
