@@ -487,8 +487,8 @@ def test_healthz_says_when_a_message_waits_too_long_for_the_bot(make_app):
 def test_metrics_count_what_happened(make_app, fake_api):
     app = make_app(metrics_token="scrape-me")
     client = app.test_client()
-    post_telegram(client, telegram_update("bisa bayar cod kak?"))
-    post_telegram(client, telegram_update("barang saya rusak, kecewa"))
+    post_telegram(client, telegram_update("bisa bayar cod kak?", chat_id=601))
+    post_telegram(client, telegram_update("barang saya rusak, kecewa", chat_id=602))
     drain(app)
     assert client.get("/metrics").status_code == 403
     text = client.get("/metrics", headers={"Authorization": "Bearer scrape-me"}).get_data(as_text=True)
