@@ -61,6 +61,7 @@ bench: setup
 	$(PY) bench/webhooks.py
 	$(PY) bench/pacing.py
 	$(PY) bench/intents.py
+	$(PY) bench/idle.py
 
 bench-intents: setup
 	$(PY) bench/intents.py $(FILES)
