@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Callable
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -147,15 +147,14 @@ class Pipeline:
             text = "\n".join(m.text for m in recent if m.text.strip() and m.removed_at is None)
             author = session.get(Contact, message.contact_id) if message.contact_id else conversation.contact
             now = self.now()
-            decision = self.engine.decide(
-                Turn(
-                    text=text,
-                    now=now,
-                    customer_name=author.display_name if author else None,
-                    customer_phone=author.phone if author else None,
-                    is_public_comment=message.kind == EventKind.COMMENT.value,
-                )
+            turn = Turn(
+                text=text,
+                now=now,
+                customer_name=author.display_name if author else None,
+                customer_phone=author.phone if author else None,
+                is_public_comment=message.kind == EventKind.COMMENT.value,
             )
+            decision = self.engine.decide(turn)
             mark_outcome(session, batch_ids[:-1], Outcome.MERGED.value)
             changed = mark_outcome(
                 session,
@@ -182,6 +181,8 @@ class Pipeline:
             elif decision.action is Action.IGNORE:
                 conversations.add_flags(conversation, decision.flags)
             actions = self._plan(decision, message, conversation, now)
+            if decision.action is Action.ESCALATE and conversation.handover_notice_at is None:
+                actions += self._handover_notice(session, turn, decision, message, conversation, now)
             if not actions:
                 return []
             session.add_all(actions)
@@ -224,6 +225,49 @@ class Pipeline:
             return actions
         actions.append(action(OutboundKind.MESSAGE, decision.reply, f"reply:{message.id}:private"))
         return actions
+
+    def _handover_notice(
+        self, session: Session, turn: Turn, decision: Decision, message: Message, conversation: Conversation,
+        now: datetime,
+    ) -> list[Message]:
+        """Tell the customer, once per handover, that a person will answer (and roughly when)."""
+        conversation.handover_notice_at = now  # told now, or told already by the decision's reply
+        if decision.reply:
+            return []
+        note = self.engine.handover_note(turn, decision, wait_minutes=self._usual_wait_minutes(session, now))
+        capabilities = self.capabilities(conversation.platform)
+        if not note or capabilities is None or message.kind == EventKind.COMMENT.value:
+            return []
+        window = capabilities.window_for(by_agent=False)
+        if window is not None and now - message.created_at > window:
+            return []
+        return [
+            new_outbound(
+                conversation, _fit(note, capabilities.max_text_length), sender_type=SenderType.BOT,
+                idempotency_key=f"notice:{message.id}", reply_to=message, now=now,
+            )
+        ]
+
+    def _usual_wait_minutes(self, session: Session, now: datetime) -> int | None:
+        """The median wait for a person's first answer over the last day; None without enough data."""
+        inbound = Message.__table__.alias("inbound")
+        outbound = Message.__table__.alias("outbound")
+        waits = sorted(
+            (sent - received).total_seconds()
+            for received, sent in session.execute(
+                select(inbound.c.created_at, func.min(outbound.c.sent_at))
+                .join(outbound, outbound.c.reply_to_id == inbound.c.id)
+                .where(
+                    outbound.c.sender_type == SenderType.AGENT.value,
+                    outbound.c.sent_at >= now - timedelta(days=1),
+                )
+                .group_by(inbound.c.id, inbound.c.created_at)
+                .limit(500)
+            ).all()
+        )
+        if len(waits) < 3:
+            return None
+        return max(1, min(120, round(waits[len(waits) // 2] / 60)))
 
     # -- outbound --------------------------------------------------------------------------
 

@@ -125,6 +125,35 @@ class ReplyEngine:
         # Every point must be understood for the bot to answer: the weakest one decides.
         return ordered, primary, min(p[1] for p in ordered)
 
+    # -- telling the customer about a handover -----------------------------------------
+    def handover_note(self, turn: Turn, decision: Decision, *, wait_minutes: int | None = None) -> str | None:
+        """What the customer is told when a person takes over, or None to say nothing.
+
+        Nothing for a public comment (an agent answers there), abuse, spam, or a decision that
+        already says something (out of hours, "we'll check"). A complaint gets a calm
+        acknowledgement without emoji, where the pack has one; anything else the handover note.
+        The pipeline sends it once per handover.
+        """
+        if (
+            decision.action is not Action.ESCALATE
+            or turn.is_public_comment
+            or decision.reply
+            or {"abuse", "spam"} & set(decision.flags)
+            or decision.intent in ("abuse", "spam")
+        ):
+            return None
+        complaint = decision.intent == "complaint" or "priority" in decision.flags
+        name = "complaint_ack" if complaint else "handover"
+        if name not in self.pack.messages:
+            return None
+        text = turn.text or ""
+        ctx = self.pack.base_context(decision.language, self._honorific(text), turn.customer_name, turn.now)
+        template = self.pack.pick(self.pack.message_templates(name, decision.language), text + turn.now.date().isoformat())
+        note = self.pack.render(template, {**ctx, "wait_minutes": wait_minutes})
+        # Nothing cheerful in an answer to a complaint; a formal customer gets no emoji either.
+        level = 0 if complaint or self._formal(text) else None
+        return self.pack.apply_emoji_level(note, level)
+
     # -- the decision ---------------------------------------------------------------
     def decide(self, turn: Turn) -> Decision:
         pack = self.pack

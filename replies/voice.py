@@ -48,7 +48,7 @@ INTENT_CASES: dict[str, dict[str, frozenset[str]]] = {
     "warranty": {"default": frozenset()},
     "thanks": {"default": frozenset()},
 }
-OPTIONAL_MESSAGES = frozenset({"complaint_out_of_hours"})
+OPTIONAL_MESSAGES = frozenset({"complaint_out_of_hours", "complaint_ack"})
 # Messages outside the intents, with their extra placeholders.
 MESSAGES: dict[str, frozenset[str]] = {
     "out_of_hours": frozenset(),
@@ -58,7 +58,10 @@ MESSAGES: dict[str, frozenset[str]] = {
     "unknown_product": frozenset({"query"}),
     "unknown_order": frozenset({"order_number"}),
     "unknown_city": frozenset({"city"}),
-    "handover": frozenset(),
+    # Told once per handover (see ReplyEngine.handover_note); `wait_minutes` may be empty.
+    "handover": frozenset({"wait_minutes"}),
+    # Optional: a calm acknowledgement of a complaint in a private chat (no emoji are kept).
+    "complaint_ack": frozenset({"wait_minutes"}),
     "public_reply": frozenset(),
     "public_complaint": frozenset(),
 }

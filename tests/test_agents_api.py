@@ -45,7 +45,10 @@ def test_lists_waiting_conversations_with_history(desk):
     [item] = client.get("/api/conversations?status=waiting", headers=auth(token)).json["conversations"]
     assert item["status"] == "waiting" and item["contact"]["name"].startswith("Rina")
     detail = client.get(f"/api/conversations/{item['id']}", headers=auth(token)).json
-    assert [m["text"] for m in detail["messages"]] == ["mau bicara sama admin"]
+    # The request for a person, and the bot's one note that a person will answer.
+    assert [(m["direction"], m["text"][:25]) for m in detail["messages"]] == [
+        ("in", "mau bicara sama admin"), ("out", "Baik kak, pesan ini kami ")
+    ]
     assert detail["messages"][0]["intent"] == "human"
 
 
@@ -66,8 +69,8 @@ def test_reply_is_sent_once_per_client_key_and_takes_the_conversation(desk, fake
 
     assert (first.status_code, again.status_code) == (201, 200)
     assert first.json["id"] == again.json["id"]
-    [call] = fake_api.calls
-    assert call.recipient == "777" and call.text == body["text"]
+    note, call = fake_api.calls  # the bot's handover note, then the agent's one reply
+    assert note.text.startswith("Baik kak") and call.recipient == "777" and call.text == body["text"]
     detail = client.get(f"/api/conversations/{item['id']}", headers=auth(token)).json
     assert detail["status"] == "assigned" and detail["assigned_agent"] == "sari@toko.example"
     assert detail["messages"][-1]["delivery_status"] == "sent"
@@ -82,7 +85,8 @@ def test_bad_replies_are_400_and_store_nothing(desk, body, reason):
     response = client.post("/api/conversations/1/replies", json=body, headers=auth(token))
     assert response.status_code == 400 and reason in response.json["error"]
     with app.extensions["inbox"].db.session() as session:
-        assert session.execute(select(func.count()).select_from(Message).where(Message.direction == "out")).scalar_one() == 0
+        agent_replies = select(func.count()).select_from(Message).where(Message.sender_type == "agent")
+        assert session.execute(agent_replies).scalar_one() == 0
 
 
 def test_another_agents_conversation_is_409(desk):

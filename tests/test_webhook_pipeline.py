@@ -78,18 +78,24 @@ def test_repeated_delivery_stores_and_sends_nothing_new(make_app, fake_api):
     assert len(fake_api.calls) == 1
 
 
-def test_telegram_complaint_goes_to_agents_without_bot_reply(make_app, fake_api):
+def test_telegram_complaint_goes_to_agents_with_one_calm_acknowledgement(make_app, fake_api):
     app = make_app()
-    response = post_telegram(app.test_client(), telegram_update("barang saya datang rusak, kecewa banget"))
+    client = app.test_client()
+    response = post_telegram(client, telegram_update("barang saya datang rusak, kecewa banget"))
     assert response.status_code == 200
     drain(app)
+    post_telegram(client, telegram_update("halo?? kok diem aja"))  # the same handover: nothing more
+    drain(app)
 
-    assert fake_api.calls == []
+    [ack] = fake_api.calls
+    assert ack.text.startswith("Mohon maaf atas kendalanya") and "🙏" not in ack.text and "!" not in ack.text
     thread = conversation(app)
     assert thread.status == ConversationStatus.WAITING.value
     assert thread.priority == 1
-    [inbound] = messages(app)
-    assert inbound.outcome == Outcome.ESCALATED.value and inbound.intent == "complaint"
+    complaint, ack_row, later = messages(app)
+    assert complaint.outcome == Outcome.ESCALATED.value and complaint.intent == "complaint"
+    assert ack_row.idempotency_key == f"notice:{complaint.id}" and later.outcome == Outcome.HUMAN.value
+    assert thread.handover_notice_at is not None
 
 
 @pytest.mark.parametrize(
@@ -302,8 +308,10 @@ def test_bot_stays_out_once_an_agent_has_the_conversation(make_app, fake_api):
         thread.status = ConversationStatus.ASSIGNED.value
     post_telegram(client, telegram_update("ongkir ke medan brp?", chat_id=222))
     drain(app)
-    assert fake_api.calls == []
-    assert [m.outcome for m in messages(app)] == [Outcome.ESCALATED.value, Outcome.HUMAN.value]
+    [note] = fake_api.calls  # told once that a person will answer; nothing from the bot after
+    assert note.text.startswith("Baik kak")
+    inbound = [m for m in messages(app) if m.direction == "in"]
+    assert [m.outcome for m in inbound] == [Outcome.ESCALATED.value, Outcome.HUMAN.value]
 
 
 def test_spam_is_ignored_and_flagged(make_app, fake_api):
@@ -393,10 +401,10 @@ def test_resolved_conversation_returns_to_the_bot(make_app, fake_api):
     with services(app).db.session() as session:
         session.execute(select(Conversation)).unique().scalar_one().status = ConversationStatus.RESOLVED.value
     post_telegram(client, telegram_update("ongkir ke medan brp kak?", chat_id=333))
-    fake_api.wait_for_calls(1)
+    note, answer = fake_api.wait_for_calls(2)  # the first handover's note, then the bot again
     drain(app)
     assert conversation(app).status == ConversationStatus.BOT.value
-    assert "Medan" in fake_api.calls[0].text
+    assert note.text.startswith("Baik kak") and "Medan" in answer.text
 
 
 def test_healthz_reports_database_and_queue(make_app):
@@ -495,5 +503,46 @@ def test_metrics_count_what_happened(make_app, fake_api):
     assert 'inbox_messages_received_total{platform="telegram"} 2' in text
     assert 'inbox_messages_decided_total{outcome="auto_replied"} 1' in text
     assert 'inbox_messages_decided_total{outcome="escalated"} 1' in text
-    assert 'inbox_replies_sent_total{platform="telegram",sender="bot"} 1' in text
-    assert "inbox_waiting_conversations 1" in text and "inbox_first_response_seconds_count 1" in text
+    # The answer, and the complaint's calm acknowledgement: both the bot's, both first responses.
+    assert 'inbox_replies_sent_total{platform="telegram",sender="bot"} 2' in text
+    assert "inbox_waiting_conversations 1" in text and "inbox_first_response_seconds_count 2" in text
+
+
+def test_a_handover_tells_the_usual_wait_from_the_last_days_answers(make_app, fake_api):
+    """Three people answered in about 4 minutes lately: the next customer handed over is told so."""
+    from datetime import timedelta
+
+    from inbox.models import Agent
+
+    app = make_app()
+    now = services(app).pipeline.now()  # the tests' clock: a Monday in business hours
+    with services(app).db.session() as session:
+        agent = Agent(email="sari@toko.id", name="Sari", password_hash="x")
+        contact = Contact(platform="telegram", external_id="9", display_name="Lama")
+        session.add_all([agent, contact])
+        session.flush()
+        thread = Conversation(contact_id=contact.id, platform="telegram", chat_id="9", status="resolved", flags=[])
+        session.add(thread)
+        session.flush()
+        for i, minutes in enumerate((3, 4, 5)):
+            asked = Message(conversation_id=thread.id, platform="telegram", direction="in", sender_type="customer",
+                            external_id=f"old-{i}", text="halo", created_at=now - timedelta(hours=2))
+            session.add(asked)
+            session.flush()
+            session.add(Message(conversation_id=thread.id, platform="telegram", direction="out", sender_type="agent",
+                                agent_id=agent.id, text="halo kak", reply_to_id=asked.id, delivery_status="sent",
+                                idempotency_key=f"agent:{i}", created_at=now,
+                                sent_at=now - timedelta(hours=2) + timedelta(minutes=minutes)))
+    post_telegram(app.test_client(), telegram_update("mau ngobrol sama orangnya langsung", chat_id=4040))
+    drain(app)
+    [note] = fake_api.calls
+    assert "biasanya dibalas dalam 4 menit" in note.text
+
+
+def test_abuse_and_spam_get_no_handover_note(make_app, fake_api):
+    app = make_app()
+    client = app.test_client()
+    post_telegram(client, telegram_update("dasar admin goblok anjing", chat_id=5050))
+    post_telegram(client, telegram_update("pinjol cepat cair wa sekarang", chat_id=5051))
+    drain(app)
+    assert fake_api.calls == []
