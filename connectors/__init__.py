@@ -10,8 +10,13 @@ from dataclasses import dataclass
 from typing import Callable, Mapping
 
 from connectors.base import Connector
+from connectors.facebook import FacebookConnector, FacebookSettings
+from connectors.instagram import InstagramConnector, InstagramSettings
+from connectors.meta import MetaSettings
 from connectors.telegram import TelegramConnector, TelegramSettings
 from connectors.twilio_whatsapp import TwilioSettings, TwilioWhatsAppConnector
+from connectors.whatsapp_cloud import WhatsAppCloudConnector, WhatsAppCloudSettings
+from connectors.x import TWEEPY_HOST, XConnector, XSettings
 
 
 @dataclass(frozen=True)
@@ -41,12 +46,57 @@ def _build_telegram(env: Mapping[str, str]) -> Connector:
     return TelegramConnector(settings)
 
 
+def _build_whatsapp_cloud(env: Mapping[str, str]) -> Connector:
+    return WhatsAppCloudConnector(WhatsAppCloudSettings(
+        MetaSettings.from_env(env), env["WHATSAPP_PHONE_NUMBER_ID"], env["WHATSAPP_ACCESS_TOKEN"]
+    ))
+
+
+def _build_instagram(env: Mapping[str, str]) -> Connector:
+    return InstagramConnector(InstagramSettings(
+        MetaSettings.from_env(env), env["INSTAGRAM_ACCOUNT_ID"], env["INSTAGRAM_ACCESS_TOKEN"]
+    ))
+
+
+def _build_facebook(env: Mapping[str, str]) -> Connector:
+    return FacebookConnector(FacebookSettings(
+        MetaSettings.from_env(env), env["FACEBOOK_PAGE_ID"], env["FACEBOOK_PAGE_ACCESS_TOKEN"]
+    ))
+
+
+def _build_x(env: Mapping[str, str]) -> Connector:
+    return XConnector(XSettings(
+        consumer_key=env["X_CONSUMER_KEY"],
+        consumer_secret=env["X_CONSUMER_SECRET"],
+        access_token=env["X_ACCESS_TOKEN"],
+        access_token_secret=env["X_ACCESS_TOKEN_SECRET"],
+        user_id=env["X_USER_ID"],
+        api_base=env.get("X_API_BASE", TWEEPY_HOST),
+    ))
+
+
+META_SHARED = ("META_APP_SECRET", "META_VERIFY_TOKEN")
+
 # The one registry: webhook name -> connector class, the settings that enable it, its builder.
 CONNECTORS: Mapping[str, ConnectorSpec] = {
     "twilio": ConnectorSpec(
         TwilioWhatsAppConnector, ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_WHATSAPP_FROM"), _build_twilio
     ),
     "telegram": ConnectorSpec(TelegramConnector, ("TELEGRAM_BOT_TOKEN", "TELEGRAM_WEBHOOK_SECRET"), _build_telegram),
+    "whatsapp": ConnectorSpec(
+        WhatsAppCloudConnector, ("WHATSAPP_PHONE_NUMBER_ID", "WHATSAPP_ACCESS_TOKEN", *META_SHARED), _build_whatsapp_cloud
+    ),
+    "instagram": ConnectorSpec(
+        InstagramConnector, ("INSTAGRAM_ACCOUNT_ID", "INSTAGRAM_ACCESS_TOKEN", *META_SHARED), _build_instagram
+    ),
+    "facebook": ConnectorSpec(
+        FacebookConnector, ("FACEBOOK_PAGE_ID", "FACEBOOK_PAGE_ACCESS_TOKEN", *META_SHARED), _build_facebook
+    ),
+    "x": ConnectorSpec(
+        XConnector,
+        ("X_CONSUMER_KEY", "X_CONSUMER_SECRET", "X_ACCESS_TOKEN", "X_ACCESS_TOKEN_SECRET", "X_USER_ID"),
+        _build_x,
+    ),
 }
 
 

@@ -7,7 +7,7 @@ It answers the routes it declares under `/webhooks/<name>` and does:
 
 1. `verify(request)`: is this request really from the platform? (signature / secret)
 2. `parse(request)`: pure; the body to normalised events (`InboundEvent`, `StatusEvent`,
-   `ChangeEvent`). Raises `BadRequest` for a body it cannot read and `UnknownEvent` for a
+   `WatermarkEvent`, `ChangeEvent`). Raises `BadRequest` for a body it cannot read and `UnknownEvent` for a
    well-formed update of a type it does not handle. Updates it deliberately ignores (listed in
    its `IGNORED_EVENTS`) and the shop's own echoes parse to an empty list.
 3. `send(outbound)`: perform one `Outbound` action (a message, a public or private reply, hide...)
@@ -37,6 +37,7 @@ from inbox.domain import (
     Outbound,
     SendResult,
     StatusEvent,
+    WatermarkEvent,
 )
 from inbox.errors import MediaUnavailable
 
@@ -80,7 +81,7 @@ class Route:
     endpoint: str = "webhook"
 
 
-Event = InboundEvent | StatusEvent | ChangeEvent
+Event = InboundEvent | StatusEvent | ChangeEvent | WatermarkEvent
 UNKNOWN_CONTENT_TYPE = "application/octet-stream"
 
 

@@ -158,14 +158,14 @@ def reply(
     targets = reply_targets(conversation, capabilities)
     if capabilities is None or not targets:
         raise DeskError(f"the {conversation.platform} channel is not enabled here")
-    if len(text) > capabilities.max_text_length:
-        raise DeskError(f"the reply is longer than {capabilities.max_text_length} characters")
     try:
         chosen = OutboundKind(target) if target else targets[0]
     except ValueError:
         raise DeskError(f"unknown reply target; one of: {', '.join(t.value for t in targets)}") from None
     if chosen not in targets:
         raise DeskError(f"{chosen.value} is not possible in this conversation")
+    if len(text) > capabilities.text_limit(chosen):
+        raise DeskError(f"the reply is longer than {capabilities.text_limit(chosen)} characters")
     try:
         conversations.take(conversation, agent.id)
     except conversations.StateError as exc:

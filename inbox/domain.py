@@ -247,6 +247,25 @@ class StatusEvent:
 
 
 @dataclass(frozen=True)
+class WatermarkEvent:
+    """A receipt for everything we sent to one customer up to a moment (Messenger's read and
+    delivery watermarks name no message)."""
+
+    platform: str
+    chat_id: str  # the customer the receipt is from: the thread where our messages went
+    status: DeliveryStatus
+    up_to: datetime | None
+    raw: Mapping[str, Any] = field(default_factory=dict, compare=False)
+
+    def __post_init__(self) -> None:
+        check_ids(f"{self.platform} receipt", chat_id=self.chat_id)
+
+    @property
+    def kind(self) -> EventKind:
+        return EventKind.STATUS
+
+
+@dataclass(frozen=True)
 class Template:
     """A pre-approved message template, the only thing some platforms accept outside their window.
 
@@ -296,6 +315,7 @@ class Capabilities:
     """What one platform takes, declared by its connector; nothing outside connectors/ hard-codes it."""
 
     max_text_length: int
+    public_text_length: int | None = None  # a shorter limit for public replies (a tweet's 280)
     reply_window: timedelta | None = None  # free text only this long after the customer's last message
     agent_window: timedelta | None = None  # a longer window for a person's reply (Meta's HUMAN_AGENT tag)
     agent_window_tag: str | None = None
@@ -304,6 +324,11 @@ class Capabilities:
     media: bool = False  # agents can send photos and files
     templates: bool = False  # approved templates can be sent outside the reply window
     rates: tuple[Rate, ...] = ()
+
+    def text_limit(self, kind: OutboundKind) -> int:
+        if kind is OutboundKind.PUBLIC_REPLY and self.public_text_length:
+            return min(self.public_text_length, self.max_text_length)
+        return self.max_text_length
 
     def can(self, kind: OutboundKind) -> bool:
         return kind in self.outbound_kinds

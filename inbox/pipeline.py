@@ -197,7 +197,7 @@ class Pipeline:
             return []  # the channel is switched off here; the sweep of sends would only fail
 
         def action(target: OutboundKind, text: str, key: str) -> Message:
-            text = _fit(text, capabilities.max_text_length)
+            text = _fit(text, capabilities.text_limit(target))
             return new_outbound(
                 conversation, text, sender_type=SenderType.BOT, idempotency_key=key, target=target, reply_to=message, now=now
             )

@@ -72,7 +72,7 @@ class Settings:
     """First admin, created at start-up when no agent exists yet."""
 
     platform_env: Mapping[str, str | None] = field(default_factory=dict)
-    """The platforms' credentials and API bases (TWILIO_*, TELEGRAM_*), handed to connectors."""
+    """The platforms' credentials and API bases (`PLATFORM_KEYS`), handed to connectors."""
 
 
 PLATFORM_KEYS = (
@@ -84,6 +84,22 @@ PLATFORM_KEYS = (
     "TELEGRAM_BOT_TOKEN",
     "TELEGRAM_WEBHOOK_SECRET",
     "TELEGRAM_API_BASE",
+    "META_APP_SECRET",
+    "META_VERIFY_TOKEN",
+    "GRAPH_API_BASE",
+    "GRAPH_API_VERSION",
+    "WHATSAPP_PHONE_NUMBER_ID",
+    "WHATSAPP_ACCESS_TOKEN",
+    "INSTAGRAM_ACCOUNT_ID",
+    "INSTAGRAM_ACCESS_TOKEN",
+    "FACEBOOK_PAGE_ID",
+    "FACEBOOK_PAGE_ACCESS_TOKEN",
+    "X_CONSUMER_KEY",
+    "X_CONSUMER_SECRET",
+    "X_ACCESS_TOKEN",
+    "X_ACCESS_TOKEN_SECRET",
+    "X_USER_ID",
+    "X_API_BASE",
 )
 
 

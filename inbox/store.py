@@ -28,6 +28,7 @@ from inbox.domain import (
     OutboundKind,
     SenderType,
     StatusEvent,
+    WatermarkEvent,
 )
 from inbox.models import Contact, Conversation, DeliveryEvent, Message, utcnow
 
@@ -272,8 +273,33 @@ def apply_status(session: Session, event: StatusEvent) -> int | None:
     return None
 
 
+def apply_watermark(session: Session, event: WatermarkEvent) -> int:
+    """Everything we sent to this customer up to `up_to` reached them (delivered) or was read.
+
+    Forward only, as receipts are; returns how many messages moved.
+    """
+    if event.up_to is None:
+        return 0
+    lower = [status.value for status, rank in DELIVERY_RANK.items()
+             if DELIVERY_RANK[DeliveryStatus.SENT] <= rank < DELIVERY_RANK[event.status]]
+    threads = select(Conversation.id).where(Conversation.platform == str(event.platform))
+    statement = (
+        update(Message)
+        .where(
+            Message.platform == str(event.platform),
+            Message.direction == Direction.OUTBOUND.value,
+            Message.address == event.chat_id,
+            Message.conversation_id.in_(threads),
+            Message.sent_at <= event.up_to,
+            Message.delivery_status.in_(lower),
+        )
+        .values(delivery_status=event.status.value)
+    )
+    return session.execute(statement).rowcount or 0
+
+
 def store_events(
-    session: Session, events: Iterable[InboundEvent | StatusEvent | ChangeEvent], received_at: datetime
+    session: Session, events: Iterable[InboundEvent | StatusEvent | ChangeEvent | WatermarkEvent], received_at: datetime
 ) -> StoreResult:
     result = StoreResult()
     for event in events:
@@ -291,6 +317,9 @@ def store_events(
                 result.conversation_ids.add(changed_id)
             if message_id is not None:
                 result.new_message_ids.append(message_id)
+        elif isinstance(event, WatermarkEvent):
+            apply_watermark(session, event)
+            result.statuses_applied += 1
         else:
             failed_id = apply_status(session, event)
             result.statuses_applied += 1

@@ -20,7 +20,7 @@ from flask.testing import FlaskClient
 
 from app import create_app
 from tests.fakes.platform_api import FakePlatformAPI
-from tests.fakes.signing import twilio_signature
+from tests.fakes.signing import meta_signature, twilio_signature, x_signature
 
 PUBLIC_URL = "https://shop.example"
 TWILIO_ENV = {
@@ -29,6 +29,23 @@ TWILIO_ENV = {
     "TWILIO_WHATSAPP_FROM": "whatsapp:+14155238886",
 }
 TELEGRAM_ENV = {"TELEGRAM_BOT_TOKEN": "123456:TEST-token", "TELEGRAM_WEBHOOK_SECRET": "tg-test-secret"}
+META_ENV = {
+    "META_APP_SECRET": "meta-app-secret-test",
+    "META_VERIFY_TOKEN": "meta-verify-token-test",
+    "WHATSAPP_PHONE_NUMBER_ID": "106540352242922",
+    "WHATSAPP_ACCESS_TOKEN": "wa-test-token",
+    "INSTAGRAM_ACCOUNT_ID": "17841400000000001",
+    "INSTAGRAM_ACCESS_TOKEN": "ig-test-token",
+    "FACEBOOK_PAGE_ID": "104000000000001",
+    "FACEBOOK_PAGE_ACCESS_TOKEN": "page-test-token",
+}
+X_ENV = {
+    "X_CONSUMER_KEY": "x-consumer-key",
+    "X_CONSUMER_SECRET": "x-consumer-secret-test",
+    "X_ACCESS_TOKEN": "x-access-token",
+    "X_ACCESS_TOKEN_SECRET": "x-access-token-secret",
+    "X_USER_ID": "1500000000000000001",
+}
 FIXTURES = Path(__file__).parent / "fixtures"
 WIB = timezone(timedelta(hours=7))
 _ids = itertools.count(1)
@@ -41,7 +58,8 @@ def fake_api() -> Iterator[FakePlatformAPI]:
 
 
 def platform_env(api: FakePlatformAPI) -> dict[str, str]:
-    return {**TWILIO_ENV, **TELEGRAM_ENV, "TWILIO_API_BASE": api.base_url, "TELEGRAM_API_BASE": api.base_url}
+    return {**TWILIO_ENV, **TELEGRAM_ENV, **META_ENV, **X_ENV, "TWILIO_API_BASE": api.base_url,
+            "TELEGRAM_API_BASE": api.base_url, "GRAPH_API_BASE": api.base_url, "X_API_BASE": api.base_url}
 
 
 @pytest.fixture
@@ -191,3 +209,18 @@ def post_telegram(client: FlaskClient, update: Mapping[str, Any], *, secret: str
         content_type="application/json",
         headers={"X-Telegram-Bot-Api-Secret-Token": secret or TELEGRAM_ENV["TELEGRAM_WEBHOOK_SECRET"]},
     )
+
+
+def post_meta(client: FlaskClient, name: str, payload: Any, *, secret: str | None = None) -> Any:
+    """POST a Meta webhook body to /webhooks/<name> (whatsapp, instagram, facebook), signed."""
+    body = json.dumps(payload).encode()
+    signature = meta_signature(secret or META_ENV["META_APP_SECRET"], body)
+    return client.post(f"/webhooks/{name}", data=body, content_type="application/json",
+                       headers={"X-Hub-Signature-256": signature})
+
+
+def post_x(client: FlaskClient, payload: Any, *, secret: str | None = None) -> Any:
+    body = json.dumps(payload).encode()
+    signature = x_signature(secret or X_ENV["X_CONSUMER_SECRET"], body)
+    return client.post("/webhooks/x", data=body, content_type="application/json",
+                       headers={"x-twitter-webhooks-signature": signature})

@@ -28,7 +28,7 @@ def twilio_auth(sid: str = TWILIO_ACCOUNT_SID, token: str = TWILIO_AUTH_TOKEN) -
 
 
 def test_unknown_paths_are_404_and_not_recorded(fake_api: FakePlatformAPI) -> None:
-    status, _, _ = post(f"{fake_api.base_url}/v19.0/123/messages")
+    status, _, _ = post(f"{fake_api.base_url}/graphql/v1/messages")
     assert status == 404
     assert fake_api.calls == []
 

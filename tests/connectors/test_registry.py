@@ -20,11 +20,36 @@ FULL = {
     "TELEGRAM_BOT_TOKEN": "7012345678:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw",
     "TELEGRAM_WEBHOOK_SECRET": "webhook-secret_0123456789",
     "TELEGRAM_API_BASE": "http://127.0.0.1:8975/",
+    "META_APP_SECRET": "app-secret",
+    "META_VERIFY_TOKEN": "verify-token",
+    "GRAPH_API_BASE": "http://127.0.0.1:8975",
+    "GRAPH_API_VERSION": "v22.0",
+    "WHATSAPP_PHONE_NUMBER_ID": "106540352242922",
+    "WHATSAPP_ACCESS_TOKEN": "wa-token",
+    "INSTAGRAM_ACCOUNT_ID": "17841400000000001",
+    "INSTAGRAM_ACCESS_TOKEN": "ig-token",
+    "FACEBOOK_PAGE_ID": "104000000000001",
+    "FACEBOOK_PAGE_ACCESS_TOKEN": "page-token",
+    "X_CONSUMER_KEY": "ck",
+    "X_CONSUMER_SECRET": "cs",
+    "X_ACCESS_TOKEN": "at",
+    "X_ACCESS_TOKEN_SECRET": "ats",
+    "X_USER_ID": "1500000000000000001",
+    "X_API_BASE": "http://127.0.0.1:8975",
+}
+SOCIAL_OFF = {
+    "whatsapp": "disabled: WHATSAPP_PHONE_NUMBER_ID, WHATSAPP_ACCESS_TOKEN, META_APP_SECRET, META_VERIFY_TOKEN not set",
+    "instagram": "disabled: INSTAGRAM_ACCOUNT_ID, INSTAGRAM_ACCESS_TOKEN, META_APP_SECRET, META_VERIFY_TOKEN not set",
+    "facebook": "disabled: FACEBOOK_PAGE_ID, FACEBOOK_PAGE_ACCESS_TOKEN, META_APP_SECRET, META_VERIFY_TOKEN not set",
+    "x": "disabled: X_CONSUMER_KEY, X_CONSUMER_SECRET, X_ACCESS_TOKEN, X_ACCESS_TOKEN_SECRET, X_USER_ID not set",
 }
 
 
 def test_registry_names_match_the_connectors() -> None:
-    assert {name: spec.connector.name for name, spec in CONNECTORS.items()} == {"twilio": "twilio", "telegram": "telegram"}
+    assert {name: spec.connector.name for name, spec in CONNECTORS.items()} == {
+        "twilio": "twilio", "telegram": "telegram", "whatsapp": "whatsapp", "instagram": "instagram",
+        "facebook": "facebook", "x": "x",
+    }
 
 
 def test_all_settings_enable_both_connectors() -> None:
@@ -45,8 +70,12 @@ def test_all_settings_enable_both_connectors() -> None:
 
 
 def test_defaults_point_at_the_real_platforms() -> None:
-    settings = {k: v for k, v in FULL.items() if not k.endswith(("_API_BASE", "_CALLBACK_URL"))}
+    settings = {k: v for k, v in FULL.items() if not k.endswith(("_API_BASE", "_CALLBACK_URL", "_API_VERSION"))}
     enabled, _ = build_connectors(settings)
+    for name in ("whatsapp", "instagram", "facebook"):
+        meta = enabled[name].settings  # type: ignore[attr-defined]
+        assert (meta.graph_base, meta.graph_version) == ("https://graph.facebook.com", "v23.0")
+    assert enabled["x"].settings.api_base == "https://api.twitter.com"  # type: ignore[attr-defined]
     assert enabled["twilio"].settings.api_base == "https://api.twilio.com"  # type: ignore[attr-defined]
     assert enabled["twilio"].settings.status_callback_url is None  # type: ignore[attr-defined]
     assert enabled["telegram"].settings.api_base == "https://api.telegram.org"  # type: ignore[attr-defined]
@@ -65,10 +94,15 @@ def test_defaults_point_at_the_real_platforms() -> None:
             {
                 "twilio": "disabled: TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_WHATSAPP_FROM not set",
                 "telegram": "disabled: TELEGRAM_BOT_TOKEN, TELEGRAM_WEBHOOK_SECRET not set",
+                **SOCIAL_OFF,
             },
         ),
+        (
+            ["META_APP_SECRET"],
+            {name: "disabled: META_APP_SECRET not set" for name in ("whatsapp", "instagram", "facebook")},
+        ),
     ],
-    ids=["no-telegram", "no-twilio-token", "nothing"],
+    ids=["no-telegram", "no-twilio-token", "nothing", "no-meta-secret"],
 )
 @pytest.mark.parametrize("how", ["missing", "none", "blank"])
 def test_missing_credentials_disable_with_a_reason(unset: list[str], disabled: dict[str, str], how: str) -> None:
@@ -78,7 +112,7 @@ def test_missing_credentials_disable_with_a_reason(unset: list[str], disabled: d
         settings = {k: (None if how == "none" else "  ") if k in unset else v for k, v in FULL.items()}
     enabled, reasons = build_connectors(settings)
     assert reasons == disabled
-    assert set(enabled) == {"twilio", "telegram"} - set(disabled)
+    assert set(enabled) == set(CONNECTORS) - set(disabled)
 
 
 @pytest.mark.parametrize(
@@ -92,6 +126,11 @@ def test_missing_credentials_disable_with_a_reason(unset: list[str], disabled: d
         ("TWILIO_API_BASE", "http://127.0.0.1:port", "port"),
         ("TWILIO_WHATSAPP_FROM", "whatsapp:08123456789", "E.164"),
         ("TELEGRAM_WEBHOOK_SECRET", "has spaces and !", "TELEGRAM_WEBHOOK_SECRET"),
+        ("GRAPH_API_BASE", "https://graph.facebook.com/v22.0", "scheme, host and port only"),
+        ("GRAPH_API_VERSION", "22", "GRAPH_API_VERSION"),
+        ("FACEBOOK_PAGE_ID", "my page", "FACEBOOK_PAGE_ID"),
+        ("X_USER_ID", "@tokodemo", "X_USER_ID"),
+        ("X_API_BASE", "https://api.x.com/2", "scheme, host and port only"),
     ],
 )
 def test_malformed_settings_are_config_errors(key: str, value: str, message: str) -> None:

@@ -42,6 +42,10 @@ TWILIO_MEDIA = re.compile(
     r"/2010-04-01/Accounts/(?P<account_sid>[^/]+)/Messages/(?P<message_sid>[^/]+)/Media/(?P<media_sid>[^/.]+)"
 )
 MEDIA_STORE = re.compile(r"/media-store/(?P<key>[^/]+)")  # where Twilio's media redirect points
+GRAPH_CALL = re.compile(r"/(?P<version>v\d+\.\d+)/(?P<node>[^/]+)(?:/(?P<edge>messages|replies|comments))?")
+GRAPH_MEDIA_FILE = re.compile(r"/graph-media/(?P<media_id>[^/]+)")  # where a Graph media URL points
+X_TWEETS = re.compile(r"/2/tweets")
+X_DM = re.compile(r"/2/dm_conversations/with/(?P<participant>[^/]+)/messages")
 TELEGRAM_METHOD = re.compile(r"/bot(?P<token>[^/]+)/(?P<method>[A-Za-z]+)")
 TELEGRAM_FILE = re.compile(r"/file/bot(?P<token>[^/]+)/(?P<path>.+)")
 # PTB posts form fields and JSON-encodes the structured ones; decode those so tests can read them.
@@ -94,9 +98,19 @@ class StoredMedia:
     file_size: int | None = None  # Telegram: the size getFile reports (default: the real one)
 
 
+GRAPH_ERRORS: Mapping[int, tuple[int, int | None, str]] = {
+    400: (100, None, "(#100) Invalid parameter"),
+    401: (190, None, "Error validating access token: Session has expired"),
+    403: (10, 2018278, "(#10) This message is sent outside of allowed window."),
+    404: (803, None, "(#803) Some of the aliases you requested do not exist"),
+    429: (4, None, "(#4) Application request limit reached"),
+    500: (2, None, "An unexpected error has occurred. Please retry your request later."),
+}
+
+
 @dataclass(frozen=True)
 class RecordedCall:
-    platform: str  # "twilio" or "telegram"
+    platform: str  # "twilio", "telegram", "graph" (WhatsApp Cloud, Instagram, Facebook) or "x"
     method: str  # HTTP method
     path: str  # without the query string
     body: Mapping[str, Any]  # Twilio: the form fields; Telegram: the parameters
@@ -108,12 +122,27 @@ class RecordedCall:
 
     @property
     def recipient(self) -> str | None:
-        value = self.body.get("To" if self.platform == "twilio" else "chat_id")
+        """Who or what it went to: a number, a chat, a user id, or the comment or tweet replied to."""
+        body = self.body
+        if self.platform == "graph":
+            target = body.get("recipient") if isinstance(body.get("recipient"), dict) else {}
+            value = body.get("to") or target.get("id") or target.get("comment_id") or body.get("_node")
+        elif self.platform == "x":
+            reply = body.get("reply") if isinstance(body.get("reply"), dict) else {}
+            value = body.get("_participant") or reply.get("in_reply_to_tweet_id")
+        else:
+            value = body.get("To" if self.platform == "twilio" else "chat_id")
         return None if value is None else str(value)
 
     @property
     def text(self) -> str | None:
-        value = self.body.get("Body" if self.platform == "twilio" else "text")
+        body = self.body
+        if self.platform == "graph":
+            message, text = body.get("message"), body.get("text")
+            value = (message.get("text") if isinstance(message, dict) else message) or (
+                text.get("body") if isinstance(text, dict) else None)
+        else:
+            value = body.get({"twilio": "Body"}.get(self.platform, "text"))
         return None if value is None else str(value)
 
 
@@ -158,7 +187,8 @@ class FakePlatformAPI:
         self.slow_seconds = 0.0  # set to answer every request this much later
         self._changed = threading.Condition()
         self._calls: list[RecordedCall] = []
-        self._failures: dict[str, deque[ScriptedFailure]] = {"twilio": deque(), "telegram": deque()}
+        self._failures: dict[str, deque[ScriptedFailure]] = {
+            "twilio": deque(), "telegram": deque(), "graph": deque(), "x": deque()}
         self._telegram_message_ids: dict[str, int] = {}
         self._twilio_media: dict[str, StoredMedia] = {}  # by media SID (ME...)
         self._telegram_files: dict[str, StoredMedia] = {}  # by file_id
@@ -286,6 +316,26 @@ class FakePlatformAPI:
         elif match := MEDIA_STORE.fullmatch(path):
             platform, endpoint, auth_ok = "twilio", "media-store", True  # a signed URL: no auth
             reply = self._media_store(match["key"])
+        elif match := GRAPH_MEDIA_FILE.fullmatch(path):
+            platform, endpoint = "graph", "media-file"
+            auth_ok = (headers.get("Authorization") or "").startswith("Bearer ")
+            reply = _file_reply(DEFAULT_MEDIA, "image/png") if auth_ok else _graph_error(401)
+        elif match := GRAPH_CALL.fullmatch(path):
+            platform = "graph"
+            params = _json_body(body)
+            params["_node"] = match["node"]
+            auth_ok = len(headers.get("Authorization") or "") > len("Bearer ")
+            endpoint, reply = self._graph(method, match["node"], match["edge"], params, auth_ok, host)
+        elif X_TWEETS.fullmatch(path) or X_DM.fullmatch(path):
+            platform = "x"
+            params = _json_body(body)
+            dm = X_DM.fullmatch(path)
+            endpoint = "dm" if dm else "tweets"
+            if dm:
+                params["_participant"] = dm["participant"]
+            auth_ok = (headers.get("Authorization") or "").startswith("OAuth ") and "oauth_signature" in headers.get(
+                "Authorization", "")
+            reply = self._x(method, endpoint, params, auth_ok)
         elif match := TELEGRAM_METHOD.fullmatch(path):
             platform, endpoint = "telegram", match["method"]
             params = _telegram_params(body, headers.get("Content-Type", ""))
@@ -314,6 +364,53 @@ class FakePlatformAPI:
                     queue.remove(failure)
                     return failure
             return None
+
+    def _graph(
+        self, method: str, node: str, edge: str | None, params: Mapping[str, Any], auth_ok: bool, host: str
+    ) -> tuple[str, Reply]:
+        """Graph API: WhatsApp and Messenger sends, comment replies, moderation, media look-ups."""
+        endpoint = edge or {"DELETE": "delete", "GET": "media"}.get(method, "moderate")
+        if not auth_ok:
+            return endpoint, _graph_error(401)
+        if failure := self._next_failure("graph", endpoint):
+            return endpoint, _graph_error(failure.status, failure.description)
+        token = secrets.token_hex(8)
+        if edge == "messages":
+            if params.get("messaging_product") == "whatsapp":
+                if not params.get("to"):
+                    return endpoint, _graph_error(400, "(#100) The parameter to is required.")
+                return endpoint, Reply(200, {"messaging_product": "whatsapp",
+                                             "contacts": [{"input": params["to"], "wa_id": params["to"]}],
+                                             "messages": [{"id": f"wamid.HBgL{token.upper()}"}]})
+            recipient = params.get("recipient") if isinstance(params.get("recipient"), dict) else {}
+            if not recipient.get("id") and not recipient.get("comment_id"):
+                return endpoint, _graph_error(400, "(#100) param recipient must be non-empty.")
+            return endpoint, Reply(200, {"recipient_id": str(recipient.get("id") or "9000" + token[:8]),
+                                         "message_id": f"m_{token}"})
+        if edge in ("replies", "comments"):
+            if not params.get("message"):
+                return endpoint, _graph_error(400, "(#100) The parameter message is required")
+            return endpoint, Reply(200, {"id": f"{node}_{int(token, 16) % 10**12}"})
+        if method == "GET":  # a WhatsApp media id: where to download it
+            return endpoint, Reply(200, {"messaging_product": "whatsapp", "id": node, "mime_type": "image/png",
+                                         "file_size": len(DEFAULT_MEDIA), "url": f"http://{host}/graph-media/{node}"})
+        return endpoint, Reply(200, {"success": True})
+
+    def _x(self, method: str, endpoint: str, params: Mapping[str, Any], auth_ok: bool) -> Reply:
+        """X API v2: POST /2/tweets and POST /2/dm_conversations/with/{id}/messages."""
+        if not auth_ok:
+            return _x_error(401, "Unauthorized")
+        if method != "POST":
+            return _x_error(405, "Method Not Allowed")
+        if failure := self._next_failure("x", endpoint):
+            return _x_error(failure.status, failure.description, failure.retry_after)
+        if not params.get("text"):
+            return _x_error(400, "Invalid Request: text is required")
+        number = str(1_800_000_000_000_000_000 + secrets.randbelow(10**17))
+        if endpoint == "tweets":
+            return Reply(201, {"data": {"id": number, "text": params["text"], "edit_history_tweet_ids": [number]}})
+        return Reply(201, {"data": {"dm_conversation_id": f"{params['_participant']}-1500000000",
+                                    "dm_event_id": number}})
 
     def _twilio_auth_ok(self, path_sid: str, authorization: str | None) -> bool:
         if not authorization or not authorization.startswith("Basic "):
@@ -441,6 +538,9 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         self._answer()
 
+    def do_DELETE(self) -> None:
+        self._answer()
+
     def _answer(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
@@ -467,6 +567,31 @@ def _file_reply(content: bytes, content_type: str) -> Reply:
 
 def _form(body: bytes) -> dict[str, str]:
     return dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+
+
+def _json_body(body: bytes) -> dict[str, Any]:
+    try:
+        data = json.loads(body or b"{}")
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _graph_error(status: int, message: str | None = None) -> Reply:
+    code, subcode, default = GRAPH_ERRORS.get(status, (1, None, "An unknown error occurred"))
+    error: dict[str, Any] = {"message": message or default, "type": "OAuthException", "code": code,
+                             "fbtrace_id": "A" + secrets.token_hex(6)}
+    if subcode:
+        error["error_subcode"] = subcode
+    return Reply(status, {"error": error})
+
+
+def _x_error(status: int, detail: str | None = None, retry_after: int | None = None) -> Reply:
+    headers = {}
+    if status == 429:
+        headers["x-rate-limit-reset"] = str(int(time.time()) + (retry_after if retry_after is not None else 60))
+    title = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error"
+    return Reply(status, {"title": title, "detail": detail or title, "type": "about:blank", "status": status}, headers)
 
 
 def _telegram_params(body: bytes, content_type: str) -> dict[str, Any]:

@@ -1,0 +1,107 @@
+"""Instagram professional account: comments under posts and DMs (Meta webhooks, Graph API out)."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any, Mapping, Sequence
+
+from connectors.base import Event, Route, WebhookRequest
+from connectors.meta import (
+    GraphClient,
+    MetaConnector,
+    MetaSettings,
+    changes_of,
+    check_graph_id,
+    envelope,
+    id_of,
+    parse_messaging,
+    social_capabilities,
+    text_of,
+)
+from inbox.domain import EventKind, InboundEvent, Outbound, OutboundKind, Platform, Post, Sender, SendResult, ThreadKind
+from inbox.errors import ConfigError, PermanentSendError, UnknownEvent
+
+logger = logging.getLogger(__name__)
+
+# Instagram DMs take 1,000 characters; comments more, but one limit keeps answers short.
+INSTAGRAM_CAPABILITIES = social_capabilities(max_text_length=1000, account_per_second=100)
+# Changes that need no answer from an inbox: insights, mentions of us in others' posts.
+IGNORED_FIELDS = frozenset({"story_insights", "mentions", "live_comments", "message_reactions", "messaging_seen",
+                            "standby", "messaging_referral", "messaging_postbacks"})
+
+
+@dataclass(frozen=True)
+class InstagramSettings:
+    meta: MetaSettings
+    account_id: str
+    access_token: str
+
+    def __post_init__(self) -> None:
+        check_graph_id(self.account_id, "INSTAGRAM_ACCOUNT_ID")
+        if not self.access_token.strip():
+            raise ConfigError("INSTAGRAM_ACCESS_TOKEN is empty")
+
+
+class InstagramConnector(MetaConnector):
+    name = "instagram"
+    platforms = (Platform.INSTAGRAM,)
+    capabilities = {Platform.INSTAGRAM: INSTAGRAM_CAPABILITIES}
+    routes = (Route("", ("GET", "POST")),)
+    expected_object = "instagram"
+
+    def __init__(self, settings: InstagramSettings) -> None:
+        self.settings = settings.meta
+        self.own_id = settings.account_id
+        self.graph = GraphClient(settings.meta, settings.access_token, "Instagram")
+
+    def parse(self, request: WebhookRequest) -> Sequence[Event]:
+        events: list[Event] = []
+        for entry in envelope(request.body, self.expected_object):
+            events.extend(parse_messaging(Platform.INSTAGRAM, entry, self.own_id))
+            for field, value in changes_of(entry):
+                if field == "comments":
+                    event = self._comment(value)
+                    if event is not None:
+                        events.append(event)
+                elif field in IGNORED_FIELDS:
+                    logger.info("instagram: %s change ignored", field[:40])
+                else:
+                    raise UnknownEvent(f"instagram: change field {field[:40]!r}")
+        return events
+
+    def _comment(self, value: Mapping[str, Any]) -> InboundEvent | None:
+        comment_id = id_of(value.get("id"), "comment id")
+        author: Mapping[str, Any] = value.get("from") if isinstance(value.get("from"), dict) else {}
+        author_id = id_of(author.get("id"), "comment from.id")
+        if author_id == self.own_id:
+            logger.debug("instagram: our own comment %s ignored", comment_id)
+            return None
+        media: Mapping[str, Any] = value.get("media") if isinstance(value.get("media"), dict) else {}
+        parent = value.get("parent_id")
+        post = Post(id_of(media["id"], "media.id")) if media.get("id") is not None else None
+        return InboundEvent(
+            platform=Platform.INSTAGRAM,
+            kind=EventKind.COMMENT,
+            event_id=comment_id,
+            chat_id=author_id,  # a private reply goes to the author
+            sender=Sender(author_id, display_name=text_of(author.get("username"), "from.username", 255) or None),
+            text=text_of(value.get("text"), "comment text"),
+            timestamp=None,
+            message_id=comment_id,
+            thread_key=id_of(parent, "parent_id") if parent else comment_id,
+            thread_kind=ThreadKind.COMMENTS,
+            post=post,
+            raw=value,
+        )
+
+    def send(self, outbound: Outbound) -> SendResult:
+        kind = outbound.kind
+        if kind is OutboundKind.MESSAGE:
+            return self.send_dm(outbound, private_reply=False)
+        if kind is OutboundKind.PRIVATE_REPLY:
+            return self.send_dm(outbound, private_reply=True)
+        if kind is OutboundKind.PUBLIC_REPLY:
+            return self.public_reply(outbound, "replies")
+        if kind in (OutboundKind.HIDE, OutboundKind.UNHIDE, OutboundKind.DELETE):
+            return self.moderate(outbound, "hide")
+        raise PermanentSendError(f"Instagram has no {kind.value}")
