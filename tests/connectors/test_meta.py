@@ -113,7 +113,7 @@ def dm(platform: str, mid: str, sender: Sender, text: str, when_ms: int, *media:
 
 
 INSTAGRAM_EXPECTED = {
-    "comment__text": [ig_comment("18100000000000001", "brp harga kaos polos kak?", BUDI_IG)],
+    "comment__text": [ig_comment("18100000000000001", "brp harga kaos oversize hitam kak?", BUDI_IG)],
     "comment__reply": [ig_comment("18100000000000002", "aku juga mau tau kak", Sender("17841455500000002", "sari_ayu"),
                                   parent="18100000000000001")],
     "comment__own_echo": [],  # the account's own reply

@@ -55,7 +55,7 @@ EXPECTED = {
     ],
     "dm__text": [InboundEvent(
         Platform.X, EventKind.MESSAGE, "1863100000000000001", "900000000000000001",
-        Sender("900000000000000001", "Rina"), "kak mau tanya harga kaos polos",
+        Sender("900000000000000001", "Rina"), "kak mau tanya harga kaos oversize hitam",
         datetime.fromtimestamp(1764300000, timezone.utc), message_id="1863100000000000001",
     )],
     "dm__own": [],
