@@ -111,25 +111,49 @@ def find_city(text: str, rates: dict[str, dict[str, int]], aliases: dict[str, st
     return None, None
 
 
-_ORDER_RE = re.compile(
-    r"\b([A-Za-z]{2,5}[-/]?\d{3,}[A-Za-z0-9]*)\b"
-    # customers also type the shop's prefix apart from the digits: "inv 0099", "INV 0099"
-    r"|\b((?:inv|ord|trx)\s+\d{3,})\b"
-    r"|#?\b(\d{5,})\b",
-    re.IGNORECASE,
+# Order numbers as shops and marketplaces write them; a pack may replace these with its own
+# (`order_number_patterns`). Tried together: where two overlap, the longer match wins.
+DEFAULT_ORDER_PATTERNS: tuple[str, ...] = (
+    r"\bINV/\d{8}/[A-Z]{2,5}(?:/[A-Z0-9]+)+",  # Tokopedia: INV/20241124/MPL/123456789
+    r"\b(?=[0-9A-Z]*[A-Z])\d{6}[0-9A-Z]{6,10}\b",  # Shopee: 2411245ABCDEF (date, then letters and digits)
+    r"\b[A-Z]{2,5}[-/]?\d{3,}[A-Z0-9]*(?:[-/][A-Z0-9]*\d[A-Z0-9]*)*\b",  # shop: INV-0099, SKR-2411-002, ORD12345
+    r"\b(?:inv|ord|trx)\s+\d{3,}\b",  # the prefix typed apart: "inv 0099"
+    r"#?\b\d{5,}\b",  # digits only: #2411230001
 )
 
 
-def order_numbers(text: str) -> list[str]:
-    """Candidate order numbers in a message: INV-0099, inv 0099, ORD12345, #123456, 2411230001."""
-    out: list[str] = []
-    for m in _ORDER_RE.finditer(text):
-        if m.group(2):
-            out.append(re.sub(r"\s+", "-", m.group(2)))
-            continue
-        cand = m.group(1) or m.group(3)
+def compile_order_patterns(patterns: Sequence[str] | None = None) -> tuple[re.Pattern[str], ...]:
+    """Compile order-number regexes (case-insensitive). Raises re.error on a bad one."""
+    return tuple(re.compile(p, re.IGNORECASE) for p in (DEFAULT_ORDER_PATTERNS if patterns is None else patterns))
+
+
+_DEFAULT_COMPILED = compile_order_patterns()
+
+
+def order_number_spans(text: str, patterns: Sequence[re.Pattern[str]] | None = None) -> list[tuple[int, int, str]]:
+    """(start, end, number) of every order number in the text, left to right, no overlaps."""
+    found: list[tuple[int, int, str]] = []
+    for pat in patterns if patterns is not None else _DEFAULT_COMPILED:
+        for m in pat.finditer(text):
+            grp = 1 if pat.groups >= 1 and m.group(1) else 0
+            start, end = m.span(grp)
+            if end > start:
+                found.append((start, end, m.group(grp)))
+    found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
+    out: list[tuple[int, int, str]] = []
+    for start, end, cand in found:
+        if out and start < out[-1][1]:
+            continue  # inside a longer number found at an earlier position
+        cand = cand.lstrip("#")
         digits = re.sub(r"\D", "", cand)
-        if m.group(3) and (cand.startswith("08") or cand.startswith("62")) and len(digits) >= 10:
+        if cand.isdigit() and cand.startswith(("08", "62")) and len(digits) >= 10:
             continue  # a phone number, not an order
-        out.append(cand)
+        out.append((start, end, re.sub(r"\s+", "-", cand)))
     return out
+
+
+def order_numbers(text: str, patterns: Sequence[re.Pattern[str]] | None = None) -> list[str]:
+    """Candidate order numbers in a message: INV-0099, inv 0099, SKR-2411-002, ORD12345, #123456,
+    Tokopedia INV/20241124/MPL/123456789, Shopee 2411245ABCDEF. Only the orders table can say
+    which one is real (see ReplyEngine._find_order)."""
+    return [n for _, _, n in order_number_spans(text, patterns)]

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .catalog import ProductMatch, find_city, match_products, order_numbers
+from .catalog import ProductMatch, find_city, match_products, order_number_spans, order_numbers
 from .classifier import LEXICON, IntentClassifier, builtin_training_data
 from .model import ESCALATE_INTENTS, INTENTS, Action, Decision, Turn
 from .normalize import Normalizer
@@ -161,7 +161,7 @@ class ReplyEngine:
         lang = detect_language(text)
         honorific = self._honorific(text)
         formal = self._formal(text)
-        points, primary, conf = self.points(text)
+        points, primary, conf = self.points(self._masked(text))
         intents = tuple(p[0] for p in points)
         conf_of = {p[0]: p[1] for p in points}
         is_open = pack.is_open(turn.now)
@@ -297,7 +297,7 @@ class ReplyEngine:
         if intent == "order_status":
             order = self._find_order(turn)
             if order is None:
-                nums = order_numbers(turn.text)
+                nums = order_numbers(turn.text, pack.order_patterns)
                 missing("unknown_order", "unknown_order", "order not found",
                         order_number=nums[0] if nums else "")
                 return
@@ -313,17 +313,27 @@ class ReplyEngine:
     def _find_order(self, turn: Turn) -> Order | None:
         if self.shop is None:
             return None
-        for number in order_numbers(turn.text):
+        # Every candidate the pack's patterns find, checked against the orders table (the truth).
+        numbers = order_numbers(turn.text, self.pack.order_patterns)
+        for number in numbers:
             order = self.shop.order_by_number(number)
             if order is not None:
                 return order
-        if order_numbers(turn.text):
+        if numbers:
             return None  # they named an order we don't have: don't answer about another one
         if turn.customer_phone:
             orders = [o for o in self.shop.orders_by_phone(turn.customer_phone) if o.status != "cancelled"]
             if orders:
                 return orders[-1]  # the most recent one the shop data lists
         return None
+
+    def _masked(self, text: str) -> str:
+        """The text with order numbers replaced by one the normaliser reads as "an order number"
+        (marketplace formats like 2411245ABCDEF would otherwise be unknown words)."""
+        spans = order_number_spans(text, self.pack.order_patterns)
+        for start, end, _ in reversed(spans):
+            text = text[:start] + "INV-0001" + text[end:]
+        return text
 
     # -- voice helpers --------------------------------------------------------------------
     def _honorific(self, text: str) -> str:

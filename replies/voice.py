@@ -19,6 +19,7 @@ import yaml
 from jinja2 import StrictUndefined, TemplateSyntaxError, meta
 from jinja2.sandbox import SandboxedEnvironment
 
+from .catalog import compile_order_patterns
 from .model import INTENTS
 
 log = logging.getLogger(__name__)
@@ -189,6 +190,8 @@ class BrandPack:
     messages: dict[str, dict[str, tuple[Any, ...]]]  # name -> lang -> templates
     intents: dict[str, dict[str, dict[str, tuple[Any, ...]]]]  # intent -> case -> lang -> templates
     custom_intents: dict[str, CustomIntent] = field(default_factory=dict)
+    # Compiled order-number regexes (catalog.DEFAULT_ORDER_PATTERNS unless the pack lists its own).
+    order_patterns: tuple[re.Pattern[str], ...] = field(default_factory=tuple)
 
     # -- time -------------------------------------------------------------
     def local(self, now: datetime) -> datetime:
@@ -405,7 +408,7 @@ def load_brand_pack(path: str | Path) -> BrandPack:
 
     known_top = {"shop_name", "timezone", "honorific", "mirror_honorifics", "emoji_level", "business_hours",
                  "holidays", "facts", "order_status_text", "greeting", "closing", "messages", "intents",
-                 "custom_intents"}
+                 "custom_intents", "order_number_patterns"}
     for key in data:
         if key not in known_top:
             raise val.fail(val.key_pos(data, key), f"unknown key '{key}'")
@@ -558,11 +561,26 @@ def load_brand_pack(path: str | Path) -> BrandPack:
             templates = val.by_lang(node["replies"], base_vars, f"{where}.replies", node)
         custom[str(name)] = CustomIntent(str(name), action, examples, keywords, templates)
 
+    order_patterns = compile_order_patterns()
+    if data.get("order_number_patterns") is not None:
+        node = data["order_number_patterns"]
+        if not isinstance(node, list) or not node:
+            raise val.fail(val.key_pos(data, "order_number_patterns"),
+                           "order_number_patterns: expected a list of regular expressions")
+        compiled = []
+        for item in node:
+            try:
+                compiled.append(re.compile(str(item), re.IGNORECASE))
+            except re.error as exc:
+                raise val.fail(item if _line(item) else node, f"order_number_patterns: bad regular expression "
+                                                               f"{str(item)!r}: {exc}") from None
+        order_patterns = tuple(compiled)
+
     pack = BrandPack(
         path=str(path), shop_name=shop_name, timezone=tz, honorific=honorific, mirror_honorifics=mirror,
         emoji_level=emoji_level, business_hours=hours, holidays=tuple(holidays), facts=facts,
         order_status_text=status_text, greetings=greetings, closings=closings, messages=messages,
-        intents=intents, custom_intents=custom,
+        intents=intents, custom_intents=custom, order_patterns=order_patterns,
     )
     log.info("loaded brand pack %s (%d custom intents)", path.name, len(custom))
     return pack
