@@ -7,11 +7,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .catalog import ProductMatch, find_city, match_products, order_number_spans, order_numbers
+from .catalog import (CatalogueLookup, ProductMatch, find_city, look_up_products, order_number_spans,
+                      order_numbers)
 from .classifier import LEXICON, IntentClassifier, builtin_training_data
 from .model import ESCALATE_INTENTS, INTENTS, Action, Decision, Turn
 from .normalize import Normalizer
-from .shopdata import Order, ShopData
+from .shopdata import Order, Product, ShopData
 from .voice import DEFAULT_PACK, BrandPack, join_list, load_brand_pack, rupiah
 
 log = logging.getLogger(__name__)
@@ -259,16 +260,35 @@ class ReplyEngine:
                 ans.parts.append(pack.render(pack.pick(templates, seed), ctx))
             return
         if intent in ("price", "stock"):
-            matches: list[ProductMatch] = []
+            lookup = CatalogueLookup()
             if self.shop:
                 catalogue = self.shop.products()
+                places = self._place_words()
                 # The words that asked this point first ("hoodie navy ready?"), then the whole burst.
-                matches = match_products(segment, catalogue) or match_products(turn.text, catalogue)
-            if not matches:
+                lookup = look_up_products(segment, catalogue, places)
+                if not lookup.named:
+                    lookup = look_up_products(turn.text, catalogue, places)
+            if lookup.unknown or (not lookup.named and (self.shop is None or "which_product" not in pack.messages)):
                 # Quote what they asked for only when the message is about that alone.
-                query = _product_query(turn.text) if single else ""
+                query = lookup.unknown if single or lookup.unknown else ""
                 missing("unknown_product", "unknown_product", "product not found in catalogue", query=query)
                 return
+            if not lookup.named:
+                tpl = pack.pick(pack.message_templates("which_product", lang), seed)
+                note = pack.render(tpl, ctx)
+                if note not in ans.parts:
+                    ans.parts.append(note)
+                ans.reasons.append("asked which product")
+                return
+            if lookup.category:
+                groups = lookup.category[1]
+                if intent == "price":
+                    ans.parts.append(render("found", items=_group_prices(groups, lang),
+                                            **_first([ProductMatch(groups[0], "", False)])))
+                    return
+                matches = [ProductMatch(g, "", False) for g in groups]
+            else:
+                matches = list(lookup.matches)
             if intent == "price":
                 ans.parts.append(render("found", items=_price_items(matches, lang), **_first(matches)))
                 return
@@ -327,6 +347,11 @@ class ReplyEngine:
                 return orders[-1]  # the most recent one the shop data lists
         return None
 
+    def _place_words(self) -> tuple[str, ...]:
+        """City names and aliases: destinations, never product words."""
+        facts = self.pack.facts
+        return tuple(facts.get("shipping_rates") or ()) + tuple(facts.get("city_aliases") or ())
+
     def _masked(self, text: str) -> str:
         """The text with order numbers replaced by one the normaliser reads as "an order number"
         (marketplace formats like 2411245ABCDEF would otherwise be unknown words)."""
@@ -356,17 +381,28 @@ def _first(matches: list[ProductMatch]) -> dict[str, Any]:
     return {"product": p.name, "variant": p.variant or "", "price": rupiah(p.price), "stock": p.stock}
 
 
+def _price_range(products: tuple[Product, ...] | list[Product]) -> str:
+    prices = sorted({p.price for p in products})
+    return rupiah(prices[0]) if len(prices) == 1 else f"{rupiah(prices[0])}–{rupiah(prices[-1])}"
+
+
 def _price_items(matches: list[ProductMatch], lang: str) -> str:
+    """Brief: one price per product, the variant's when they named one, else the range."""
     chunks = []
     for m in matches[:3]:
-        prices = sorted({p.price for p in m.products})
         name = m.products[0].name
         if len(m.products) == 1 and m.products[0].variant and m.variant_given:
-            chunks.append(f"{name} {m.products[0].variant} {rupiah(prices[0])}")
-        elif len(prices) == 1:
-            chunks.append(f"{name} {rupiah(prices[0])}")
+            chunks.append(f"{name} {m.products[0].variant} {rupiah(m.products[0].price)}")
         else:
-            chunks.append(f"{name} " + ", ".join(f"{p.variant} {rupiah(p.price)}" for p in m.products[:6]))
+            chunks.append(f"{name} {_price_range(m.products)}")
+    return join_list(chunks, lang)
+
+
+def _group_prices(groups: tuple[tuple[Product, ...], ...], lang: str) -> str:
+    """A kind of product ("harga batik?"): each product's name and price or price range."""
+    chunks = [f"{g[0].name} {_price_range(g)}" for g in groups[:5]]
+    if len(groups) > 5:
+        chunks.append(f"{len(groups) - 5} {'produk lain' if lang == 'id' else 'more'}")
     return join_list(chunks, lang)
 
 

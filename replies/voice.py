@@ -49,7 +49,7 @@ INTENT_CASES: dict[str, dict[str, frozenset[str]]] = {
     "warranty": {"default": frozenset()},
     "thanks": {"default": frozenset()},
 }
-OPTIONAL_MESSAGES = frozenset({"complaint_out_of_hours", "complaint_ack"})
+OPTIONAL_MESSAGES = frozenset({"complaint_out_of_hours", "complaint_ack", "which_product"})
 # Messages outside the intents, with their extra placeholders.
 MESSAGES: dict[str, frozenset[str]] = {
     "out_of_hours": frozenset(),
@@ -58,6 +58,8 @@ MESSAGES: dict[str, frozenset[str]] = {
     "complaint_out_of_hours": frozenset(),
     "unknown_product": frozenset({"query"}),
     "unknown_order": frozenset({"order_number"}),
+    # Optional: asked when a price/stock question names no product (without it: handover).
+    "which_product": frozenset(),
     "unknown_city": frozenset({"city"}),
     # Told once per handover (see ReplyEngine.handover_note); `wait_minutes` may be empty.
     "handover": frozenset({"wait_minutes"}),
