@@ -10,7 +10,7 @@ from typing import Any
 from .catalog import (CatalogueLookup, ProductMatch, find_city, look_up_products, order_number_spans,
                       order_numbers)
 from .classifier import LEXICON, IntentClassifier, builtin_training_data
-from .model import ESCALATE_INTENTS, INTENTS, Action, Decision, Turn
+from .model import ESCALATE_INTENTS, INTENTS, REFINED_INTENTS, Action, Decision, Turn
 from .normalize import Normalizer
 from .shopdata import Order, Product, ShopData
 from .voice import DEFAULT_PACK, BrandPack, join_list, load_brand_pack, rupiah
@@ -36,6 +36,42 @@ barang pesanan harga ongkir kirim nya deh sih banget bgt tidak minta cek mohon b
 _FORMAL = frozenset({"bapak", "ibu", "apakah", "mohon", "bagaimana", "terima", "kasih", "selamat"})
 _ANSWERED = frozenset({"greeting", "price", "stock", "shipping_cost", "order_status", "payment",
                        "return_refund", "warranty", "thanks"})
+# Optional answered intents: answered when the pack has their texts, else handed over.
+_OPTIONAL_ANSWERED = frozenset({"business_hours", "bargain", "size_chart"})
+_SEVERE = ("abuse", "complaint", "refund_status", "human")
+
+# Cue phrases for the refined intents, matched on the normalised text (see normalize.py:
+# "udh tf" -> "sudah transfer", "brp" -> "berapa") and, where spelling matters, the raw text.
+_R = lambda p: re.compile(p, re.I)  # noqa: E731
+_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("refund_status", _R(r"\b(refund|dana|uang|duit|ewallet|pengembalian)\b.*\b(belum|gak|kok)\b.*"
+                         r"\b(masuk|balik|kembali|cair|diterima|sampai|retur)\b")),
+    ("order_change", _R(r"\b(cancel|cancell?ed|batal|batalin|batalkan|membatalkan)\b(?!.*\bsepihak\b)"
+                        r"|\b(ganti|ubah|rubah|salah tulis|salah|edit)\s+(alamat|pesanan|ukuran pesanan)\b"
+                        r"|\balamat\w*\s+(salah|ganti|diganti|diubah)\b|\bchange (my |the )?(order|address)\b")),
+    ("payment_confirmation", _R(r"(?<!kalau )(?<!setelah )\b(sudah|barusan|baru)\s+(saya\s+|aku\s+)?(transfer|bayar|lunas)"
+                                r"|\b(transfer|bayar)\w*\s+sudah\b|\bbukti\s+(transfer|bayar)"
+                                r"|\bi (have |just )?(paid|transferred)\b|\bpayment (done|sent|made)\b"
+                                r"|\bbayar\b.*\b(masuk|diverifikasi|dikonfirmasi)\b")),
+    ("business_hours", _R(r"\bjam (operasional|buka|kerja|online)\b|\b(buka|tutup|open|online)\b.*\bjam\b"
+                          r"|\bjam berapa\b.*\b(buka|tutup)\b|\bbuka\b.*\b(sampai|hari|minggu|sabtu|libur|besok)\b"
+                          r"|\bopening hours\b|\bare you open\b|\bopen (on|today|tomorrow|until)\b")),
+    ("bargain", _R(r"\bnego\w*\b|\b(bisa|boleh)\s+(kurang|dikurangi|kurangin|ditawar|tawar)\b|\bkurangin\b"
+                   r"|\bharga pas\b|\bgak bisa kurang\b|\bdiskon(in)? dong\b|\bany discount\b")),
+    ("size_chart", _R(r"\bsize ?chart\b|\b(panduan|tabel|detail) (ukuran|size)\b|\blingkar (dada|pinggang)\b"
+                      r"|\bpanjang (baju|badan|celana)\b|\b(cocok|muat|pakai|pake) (size|ukuran) (apa|berapa)\b"
+                      r"|\b(tinggi|berat|tb|bb)\b.*\b(size|ukuran) (apa|berapa)\b|\bwhat size\b")),
+)
+# Strong complaint words: any of them makes the point a complaint, whatever else it asks.
+_COMPLAINT_CUE = _R(r"\b(kesal|kesel|marah|kecewa|mengecewakan|nyesel|menyesal|komplain|complain|zonk|parah"
+                    r"|disappointed|unacceptable)\b|\bkok\b.*\b(gak|belum)\b.*\b(datang|dateng|sampai|nyampe)")
+# "paketnya udah diterima" reports, it doesn't ask.
+_RECEIVED = _R(r"\bsudah\s+(di)?(terima|diterima|sampai|datang|dateng|nyampe)\b|\b(received|arrived)\b")
+_ASKING = _R(r"\?|\b(belum|kapan|mana|dimana|gimana|kenapa|kok|gak|apa|berapa|when|where)\b")
+_THANKS_CUE = _R(r"\b(makasih|thanks|tq|thx|siap|oke|mantap|noted)\b")
+_GREETING_ONLY = frozenset({"ping", "pp", "halo", "salam", "kak", "permisi", "wr", "wb", "warahmatullahi",
+                            "wabarakatuh", "admin", "toko", "?", "semua", "all"})
+_SALAM = _R(r"\bas+alamu\W?\s?[a']?alaikum|\bass?alamualaikum|\basw\b|\baskum\b|\bsalamualaikum")
 
 
 def detect_language(text: str) -> str:
@@ -72,6 +108,9 @@ class ReplyEngine:
             lexicon[ci.name] = tuple(Normalizer().text(k) for k in ci.keywords)
         self.classifier = IntentClassifier(examples, lexicon=lexicon)
         self._mirror = {h.lower() for h in pack.mirror_honorifics}
+        # A custom intent's keyword in a message makes that point the custom intent.
+        self._custom_cues = [(ci.name, tuple(k for k in lexicon[ci.name] if k)) for ci in pack.custom_intents.values()
+                             if ci.keywords]
 
     @classmethod
     def default(cls, shop: ShopData | None = None) -> "ReplyEngine":
@@ -79,7 +118,7 @@ class ReplyEngine:
 
     @property
     def intents(self) -> tuple[str, ...]:
-        return INTENTS + tuple(self.pack.custom_intents)
+        return INTENTS + tuple(REFINED_INTENTS) + tuple(self.pack.custom_intents)
 
     # -- classification ------------------------------------------------------------
     def classify(self, text: str) -> tuple[str, float]:
@@ -94,35 +133,67 @@ class ReplyEngine:
             return Action(custom.action)
         if intent in ESCALATE_INTENTS or intent == "spam" or confidence < self.threshold:
             return Action.ESCALATE
+        if intent in _OPTIONAL_ANSWERED and intent not in self.pack.intents:
+            return Action.ESCALATE  # the pack has no answer for it: a person answers
         return Action.AUTO_REPLY
+
+    def refine(self, text: str, intent: str, confidence: float) -> tuple[str, float]:
+        """The finer intent of one point: a brand's custom intent whose keyword appears, a
+        complaint word, or a clear cue phrase of a refined intent (model.REFINED_INTENTS)."""
+        norm = " " + self.classifier.normalizer.text(text) + " "
+        low = " " + text.lower() + " "
+        if intent in ("abuse", "spam") and confidence >= self.threshold:
+            return intent, confidence
+        toks = norm.split()
+        if toks and set(toks) <= _GREETING_ONLY and {"ping", "pp", "halo", "salam"} & set(toks):
+            return "greeting", max(confidence, 0.9)  # "P", "ping", "Assalamualaikum kak"
+        for name, cues in self._custom_cues:
+            if any(f" {c} " in norm for c in cues):
+                return name, max(confidence, 0.9)
+        if intent in self.pack.custom_intents:
+            return intent, confidence
+        cue = next((name for name, rx in _CUES if rx.search(norm) or rx.search(low)), None)
+        if cue == "bargain" and not _COMPLAINT_CUE.search(low):
+            return cue, max(confidence, 0.9)  # "bisa kurang?" is not a complaint about something missing
+        if _COMPLAINT_CUE.search(low) or _COMPLAINT_CUE.search(norm):
+            return "complaint", max(confidence, 0.9)
+        if cue and not (intent in ("complaint", "human") and confidence >= self.threshold):
+            return cue, max(confidence, 0.9)
+        if intent == "order_status" and _RECEIVED.search(norm) and not _ASKING.search(norm):
+            # "paketnya udah diterima, thanks kak": a report (and a thank-you), not a question.
+            return "thanks", max(confidence, 0.9)
+        return intent, confidence
 
     def points(self, text: str) -> tuple[list[tuple[str, float, str]], str, float]:
         """Every point asked in the text as (intent, confidence, the words that asked it),
         plus the primary intent and the confidence the decision rests on."""
-        whole, whole_conf = self.classify(text)
+        whole, whole_conf = self.refine(text, *self.classify(text))
         segments = [s.strip() for s in _SPLIT_RE.split(text) if s and s.strip()]
         segments = [s for s in segments if not set(re.findall(r"\w+", s.lower())) <= _FILLER]
         if len(segments) <= 1:
             return [(whole, whole_conf, text)], whole, whole_conf
         found: list[tuple[str, float, str]] = []
         for seg in segments:
-            intent, conf = self.classify(seg)
+            intent, conf = self.refine(seg, *self.classify(seg))
             if (intent == "other" and conf < 0.9) or (conf < self.threshold and len(seg.split()) <= 2):
                 continue  # a fragment we can't place; the whole-text reading still counts
             if all(p[0] != intent for p in found):
                 found.append((intent, conf, seg))
-        if all(p[0] != whole for p in found):
+        if all(p[0] != whole for p in found) and not (whole == "order_status" and "thanks" in [p[0] for p in found]):
             found.insert(0, (whole, whole_conf, text))
         substantive = [p for p in found if p[0] not in ("greeting", "thanks")]
         if not substantive:
-            return [(whole, whole_conf, text)], whole, whole_conf
-        # Severity first: anything that needs a person decides the action.
-        for severe in ("abuse", "complaint", "human"):
+            greet_or_thanks = [p for p in found if p[0] in ("greeting", "thanks")] or [(whole, whole_conf, text)]
+            first = greet_or_thanks[0]
+            return greet_or_thanks, first[0], min(p[1] for p in greet_or_thanks)
+        # Severity first: anything that needs a person decides the whole burst.
+        for severe in _SEVERE:
             hit = next((p for p in substantive if p[0] == severe and p[1] >= self.threshold), None)
             if hit:
                 return [hit] + [p for p in substantive if p is not hit], severe, hit[1]
         primary = whole if any(p[0] == whole for p in substantive) else substantive[0][0]
-        ordered = sorted(substantive, key=lambda p: p[0] != primary)
+        # Answer in the order asked; the primary intent names the decision.
+        ordered = sorted(substantive, key=lambda p: text.find(p[2]) if p[2] in text else 0)
         # Every point must be understood for the bot to answer: the weakest one decides.
         return ordered, primary, min(p[1] for p in ordered)
 
@@ -173,12 +244,17 @@ class ReplyEngine:
         def msg(name: str, **extra: Any) -> str:
             return pack.render(pack.pick(pack.message_templates(name, lang), seed), {**ctx, **extra})
 
+        numbers = order_numbers(text, pack.order_patterns)
+        order_number = next((n for n in numbers if self.shop and self.shop.order_by_number(n)), None) or (
+            numbers[0] if numbers else None)
+
         def finish(action: Action, reply: str | None, public: str | None, reason: str) -> Decision:
             level = 0 if formal else None
             reply = pack.apply_emoji_level(reply, level) if reply else None
             public = pack.apply_emoji_level(public, level) if public else None
             return Decision(primary, intents, round(conf, 4), action, lang, reply,
-                            public if turn.is_public_comment else None, frozenset(flags), reason)
+                            public if turn.is_public_comment else None, frozenset(flags), reason,
+                            order_number=order_number)
 
         action = self.action_for(primary, conf)
         if "abuse" in intents and conf_of["abuse"] >= self.threshold:
@@ -189,13 +265,32 @@ class ReplyEngine:
             if primary == "spam":
                 flags.add("spam")
             return finish(Action.IGNORE, None, None, f"{primary}: ignored")
-        if "complaint" in intents and conf_of["complaint"] >= self.threshold:
-            primary = "complaint"
+        severe = next((i for i in ("complaint", "refund_status") if i in intents and conf_of[i] >= self.threshold), None)
+        if severe:
+            primary = severe
             flags.add("priority")
-            # No bot reply to a complaint unless the pack opts in to an out-of-hours note.
+            # No bot reply to a complaint unless the pack opts in to an out-of-hours note, and
+            # nothing in a public thread: an agent answers there.
             wants_note = not is_open and "complaint_out_of_hours" in pack.messages
             reply = msg("complaint_out_of_hours") if wants_note else None
-            return finish(Action.ESCALATE, reply, msg("public_complaint"), "complaint: escalated with priority")
+            reason = ("complaint: escalated with priority" if severe == "complaint"
+                      else "refund not received: escalated with priority")
+            return finish(Action.ESCALATE, reply, None, reason)
+        if "human" not in intents and "order_change" in intents and conf_of["order_change"] >= self.threshold:
+            primary = "order_change"
+            flags.add("order_change")
+            reply = None if is_open else msg("out_of_hours")
+            public = msg("public_reply") if not is_open else None
+            return finish(Action.ESCALATE, reply, public,
+                          f"cancel/change order{' ' + order_number if order_number else ''}: needs an agent")
+        if "human" not in intents and "payment_confirmation" in intents:
+            primary = "payment_confirmation"
+            flags.add("payment_confirmation")
+            reply = None
+            if "payment_confirmation" in pack.intents:
+                reply = pack.render(pack.pick(pack.intent_templates("payment_confirmation", "default", lang), seed), ctx)
+            return finish(Action.ESCALATE, reply, msg("public_reply") if reply else None,
+                          "payment confirmation: an agent checks the payment")
         if action is Action.ESCALATE:
             if conf < self.threshold:
                 flags.add("low_confidence")
@@ -218,6 +313,8 @@ class ReplyEngine:
         if not only_thanks:
             daypart = pack.daypart(pack.local(turn.now))
             greet = pack.render(pack.greetings.get(lang, pack.greetings["id"])[daypart], ctx)
+            if _SALAM.search(text) and "salam_reply" in pack.messages:
+                greet = msg("salam_reply")  # "Assalamualaikum" is answered "Waalaikumsalam", not "Selamat pagi"
             lines.append(greet + (" " + ans.parts[0] if ans.parts else ""))
             lines.extend(ans.parts[1:])
         else:
@@ -327,7 +424,10 @@ class ReplyEngine:
                 courier=order.courier or "", tracking_number=order.tracking_number or "",
                 total=rupiah(order.total) if order.total is not None else ""))
             return
-        if intent in _ANSWERED:
+        if intent == "business_hours":
+            ans.parts.append(render("default", open_now=pack.is_open(turn.now)))
+            return
+        if intent in _ANSWERED or intent in _OPTIONAL_ANSWERED:
             ans.parts.append(render("default"))
 
     def _find_order(self, turn: Turn) -> Order | None:

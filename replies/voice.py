@@ -48,8 +48,15 @@ INTENT_CASES: dict[str, dict[str, frozenset[str]]] = {
     "return_refund": {"default": frozenset()},
     "warranty": {"default": frozenset()},
     "thanks": {"default": frozenset()},
+    # Optional (a pack without them hands these over to an agent):
+    "business_hours": {"default": frozenset({"open_now"})},
+    "bargain": {"default": frozenset()},
+    "size_chart": {"default": frozenset()},
+    "payment_confirmation": {"default": frozenset()},
+    "order_change": {"default": frozenset({"order_number"})},
 }
-OPTIONAL_MESSAGES = frozenset({"complaint_out_of_hours", "complaint_ack", "which_product"})
+OPTIONAL_INTENTS = frozenset({"business_hours", "bargain", "size_chart", "payment_confirmation", "order_change"})
+OPTIONAL_MESSAGES = frozenset({"complaint_out_of_hours", "complaint_ack", "which_product", "salam_reply"})
 # Messages outside the intents, with their extra placeholders.
 MESSAGES: dict[str, frozenset[str]] = {
     "out_of_hours": frozenset(),
@@ -58,6 +65,8 @@ MESSAGES: dict[str, frozenset[str]] = {
     "complaint_out_of_hours": frozenset(),
     "unknown_product": frozenset({"query"}),
     "unknown_order": frozenset({"order_number"}),
+    # Optional: the greeting line answering "Assalamualaikum".
+    "salam_reply": frozenset(),
     # Optional: asked when a price/stock question names no product (without it: handover).
     "which_product": frozenset(),
     "unknown_city": frozenset({"city"}),
@@ -525,6 +534,8 @@ def load_brand_pack(path: str | Path) -> BrandPack:
             raise val.fail(val.key_pos(intents_node, key), f"intents: unknown intent '{key}'{hint}")
     for intent, cases in INTENT_CASES.items():
         if intent not in intents_node:
+            if intent in OPTIONAL_INTENTS:
+                continue
             raise val.fail(intents_node, f"intents: missing variants for intent '{intent}'")
         node = intents_node[intent]
         if not isinstance(node, dict):
