@@ -102,6 +102,12 @@ have has any still left there this that those these one size sizes colour color 
 ya yah ka kk kak min sis gan ukuran warna varian nomor no angka jam hari besok sekarang skrg minggu""".split())
 
 
+# Colours and sizes: they pick a variant, they don't name a product on their own ("yg putih brp?").
+_VARIANT_WORDS = frozenset("""hitam putih merah biru hijau kuning abu abuabu navy coklat cokelat krem cream pink ungu
+maroon orange oranye jingga tosca mocca moka khaki olive army silver gold emas black white red blue green yellow
+grey gray brown purple beige muda tua terang gelap xs xl xxl xxxl small medium large all jumbo""".split())
+
+
 @dataclass(frozen=True)
 class CatalogueLookup:
     """What a message says about the catalogue, for one question.
@@ -167,9 +173,10 @@ def look_up_products(text: str, catalogue: Iterable[Product], ignore: Iterable[s
         if fitting:
             return CatalogueLookup(category=(kind, tuple(tuple(group[n]) for n in fitting)))
         return CatalogueLookup(unknown=" ".join(dict.fromkeys(content)))
-    if content:
+    variant_vocab = _VARIANT_WORDS | {t for p in catalogue for t in words(p.variant or "")}
+    if content and not all(any(_token_hit(v, [w]) for v in variant_vocab) for w in content):
         return CatalogueLookup(unknown=" ".join(dict.fromkeys(content)))
-    return CatalogueLookup()
+    return CatalogueLookup()  # nothing named, or only a colour or size
 
 
 def _distinct(name: str, kinds: frozenset[str]) -> list[str]:

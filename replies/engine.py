@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Mapping
 
 from .catalog import (CatalogueLookup, ProductMatch, find_city, look_up_products, order_number_spans,
                       order_numbers)
@@ -26,18 +26,25 @@ _SPLIT_RE = re.compile(r"[\n?!;.]+|,\s+|\s+(?:dan|terus|trus|trs|sama|juga|and|a
 _FILLER = frozenset({"kak", "ya", "dong", "min", "sis", "gan", "kk", "ka", "yah", "deh", "nih", "sih", "loh",
                      "ok", "oke", "hehe", "wkwk", "please", "pls", "tolong", "mohon", "info", "infonya",
                      "tanya", "nanya", "mau", "boleh", "kakak", "gmn", "gimana", "bagaimana", "thanks"})
-# Function words that only English uses (loanwords like "ready", "order", "thanks" don't count).
+# Function words that only English uses (loanwords Indonesians use every day, like "ready",
+# "size", "order", "item", "shop", "thanks", don't count).
 _EN_WORDS = frozenset("""the is are was were do does did you your i my me what where when why how can could
-would will please this that it to for of in with have has any want talk much still yet there be an
-am not no get got item items shop size which still send sent""".split())
+would will please this that it to for of in with have has any want talk much yet there be an am not no get got
+which send sent so very lot a""".split())
 _ID_WORDS = frozenset("""kak ya ga gak nggak ada berapa brp bisa mau dong min sis gan kok aja yg yang saya aku
 udah udh sudah belum blm ini itu apa kapan gimana gmn dan di ke dari sama kalau kalo tolong makasih masih
 barang pesanan harga ongkir kirim nya deh sih banget bgt tidak minta cek mohon buat untuk""".split())
+# Words an English message may consist of entirely ("thanks a lot", "ok great").
+_EN_VOCAB = _EN_WORDS | frozenset("""hi hello thanks thank ok okay good great morning evening afternoon noted cheers
+appreciate help price stock shipping cost payment methods warranty period refund exchange ready size order item
+available""".split())
 _FORMAL = frozenset({"bapak", "ibu", "apakah", "mohon", "bagaimana", "terima", "kasih", "selamat"})
 _ANSWERED = frozenset({"greeting", "price", "stock", "shipping_cost", "order_status", "payment",
                        "return_refund", "warranty", "thanks"})
 # Optional answered intents: answered when the pack has their texts, else handed over.
 _OPTIONAL_ANSWERED = frozenset({"business_hours", "bargain", "size_chart"})
+# What a conversation remembers between turns (Turn.memory / Decision.memory).
+MEMORY_KEYS = ("language", "city", "product", "variant", "order_number", "greeted_on", "greeted_daypart")
 _SEVERE = ("abuse", "complaint", "refund_status", "human")
 
 # Cue phrases for the refined intents, matched on the normalised text (see normalize.py:
@@ -74,18 +81,21 @@ _GREETING_ONLY = frozenset({"ping", "pp", "halo", "salam", "kak", "permisi", "wr
 _SALAM = _R(r"\bas+alamu\W?\s?[a']?alaikum|\bass?alamualaikum|\basw\b|\baskum\b|\bsalamualaikum")
 
 
-def detect_language(text: str) -> str:
+def detect_language(text: str, previous: str | None = None) -> str:
+    """'id' or 'en' for the whole message. With the conversation's language (`previous`), it
+    changes only when the message is clearly in the other language: one English word in an
+    Indonesian sentence ("ukuran L ready ga?") is still Indonesian."""
     toks = re.findall(r"[a-z']+", text.lower())
     en = sum(t in _EN_WORDS for t in toks)
     idn = sum(t in _ID_WORDS for t in toks)
-    if en > idn:
-        return "en"
-    if en == 0 and idn == 0 and toks and all(t in {"hi", "hello", "thanks", "thank", "ok", "okay", "good",
-                                                    "morning", "evening", "afternoon", "so", "much", "price",
-                                                    "stock", "shipping", "cost", "payment", "methods", "warranty",
-                                                    "period", "refund", "exchange"} for t in toks):
-        return "en"
-    return "id"
+    all_english = bool(toks) and all(t in _EN_VOCAB for t in toks)
+    clearly_en = (en >= 2 and en > 2 * idn) or (idn == 0 and all_english)
+    clearly_id = idn >= 1 and idn >= en
+    if previous == "en":
+        return "id" if clearly_id else "en"
+    if previous == "id":
+        return "en" if en >= 2 and en > 2 * idn else "id"
+    return "en" if clearly_en or (en > idn and en >= 2) else "id"
 
 
 @dataclass
@@ -94,6 +104,8 @@ class _Answer:
     missing: list[str] = field(default_factory=list)  # honest "couldn't find it" notes
     flags: set[str] = field(default_factory=set)
     reasons: list[str] = field(default_factory=list)
+    recall: Mapping[str, Any] = field(default_factory=dict)  # what earlier turns established
+    remember: dict[str, Any] = field(default_factory=dict)  # what this turn adds for the next
 
 
 class ReplyEngine:
@@ -230,7 +242,9 @@ class ReplyEngine:
     def decide(self, turn: Turn) -> Decision:
         pack = self.pack
         text = turn.text or ""
-        lang = detect_language(text)
+        recall = {k: v for k, v in (turn.memory or {}).items() if k in MEMORY_KEYS and v is not None}
+        lang = detect_language(text, recall.get("language"))
+        remember: dict[str, Any] = {**recall, "language": lang}
         honorific = self._honorific(text)
         formal = self._formal(text)
         points, primary, conf = self.points(self._masked(text))
@@ -245,6 +259,9 @@ class ReplyEngine:
             return pack.render(pack.pick(pack.message_templates(name, lang), seed), {**ctx, **extra})
 
         numbers = order_numbers(text, pack.order_patterns)
+        city, _ = find_city(text, pack.facts.get("shipping_rates", {}), pack.facts.get("city_aliases") or {})
+        if city:
+            remember["city"] = city
         order_number = next((n for n in numbers if self.shop and self.shop.order_by_number(n)), None) or (
             numbers[0] if numbers else None)
 
@@ -252,9 +269,11 @@ class ReplyEngine:
             level = 0 if formal else None
             reply = pack.apply_emoji_level(reply, level) if reply else None
             public = pack.apply_emoji_level(public, level) if public else None
+            if order_number:
+                remember["order_number"] = order_number
             return Decision(primary, intents, round(conf, 4), action, lang, reply,
                             public if turn.is_public_comment else None, frozenset(flags), reason,
-                            order_number=order_number)
+                            order_number=order_number, memory=remember)
 
         action = self.action_for(primary, conf)
         if "abuse" in intents and conf_of["abuse"] >= self.threshold:
@@ -302,7 +321,7 @@ class ReplyEngine:
             return finish(Action.ESCALATE, reply, public, reason)
 
         # Auto-reply: answer every point once, with one greeting and one closing.
-        ans = _Answer()
+        ans = _Answer(recall=recall, remember=remember)
         for intent, _, segment in points:
             if intent in ("greeting", "thanks", "other") and len(points) > 1:
                 continue
@@ -310,13 +329,18 @@ class ReplyEngine:
         flags |= ans.flags
         only_thanks = intents == ("thanks",)
         lines: list[str] = []
-        if not only_thanks:
-            daypart = pack.daypart(pack.local(turn.now))
+        local = pack.local(turn.now)
+        daypart = pack.daypart(local)
+        salam = bool(_SALAM.search(text)) and "salam_reply" in pack.messages
+        # Greet once per conversation and time of day (a salam is always answered).
+        greeted = recall.get("greeted_on") == local.date().isoformat() and recall.get("greeted_daypart") == daypart
+        if not only_thanks and (salam or not greeted):
             greet = pack.render(pack.greetings.get(lang, pack.greetings["id"])[daypart], ctx)
-            if _SALAM.search(text) and "salam_reply" in pack.messages:
+            if salam:
                 greet = msg("salam_reply")  # "Assalamualaikum" is answered "Waalaikumsalam", not "Selamat pagi"
             lines.append(greet + (" " + ans.parts[0] if ans.parts else ""))
             lines.extend(ans.parts[1:])
+            remember.update(greeted_on=local.date().isoformat(), greeted_daypart=daypart)
         else:
             lines.extend(ans.parts)
         lines.extend(ans.missing)
@@ -365,6 +389,16 @@ class ReplyEngine:
                 lookup = look_up_products(segment, catalogue, places)
                 if not lookup.named:
                     lookup = look_up_products(turn.text, catalogue, places)
+                if not lookup.named and ans.recall.get("product"):
+                    # "brp?" / "yg putih?" after a product was named: that product (and variant).
+                    lookup = look_up_products(f"{ans.recall['product']} {segment}", catalogue, places)
+                    if lookup.matches and not lookup.matches[0].variant_given and ans.recall.get("variant"):
+                        lookup = look_up_products(f"{ans.recall['product']} {ans.recall['variant']} {segment}",
+                                                  catalogue, places)
+                if len(lookup.matches) == 1:
+                    m = lookup.matches[0]
+                    ans.remember["product"] = m.products[0].name
+                    ans.remember["variant"] = m.products[0].variant if m.variant_given and len(m.products) == 1 else None
             if lookup.unknown or (not lookup.named and (self.shop is None or "which_product" not in pack.messages)):
                 # Quote what they asked for only when the message is about that alone.
                 query = lookup.unknown if single or lookup.unknown else ""
@@ -401,8 +435,12 @@ class ReplyEngine:
             city, unknown = find_city(segment, rates, aliases)
             if not city and not unknown:
                 city, unknown = find_city(turn.text, rates, aliases)
+            if not city and not unknown and ans.recall.get("city") in rates:
+                city = ans.recall["city"]  # "kalau pakai JNE brp?" after "ongkir ke medan"
             if city:
-                courier, cost = min(rates[city].items(), key=lambda kv: kv[1])
+                ans.remember["city"] = city
+                named = _named_courier(turn.text, rates[city])
+                courier, cost = (named, rates[city][named]) if named else min(rates[city].items(), key=lambda kv: kv[1])
                 ans.parts.append(render("known", city=city.title(), cost=cost, courier=courier,
                                         rates={k: rupiah(v) for k, v in rates[city].items()},
                                         free_shipping=pack.facts.get("free_shipping_min")))
@@ -412,12 +450,13 @@ class ReplyEngine:
                 ans.parts.append(render("general"))
             return
         if intent == "order_status":
-            order = self._find_order(turn)
+            order = self._find_order(turn, ans.recall)
             if order is None:
                 nums = order_numbers(turn.text, pack.order_patterns)
                 missing("unknown_order", "unknown_order", "order not found",
                         order_number=nums[0] if nums else "")
                 return
+            ans.remember["order_number"] = order.number
             ans.parts.append(render(
                 "found", order_number=order.number,
                 status=pack.order_status_text.get(order.status, {}).get(lang, order.status),
@@ -430,7 +469,7 @@ class ReplyEngine:
         if intent in _ANSWERED or intent in _OPTIONAL_ANSWERED:
             ans.parts.append(render("default"))
 
-    def _find_order(self, turn: Turn) -> Order | None:
+    def _find_order(self, turn: Turn, recall: Mapping[str, Any] | None = None) -> Order | None:
         if self.shop is None:
             return None
         # Every candidate the pack's patterns find, checked against the orders table (the truth).
@@ -441,6 +480,10 @@ class ReplyEngine:
                 return order
         if numbers:
             return None  # they named an order we don't have: don't answer about another one
+        if recall and recall.get("order_number"):
+            order = self.shop.order_by_number(str(recall["order_number"]))
+            if order is not None:
+                return order
         if turn.customer_phone:
             orders = [o for o in self.shop.orders_by_phone(turn.customer_phone) if o.status != "cancelled"]
             if orders:
@@ -474,6 +517,16 @@ class ReplyEngine:
     def _formal(text: str) -> bool:
         toks = set(re.findall(r"[a-z]+", text.lower()))
         return len(toks & _FORMAL) >= 2 and not toks & {"kak", "min", "sis", "gan", "dong", "brp", "gak", "ga"}
+
+
+def _named_courier(text: str, rates: Mapping[str, int]) -> str | None:
+    """The courier the customer named ("pakai JNE", "jnt", "j&t"), if we have its rate."""
+    low = " " + re.sub(r"[^a-z0-9&]+", " ", text.lower()) + " "
+    for courier in rates:
+        spellings = {courier.lower(), courier.lower().replace("&", "n"), courier.lower().replace("&", "")}
+        if any(f" {sp} " in low for sp in spellings):
+            return courier
+    return None
 
 
 def _first(matches: list[ProductMatch]) -> dict[str, Any]:
