@@ -76,6 +76,9 @@ _COMPLAINT_CUE = _R(r"\b(kesal|kesel|marah|kecewa|mengecewakan|nyesel|menyesal|k
 _RECEIVED = _R(r"\bsudah\s+(di)?(terima|diterima|sampai|datang|dateng|nyampe)\b|\b(received|arrived)\b")
 _ASKING = _R(r"\?|\b(belum|kapan|mana|dimana|gimana|kenapa|kok|gak|apa|berapa|when|where)\b")
 _THANKS_CUE = _R(r"\b(makasih|thanks|tq|thx|siap|oke|mantap|noted)\b")
+_COD_ONLY = _R(r"\bcod\b|bayar di ?tempat|cash on delivery")
+_OTHER_PAYMENT = _R(r"transfer|\btf\b|rekening|\brek\b|qris|gopay|ovo|dana|shopeepay|e-?wallet|kartu|credit|"
+                    r"cicil|paylater|va\b|virtual|indomaret|alfamart|metode|methods|apa aja|cara bayar")
 _GREETING_ONLY = frozenset({"ping", "pp", "halo", "salam", "kak", "permisi", "wr", "wb", "warahmatullahi",
                             "wabarakatuh", "admin", "toko", "?", "semua", "all"})
 _SALAM = _R(r"\bas+alamu\W?\s?[a']?alaikum|\bass?alamualaikum|\basw\b|\baskum\b|\bsalamualaikum")
@@ -350,7 +353,8 @@ class ReplyEngine:
             reply = "\n".join(lines)
             return finish(Action.ESCALATE, reply, msg("public_reply"),
                           "; ".join(dict.fromkeys(ans.reasons)) or "missing data")
-        if not only_thanks:
+        # One closing, except after a thank-you or a greeting that already asks how we can help.
+        if not only_thanks and intents != ("greeting",):
             lines.append(pack.render(pack.pick(pack.closings.get(lang) or pack.closings["id"], seed), ctx))
         reply = "\n".join(lines)
         return finish(Action.AUTO_REPLY, reply, msg("public_reply"),
@@ -427,7 +431,15 @@ class ReplyEngine:
             if in_stock:
                 ans.parts.append(render("available", items=_stock_items(in_stock, lang, True), **_first(in_stock)))
             else:
-                ans.parts.append(render("sold_out", items=_stock_items(matches, lang, False), **_first(matches)))
+                # Sold out: offer what is in stock of the same product(s), never a restock promise.
+                names = {m.products[0].name for m in matches}
+                asked = {p.sku for m in matches for p in m.products}
+                others = [p for p in (self.shop.products() if self.shop else ())
+                          if p.name in names and p.sku not in asked and p.stock > 0]
+                others_text = join_list([f"{p.name} {p.variant}".strip() if len(names) > 1 else (p.variant or p.name)
+                                         for p in others[:6]], lang)
+                ans.parts.append(render("sold_out", items=_stock_items(matches, lang, False), others=others_text,
+                                        **_first(matches)))
             return
         if intent == "shipping_cost":
             rates = pack.facts.get("shipping_rates", {})
@@ -441,9 +453,12 @@ class ReplyEngine:
                 ans.remember["city"] = city
                 named = _named_courier(turn.text, rates[city])
                 courier, cost = (named, rates[city][named]) if named else min(rates[city].items(), key=lambda kv: kv[1])
+                free_cities = pack.facts.get("free_shipping_cities")
+                applies = city in free_cities if isinstance(free_cities, list) else True
                 ans.parts.append(render("known", city=city.title(), cost=cost, courier=courier,
                                         rates={k: rupiah(v) for k, v in rates[city].items()},
-                                        free_shipping=pack.facts.get("free_shipping_min")))
+                                        free_shipping=pack.facts.get("free_shipping_min"),
+                                        free_shipping_applies=applies))
             elif unknown:
                 missing("unknown_city", None, "no shipping rate for destination", city=unknown.title())
             else:
@@ -465,6 +480,10 @@ class ReplyEngine:
             return
         if intent == "business_hours":
             ans.parts.append(render("default", open_now=pack.is_open(turn.now)))
+            return
+        if intent == "payment" and "cod" in pack.intents["payment"] and _COD_ONLY.search(segment) \
+                and not _OTHER_PAYMENT.search(segment):
+            ans.parts.append(render("cod"))  # "bisa COD?": that answer, not every payment method
             return
         if intent in _ANSWERED or intent in _OPTIONAL_ANSWERED:
             ans.parts.append(render("default"))

@@ -37,14 +37,14 @@ INTENT_CASES: dict[str, dict[str, frozenset[str]]] = {
     "price": {"found": frozenset({"product", "variant", "price", "stock", "items"})},
     "stock": {
         "available": frozenset({"product", "variant", "price", "stock", "items"}),
-        "sold_out": frozenset({"product", "variant", "price", "stock", "items"}),
+        "sold_out": frozenset({"product", "variant", "price", "stock", "items", "others"}),
     },
     "shipping_cost": {
-        "known": frozenset({"city", "cost", "courier", "rates", "free_shipping"}),
+        "known": frozenset({"city", "cost", "courier", "rates", "free_shipping", "free_shipping_applies"}),
         "general": frozenset(),
     },
     "order_status": {"found": frozenset({"order_number", "status", "courier", "tracking_number", "total"})},
-    "payment": {"default": frozenset()},
+    "payment": {"default": frozenset(), "cod": frozenset()},
     "return_refund": {"default": frozenset()},
     "warranty": {"default": frozenset()},
     "thanks": {"default": frozenset()},
@@ -55,6 +55,8 @@ INTENT_CASES: dict[str, dict[str, frozenset[str]]] = {
     "payment_confirmation": {"default": frozenset()},
     "order_change": {"default": frozenset({"order_number"})},
 }
+# Optional cases: (intent, case). "cod" answers "bisa COD?" briefly instead of every payment method.
+OPTIONAL_CASES = frozenset({("payment", "cod")})
 OPTIONAL_INTENTS = frozenset({"business_hours", "bargain", "size_chart", "payment_confirmation", "order_change"})
 OPTIONAL_MESSAGES = frozenset({"complaint_out_of_hours", "complaint_ack", "which_product", "salam_reply"})
 # Messages outside the intents, with their extra placeholders.
@@ -541,7 +543,7 @@ def load_brand_pack(path: str | Path) -> BrandPack:
         if not isinstance(node, dict):
             raise val.fail(val.key_pos(intents_node, intent), f"intents.{intent}: expected cases {', '.join(cases)}")
         # A single-case intent may give id/en directly instead of default: {id, en}.
-        if list(cases) == ["default"] and "default" not in node:
+        if "default" in cases and "default" not in node and set(node) <= set(LANGS):
             node = {"default": node}
         for key in node:
             if key not in cases:
@@ -549,6 +551,8 @@ def load_brand_pack(path: str | Path) -> BrandPack:
         intents[intent] = {}
         for case, extra in cases.items():
             if case not in node:
+                if (intent, case) in OPTIONAL_CASES:
+                    continue
                 raise val.fail(node if _line(node) else intents_node, f"intents.{intent}: missing case '{case}'")
             intents[intent][case] = val.by_lang(node[case], base_vars | extra, f"intents.{intent}.{case}", node)
 
