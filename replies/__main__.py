@@ -2,6 +2,7 @@
 
     python -m replies classify < messages.txt       one JSON object per input line
     python -m replies try "brp ongkir ke medan kak" [--pack FILE] [--at ISO] [--catalogue CSV] [--orders CSV]
+                                                 [--memory JSON]   (a previous turn's "-- memory=" line)
 """
 from __future__ import annotations
 
@@ -49,8 +50,11 @@ def cmd_classify(args: argparse.Namespace) -> int:
 def cmd_try(args: argparse.Namespace) -> int:
     engine = _engine(args)
     text = "\n".join(args.text).replace("\\n", "\n")
+    memory = json.loads(args.memory) if args.memory else None
+    if memory is not None and not isinstance(memory, dict):
+        raise ValueError("--memory must be a JSON object")
     turn = Turn(text=text, now=_when(args.at, engine), customer_name=args.name, customer_phone=args.phone,
-                is_public_comment=args.public)
+                is_public_comment=args.public, memory=memory)
     d = engine.decide(turn)
     if d.reply:
         print(d.reply)
@@ -59,7 +63,8 @@ def cmd_try(args: argparse.Namespace) -> int:
     if d.public_reply:
         print(f"\n[public] {d.public_reply}")
     print(f"\n-- intent={d.intent} intents={','.join(d.intents)} confidence={d.confidence:.2f} "
-          f"action={d.action.value} language={d.language} flags={','.join(sorted(d.flags)) or '-'}\n-- {d.reason}",
+          f"action={d.action.value} language={d.language} flags={','.join(sorted(d.flags)) or '-'}\n-- {d.reason}"
+          f"\n-- memory={json.dumps(d.memory, ensure_ascii=False, sort_keys=True)}",
           file=sys.stderr)
     return 0
 
@@ -80,6 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--phone", help="customer phone (E.164) for order look-ups")
     p.add_argument("--name", help="customer name")
     p.add_argument("--public", action="store_true", help="treat it as a public comment")
+    p.add_argument("--memory", help="what earlier turns established, as JSON (the '-- memory=' line of a previous try)")
     p.set_defaults(func=cmd_try)
     args = parser.parse_args(argv)
     try:

@@ -86,6 +86,103 @@ def match_products(text: str, catalogue: Iterable[Product]) -> list[ProductMatch
     return results
 
 
+# Words that never describe a product: question words, shop talk, particles, common chat.
+_NOT_PRODUCT = _STOP | frozenset("""kakak mas mbak bang bun say bos pak bu ibu bapak halo hai hi hello p ping
+assalamualaikum selamat pagi siang sore malam permisi punten tolong mohon bisa boleh dong deh sih nih kok loh lah
+kah tuh aja saja juga lagi lg udah udh sudah sdh belum blm blom masih msh gak ga nggak enggak tidak tdk ngga gk
+ok oke okay sip siap makasih terima kasih thanks thank tq thx kirim ongkir ongkos cod bayar transfer tf rekening
+order pesan pesanan orderan beli mau pengen ingin cari nyari punya kalian toko shop jual dijual jualan tanya nanya
+info infonya detail ukurannya warnanya sizenya modelnya barang barangnya produk produknya item items model
+berapaan brapa brpa piro regane rego sabaraha aya keneh isih ono ora ready redy stok stock ready tersedia
+available habis kosong restock sisa pcs pc biji buah satu dua tiga lusin kodi grosir ecer satuan murah mahal
+diskon promo bagus cakep keren baru ori original asli cocok muat pas gimana gmn bagaimana kapan dimana mana
+kenapa knp ini itu tersebut yg yang sama dengan dgn atau dan tapi terus trus biar supaya agar aku saya sy gw gue
+kamu anda kita kami we i you it they my your me is are do does did can could would will please pls what which
+have has any still left there this that those these one size sizes colour color colours colors variant variants
+ya yah ka kk kak min sis gan ukuran warna varian nomor no angka jam hari besok sekarang skrg minggu""".split())
+
+
+# Colours and sizes: they pick a variant, they don't name a product on their own ("yg putih brp?").
+_VARIANT_WORDS = frozenset("""hitam putih merah biru hijau kuning abu abuabu navy coklat cokelat krem cream pink ungu
+maroon orange oranye jingga tosca mocca moka khaki olive army silver gold emas black white red blue green yellow
+grey gray brown purple beige muda tua terang gelap xs xl xxl xxxl small medium large all jumbo""".split())
+
+
+@dataclass(frozen=True)
+class CatalogueLookup:
+    """What a message says about the catalogue, for one question.
+
+    matches   products named surely (name, or the one product of a named kind plus its variant words)
+    category  (kind word, products grouped by name) when only a kind was named ("harga batik?")
+    unknown   the words describing a product the shop doesn't sell ("kemeja flanel merah")
+    """
+
+    matches: tuple[ProductMatch, ...] = ()
+    category: tuple[str, tuple[tuple[Product, ...], ...]] | None = None
+    unknown: str = ""
+
+    @property
+    def named(self) -> bool:
+        return bool(self.matches or self.category or self.unknown)
+
+
+def _category_words(names: Iterable[str]) -> frozenset[str]:
+    """Words naming a kind of product: each name's first word ("Kaos", "Hoodie", "Batik") and any
+    word several names share. They don't tell products apart."""
+    seen: dict[str, int] = {}
+    firsts = set()
+    for name in names:
+        toks = [t for t in words(name) if t not in _STOP]
+        if toks:
+            firsts.add(toks[0])
+        for t in set(toks):
+            seen[t] = seen.get(t, 0) + 1
+    return frozenset(firsts | {t for t, n in seen.items() if n > 1})
+
+
+def look_up_products(text: str, catalogue: Iterable[Product], ignore: Iterable[str] = ()) -> CatalogueLookup:
+    """Which product(s) the words name, never guessing: a match must include the words that
+    tell products apart, not only the kind ("kemeja flanel" is not "Kemeja Linen")."""
+    catalogue = list(catalogue)
+    msg = words(text)
+    by_name: dict[str, list[Product]] = {}
+    for p in catalogue:
+        by_name.setdefault(p.name, []).append(p)
+    kinds = _category_words(by_name)
+    skip = _NOT_PRODUCT | {w for phrase in ignore for w in words(phrase)}
+    # Words that could describe a product (sizes and numbers only pick variants).
+    content = [w for w in msg if w not in skip and len(w) > 2 and not w.isdigit()]
+    sure = match_products(text, catalogue)
+    if sure and all(m.query and all(_token_hit(t, msg) for t in _distinct(m.products[0].name, kinds))
+                    for m in sure):
+        return CatalogueLookup(tuple(sure))
+    # Only a kind named: which products of that kind fit every other word?
+    kind_hits = [k for k in kinds if _token_hit(k, content)]
+    if kind_hits:
+        kind = kind_hits[0]
+        group = {n: ps for n, ps in by_name.items() if any(_token_hit(kind, [t]) for t in words(n))}
+        explained_by: dict[str, set[str]] = {}
+        for n, ps in group.items():
+            vocab = set(words(n)) | {t for p in ps for t in words(p.variant or "")}
+            explained_by[n] = {w for w in content if any(_token_hit(v, [w]) for v in vocab)}
+        fitting = [n for n in group if explained_by[n] == set(content)]
+        if len(fitting) == 1:
+            match = match_products(" ".join([fitting[0]] + msg), group[fitting[0]])
+            if match:
+                return CatalogueLookup((ProductMatch(match[0].products, kind, match[0].variant_given),))
+        if fitting:
+            return CatalogueLookup(category=(kind, tuple(tuple(group[n]) for n in fitting)))
+        return CatalogueLookup(unknown=" ".join(dict.fromkeys(content)))
+    variant_vocab = _VARIANT_WORDS | {t for p in catalogue for t in words(p.variant or "")}
+    if content and not all(any(_token_hit(v, [w]) for v in variant_vocab) for w in content):
+        return CatalogueLookup(unknown=" ".join(dict.fromkeys(content)))
+    return CatalogueLookup()  # nothing named, or only a colour or size
+
+
+def _distinct(name: str, kinds: frozenset[str]) -> list[str]:
+    return [t for t in words(name) if t not in _STOP and t not in kinds]
+
+
 def find_city(text: str, rates: dict[str, dict[str, int]], aliases: dict[str, str]) -> tuple[str | None, str | None]:
     """(known city key, None) or (None, unknown city word) or (None, None) if no destination named."""
     low = " ".join(words(text))
@@ -111,25 +208,49 @@ def find_city(text: str, rates: dict[str, dict[str, int]], aliases: dict[str, st
     return None, None
 
 
-_ORDER_RE = re.compile(
-    r"\b([A-Za-z]{2,5}[-/]?\d{3,}[A-Za-z0-9]*)\b"
-    # customers also type the shop's prefix apart from the digits: "inv 0099", "INV 0099"
-    r"|\b((?:inv|ord|trx)\s+\d{3,})\b"
-    r"|#?\b(\d{5,})\b",
-    re.IGNORECASE,
+# Order numbers as shops and marketplaces write them; a pack may replace these with its own
+# (`order_number_patterns`). Tried together: where two overlap, the longer match wins.
+DEFAULT_ORDER_PATTERNS: tuple[str, ...] = (
+    r"\bINV/\d{8}/[A-Z]{2,5}(?:/[A-Z0-9]+)+",  # Tokopedia: INV/20241124/MPL/123456789
+    r"\b(?=[0-9A-Z]*[A-Z])\d{6}[0-9A-Z]{6,10}\b",  # Shopee: 2411245ABCDEF (date, then letters and digits)
+    r"\b[A-Z]{2,5}[-/]?\d{3,}[A-Z0-9]*(?:[-/][A-Z0-9]*\d[A-Z0-9]*)*\b",  # shop: INV-0099, SKR-2411-002, ORD12345
+    r"\b(?:inv|ord|trx)\s+\d{3,}\b",  # the prefix typed apart: "inv 0099"
+    r"#?\b\d{5,}\b",  # digits only: #2411230001
 )
 
 
-def order_numbers(text: str) -> list[str]:
-    """Candidate order numbers in a message: INV-0099, inv 0099, ORD12345, #123456, 2411230001."""
-    out: list[str] = []
-    for m in _ORDER_RE.finditer(text):
-        if m.group(2):
-            out.append(re.sub(r"\s+", "-", m.group(2)))
-            continue
-        cand = m.group(1) or m.group(3)
+def compile_order_patterns(patterns: Sequence[str] | None = None) -> tuple[re.Pattern[str], ...]:
+    """Compile order-number regexes (case-insensitive). Raises re.error on a bad one."""
+    return tuple(re.compile(p, re.IGNORECASE) for p in (DEFAULT_ORDER_PATTERNS if patterns is None else patterns))
+
+
+_DEFAULT_COMPILED = compile_order_patterns()
+
+
+def order_number_spans(text: str, patterns: Sequence[re.Pattern[str]] | None = None) -> list[tuple[int, int, str]]:
+    """(start, end, number) of every order number in the text, left to right, no overlaps."""
+    found: list[tuple[int, int, str]] = []
+    for pat in patterns if patterns is not None else _DEFAULT_COMPILED:
+        for m in pat.finditer(text):
+            grp = 1 if pat.groups >= 1 and m.group(1) else 0
+            start, end = m.span(grp)
+            if end > start:
+                found.append((start, end, m.group(grp)))
+    found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
+    out: list[tuple[int, int, str]] = []
+    for start, end, cand in found:
+        if out and start < out[-1][1]:
+            continue  # inside a longer number found at an earlier position
+        cand = cand.lstrip("#")
         digits = re.sub(r"\D", "", cand)
-        if m.group(3) and (cand.startswith("08") or cand.startswith("62")) and len(digits) >= 10:
+        if cand.isdigit() and cand.startswith(("08", "62")) and len(digits) >= 10:
             continue  # a phone number, not an order
-        out.append(cand)
+        out.append((start, end, re.sub(r"\s+", "-", cand)))
     return out
+
+
+def order_numbers(text: str, patterns: Sequence[re.Pattern[str]] | None = None) -> list[str]:
+    """Candidate order numbers in a message: INV-0099, inv 0099, SKR-2411-002, ORD12345, #123456,
+    Tokopedia INV/20241124/MPL/123456789, Shopee 2411245ABCDEF. Only the orders table can say
+    which one is real (see ReplyEngine._find_order)."""
+    return [n for _, _, n in order_number_spans(text, patterns)]

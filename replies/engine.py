@@ -5,13 +5,14 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Mapping
 
-from .catalog import ProductMatch, find_city, match_products, order_numbers
+from .catalog import (CatalogueLookup, ProductMatch, find_city, look_up_products, order_number_spans,
+                      order_numbers)
 from .classifier import LEXICON, IntentClassifier, builtin_training_data
-from .model import ESCALATE_INTENTS, INTENTS, Action, Decision, Turn
+from .model import ESCALATE_INTENTS, INTENTS, REFINED_INTENTS, Action, Decision, Turn
 from .normalize import Normalizer
-from .shopdata import Order, ShopData
+from .shopdata import Order, Product, ShopData
 from .voice import DEFAULT_PACK, BrandPack, join_list, load_brand_pack, rupiah
 
 log = logging.getLogger(__name__)
@@ -25,30 +26,79 @@ _SPLIT_RE = re.compile(r"[\n?!;.]+|,\s+|\s+(?:dan|terus|trus|trs|sama|juga|and|a
 _FILLER = frozenset({"kak", "ya", "dong", "min", "sis", "gan", "kk", "ka", "yah", "deh", "nih", "sih", "loh",
                      "ok", "oke", "hehe", "wkwk", "please", "pls", "tolong", "mohon", "info", "infonya",
                      "tanya", "nanya", "mau", "boleh", "kakak", "gmn", "gimana", "bagaimana", "thanks"})
-# Function words that only English uses (loanwords like "ready", "order", "thanks" don't count).
+# Function words that only English uses (loanwords Indonesians use every day, like "ready",
+# "size", "order", "item", "shop", "thanks", don't count).
 _EN_WORDS = frozenset("""the is are was were do does did you your i my me what where when why how can could
-would will please this that it to for of in with have has any want talk much still yet there be an
-am not no get got item items shop size which still send sent""".split())
+would will please this that it to for of in with have has any want talk much yet there be an am not no get got
+which send sent so very lot a""".split())
 _ID_WORDS = frozenset("""kak ya ga gak nggak ada berapa brp bisa mau dong min sis gan kok aja yg yang saya aku
 udah udh sudah belum blm ini itu apa kapan gimana gmn dan di ke dari sama kalau kalo tolong makasih masih
 barang pesanan harga ongkir kirim nya deh sih banget bgt tidak minta cek mohon buat untuk""".split())
+# Words an English message may consist of entirely ("thanks a lot", "ok great").
+_EN_VOCAB = _EN_WORDS | frozenset("""hi hello thanks thank ok okay good great morning evening afternoon noted cheers
+appreciate help price stock shipping cost payment methods warranty period refund exchange ready size order item
+available""".split())
 _FORMAL = frozenset({"bapak", "ibu", "apakah", "mohon", "bagaimana", "terima", "kasih", "selamat"})
 _ANSWERED = frozenset({"greeting", "price", "stock", "shipping_cost", "order_status", "payment",
                        "return_refund", "warranty", "thanks"})
+# Optional answered intents: answered when the pack has their texts, else handed over.
+_OPTIONAL_ANSWERED = frozenset({"business_hours", "bargain", "size_chart"})
+# What a conversation remembers between turns (Turn.memory / Decision.memory).
+MEMORY_KEYS = ("language", "city", "product", "variant", "order_number", "greeted_on", "greeted_daypart")
+_SEVERE = ("abuse", "complaint", "refund_status", "human")
+
+# Cue phrases for the refined intents, matched on the normalised text (see normalize.py:
+# "udh tf" -> "sudah transfer", "brp" -> "berapa") and, where spelling matters, the raw text.
+_R = lambda p: re.compile(p, re.I)  # noqa: E731
+_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("refund_status", _R(r"\b(refund|dana|uang|duit|ewallet|pengembalian)\b.*\b(belum|gak|kok)\b.*"
+                         r"\b(masuk|balik|kembali|cair|diterima|sampai|retur)\b")),
+    ("order_change", _R(r"\b(cancel|cancell?ed|batal|batalin|batalkan|membatalkan)\b(?!.*\bsepihak\b)"
+                        r"|\b(ganti|ubah|rubah|salah tulis|salah|edit)\s+(alamat|pesanan|ukuran pesanan)\b"
+                        r"|\balamat\w*\s+(salah|ganti|diganti|diubah)\b|\bchange (my |the )?(order|address)\b")),
+    ("payment_confirmation", _R(r"(?<!kalau )(?<!setelah )\b(sudah|barusan|baru)\s+(saya\s+|aku\s+)?(transfer|bayar|lunas)"
+                                r"|\b(transfer|bayar)\w*\s+sudah\b|\bbukti\s+(transfer|bayar)"
+                                r"|\bi (have |just )?(paid|transferred)\b|\bpayment (done|sent|made)\b"
+                                r"|\bbayar\b.*\b(masuk|diverifikasi|dikonfirmasi)\b")),
+    ("business_hours", _R(r"\bjam (operasional|buka|kerja|online)\b|\b(buka|tutup|open|online)\b.*\bjam\b"
+                          r"|\bjam berapa\b.*\b(buka|tutup)\b|\bbuka\b.*\b(sampai|hari|minggu|sabtu|libur|besok)\b"
+                          r"|\bopening hours\b|\bare you open\b|\bopen (on|today|tomorrow|until)\b")),
+    ("bargain", _R(r"\bnego\w*\b|\b(bisa|boleh)\s+(kurang|dikurangi|kurangin|ditawar|tawar)\b|\bkurangin\b"
+                   r"|\bharga pas\b|\bgak bisa kurang\b|\bdiskon(in)? dong\b|\bany discount\b")),
+    ("size_chart", _R(r"\bsize ?chart\b|\b(panduan|tabel|detail) (ukuran|size)\b|\blingkar (dada|pinggang)\b"
+                      r"|\bpanjang (baju|badan|celana)\b|\b(cocok|muat|pakai|pake) (size|ukuran) (apa|berapa)\b"
+                      r"|\b(tinggi|berat|tb|bb)\b.*\b(size|ukuran) (apa|berapa)\b|\bwhat size\b")),
+)
+# Strong complaint words: any of them makes the point a complaint, whatever else it asks.
+_COMPLAINT_CUE = _R(r"\b(kesal|kesel|marah|kecewa|mengecewakan|nyesel|menyesal|komplain|complain|zonk|parah"
+                    r"|disappointed|unacceptable)\b|\bkok\b.*\b(gak|belum)\b.*\b(datang|dateng|sampai|nyampe)")
+# "paketnya udah diterima" reports, it doesn't ask.
+_RECEIVED = _R(r"\bsudah\s+(di)?(terima|diterima|sampai|datang|dateng|nyampe)\b|\b(received|arrived)\b")
+_ASKING = _R(r"\?|\b(belum|kapan|mana|dimana|gimana|kenapa|kok|gak|apa|berapa|when|where)\b")
+_THANKS_CUE = _R(r"\b(makasih|thanks|tq|thx|siap|oke|mantap|noted)\b")
+_COD_ONLY = _R(r"\bcod\b|bayar di ?tempat|cash on delivery")
+_OTHER_PAYMENT = _R(r"transfer|\btf\b|rekening|\brek\b|qris|gopay|ovo|dana|shopeepay|e-?wallet|kartu|credit|"
+                    r"cicil|paylater|va\b|virtual|indomaret|alfamart|metode|methods|apa aja|cara bayar")
+_GREETING_ONLY = frozenset({"ping", "pp", "halo", "salam", "kak", "permisi", "wr", "wb", "warahmatullahi",
+                            "wabarakatuh", "admin", "toko", "?", "semua", "all"})
+_SALAM = _R(r"\bas+alamu\W?\s?[a']?alaikum|\bass?alamualaikum|\basw\b|\baskum\b|\bsalamualaikum")
 
 
-def detect_language(text: str) -> str:
+def detect_language(text: str, previous: str | None = None) -> str:
+    """'id' or 'en' for the whole message. With the conversation's language (`previous`), it
+    changes only when the message is clearly in the other language: one English word in an
+    Indonesian sentence ("ukuran L ready ga?") is still Indonesian."""
     toks = re.findall(r"[a-z']+", text.lower())
     en = sum(t in _EN_WORDS for t in toks)
     idn = sum(t in _ID_WORDS for t in toks)
-    if en > idn:
-        return "en"
-    if en == 0 and idn == 0 and toks and all(t in {"hi", "hello", "thanks", "thank", "ok", "okay", "good",
-                                                    "morning", "evening", "afternoon", "so", "much", "price",
-                                                    "stock", "shipping", "cost", "payment", "methods", "warranty",
-                                                    "period", "refund", "exchange"} for t in toks):
-        return "en"
-    return "id"
+    all_english = bool(toks) and all(t in _EN_VOCAB for t in toks)
+    clearly_en = (en >= 2 and en > 2 * idn) or (idn == 0 and all_english)
+    clearly_id = idn >= 1 and idn >= en
+    if previous == "en":
+        return "id" if clearly_id else "en"
+    if previous == "id":
+        return "en" if en >= 2 and en > 2 * idn else "id"
+    return "en" if clearly_en or (en > idn and en >= 2) else "id"
 
 
 @dataclass
@@ -57,6 +107,8 @@ class _Answer:
     missing: list[str] = field(default_factory=list)  # honest "couldn't find it" notes
     flags: set[str] = field(default_factory=set)
     reasons: list[str] = field(default_factory=list)
+    recall: Mapping[str, Any] = field(default_factory=dict)  # what earlier turns established
+    remember: dict[str, Any] = field(default_factory=dict)  # what this turn adds for the next
 
 
 class ReplyEngine:
@@ -71,6 +123,9 @@ class ReplyEngine:
             lexicon[ci.name] = tuple(Normalizer().text(k) for k in ci.keywords)
         self.classifier = IntentClassifier(examples, lexicon=lexicon)
         self._mirror = {h.lower() for h in pack.mirror_honorifics}
+        # A custom intent's keyword in a message makes that point the custom intent.
+        self._custom_cues = [(ci.name, tuple(k for k in lexicon[ci.name] if k)) for ci in pack.custom_intents.values()
+                             if ci.keywords]
 
     @classmethod
     def default(cls, shop: ShopData | None = None) -> "ReplyEngine":
@@ -78,7 +133,7 @@ class ReplyEngine:
 
     @property
     def intents(self) -> tuple[str, ...]:
-        return INTENTS + tuple(self.pack.custom_intents)
+        return INTENTS + tuple(REFINED_INTENTS) + tuple(self.pack.custom_intents)
 
     # -- classification ------------------------------------------------------------
     def classify(self, text: str) -> tuple[str, float]:
@@ -93,35 +148,67 @@ class ReplyEngine:
             return Action(custom.action)
         if intent in ESCALATE_INTENTS or intent == "spam" or confidence < self.threshold:
             return Action.ESCALATE
+        if intent in _OPTIONAL_ANSWERED and intent not in self.pack.intents:
+            return Action.ESCALATE  # the pack has no answer for it: a person answers
         return Action.AUTO_REPLY
+
+    def refine(self, text: str, intent: str, confidence: float) -> tuple[str, float]:
+        """The finer intent of one point: a brand's custom intent whose keyword appears, a
+        complaint word, or a clear cue phrase of a refined intent (model.REFINED_INTENTS)."""
+        norm = " " + self.classifier.normalizer.text(text) + " "
+        low = " " + text.lower() + " "
+        if intent in ("abuse", "spam") and confidence >= self.threshold:
+            return intent, confidence
+        toks = norm.split()
+        if toks and set(toks) <= _GREETING_ONLY and {"ping", "pp", "halo", "salam"} & set(toks):
+            return "greeting", max(confidence, 0.9)  # "P", "ping", "Assalamualaikum kak"
+        for name, cues in self._custom_cues:
+            if any(f" {c} " in norm for c in cues):
+                return name, max(confidence, 0.9)
+        if intent in self.pack.custom_intents:
+            return intent, confidence
+        cue = next((name for name, rx in _CUES if rx.search(norm) or rx.search(low)), None)
+        if cue == "bargain" and not _COMPLAINT_CUE.search(low):
+            return cue, max(confidence, 0.9)  # "bisa kurang?" is not a complaint about something missing
+        if _COMPLAINT_CUE.search(low) or _COMPLAINT_CUE.search(norm):
+            return "complaint", max(confidence, 0.9)
+        if cue and not (intent in ("complaint", "human") and confidence >= self.threshold):
+            return cue, max(confidence, 0.9)
+        if intent == "order_status" and _RECEIVED.search(norm) and not _ASKING.search(norm):
+            # "paketnya udah diterima, thanks kak": a report (and a thank-you), not a question.
+            return "thanks", max(confidence, 0.9)
+        return intent, confidence
 
     def points(self, text: str) -> tuple[list[tuple[str, float, str]], str, float]:
         """Every point asked in the text as (intent, confidence, the words that asked it),
         plus the primary intent and the confidence the decision rests on."""
-        whole, whole_conf = self.classify(text)
+        whole, whole_conf = self.refine(text, *self.classify(text))
         segments = [s.strip() for s in _SPLIT_RE.split(text) if s and s.strip()]
         segments = [s for s in segments if not set(re.findall(r"\w+", s.lower())) <= _FILLER]
         if len(segments) <= 1:
             return [(whole, whole_conf, text)], whole, whole_conf
         found: list[tuple[str, float, str]] = []
         for seg in segments:
-            intent, conf = self.classify(seg)
+            intent, conf = self.refine(seg, *self.classify(seg))
             if (intent == "other" and conf < 0.9) or (conf < self.threshold and len(seg.split()) <= 2):
                 continue  # a fragment we can't place; the whole-text reading still counts
             if all(p[0] != intent for p in found):
                 found.append((intent, conf, seg))
-        if all(p[0] != whole for p in found):
+        if all(p[0] != whole for p in found) and not (whole == "order_status" and "thanks" in [p[0] for p in found]):
             found.insert(0, (whole, whole_conf, text))
         substantive = [p for p in found if p[0] not in ("greeting", "thanks")]
         if not substantive:
-            return [(whole, whole_conf, text)], whole, whole_conf
-        # Severity first: anything that needs a person decides the action.
-        for severe in ("abuse", "complaint", "human"):
+            greet_or_thanks = [p for p in found if p[0] in ("greeting", "thanks")] or [(whole, whole_conf, text)]
+            first = greet_or_thanks[0]
+            return greet_or_thanks, first[0], min(p[1] for p in greet_or_thanks)
+        # Severity first: anything that needs a person decides the whole burst.
+        for severe in _SEVERE:
             hit = next((p for p in substantive if p[0] == severe and p[1] >= self.threshold), None)
             if hit:
                 return [hit] + [p for p in substantive if p is not hit], severe, hit[1]
         primary = whole if any(p[0] == whole for p in substantive) else substantive[0][0]
-        ordered = sorted(substantive, key=lambda p: p[0] != primary)
+        # Answer in the order asked; the primary intent names the decision.
+        ordered = sorted(substantive, key=lambda p: text.find(p[2]) if p[2] in text else 0)
         # Every point must be understood for the bot to answer: the weakest one decides.
         return ordered, primary, min(p[1] for p in ordered)
 
@@ -158,10 +245,12 @@ class ReplyEngine:
     def decide(self, turn: Turn) -> Decision:
         pack = self.pack
         text = turn.text or ""
-        lang = detect_language(text)
+        recall = {k: v for k, v in (turn.memory or {}).items() if k in MEMORY_KEYS and v is not None}
+        lang = detect_language(text, recall.get("language"))
+        remember: dict[str, Any] = {**recall, "language": lang}
         honorific = self._honorific(text)
         formal = self._formal(text)
-        points, primary, conf = self.points(text)
+        points, primary, conf = self.points(self._masked(text))
         intents = tuple(p[0] for p in points)
         conf_of = {p[0]: p[1] for p in points}
         is_open = pack.is_open(turn.now)
@@ -172,12 +261,22 @@ class ReplyEngine:
         def msg(name: str, **extra: Any) -> str:
             return pack.render(pack.pick(pack.message_templates(name, lang), seed), {**ctx, **extra})
 
+        numbers = order_numbers(text, pack.order_patterns)
+        city, _ = find_city(text, pack.facts.get("shipping_rates", {}), pack.facts.get("city_aliases") or {})
+        if city:
+            remember["city"] = city
+        order_number = next((n for n in numbers if self.shop and self.shop.order_by_number(n)), None) or (
+            numbers[0] if numbers else None)
+
         def finish(action: Action, reply: str | None, public: str | None, reason: str) -> Decision:
             level = 0 if formal else None
             reply = pack.apply_emoji_level(reply, level) if reply else None
             public = pack.apply_emoji_level(public, level) if public else None
+            if order_number:
+                remember["order_number"] = order_number
             return Decision(primary, intents, round(conf, 4), action, lang, reply,
-                            public if turn.is_public_comment else None, frozenset(flags), reason)
+                            public if turn.is_public_comment else None, frozenset(flags), reason,
+                            order_number=order_number, memory=remember)
 
         action = self.action_for(primary, conf)
         if "abuse" in intents and conf_of["abuse"] >= self.threshold:
@@ -188,13 +287,32 @@ class ReplyEngine:
             if primary == "spam":
                 flags.add("spam")
             return finish(Action.IGNORE, None, None, f"{primary}: ignored")
-        if "complaint" in intents and conf_of["complaint"] >= self.threshold:
-            primary = "complaint"
+        severe = next((i for i in ("complaint", "refund_status") if i in intents and conf_of[i] >= self.threshold), None)
+        if severe:
+            primary = severe
             flags.add("priority")
-            # No bot reply to a complaint unless the pack opts in to an out-of-hours note.
+            # No bot reply to a complaint unless the pack opts in to an out-of-hours note, and
+            # nothing in a public thread: an agent answers there.
             wants_note = not is_open and "complaint_out_of_hours" in pack.messages
             reply = msg("complaint_out_of_hours") if wants_note else None
-            return finish(Action.ESCALATE, reply, msg("public_complaint"), "complaint: escalated with priority")
+            reason = ("complaint: escalated with priority" if severe == "complaint"
+                      else "refund not received: escalated with priority")
+            return finish(Action.ESCALATE, reply, None, reason)
+        if "human" not in intents and "order_change" in intents and conf_of["order_change"] >= self.threshold:
+            primary = "order_change"
+            flags.add("order_change")
+            reply = None if is_open else msg("out_of_hours")
+            public = msg("public_reply") if not is_open else None
+            return finish(Action.ESCALATE, reply, public,
+                          f"cancel/change order{' ' + order_number if order_number else ''}: needs an agent")
+        if "human" not in intents and "payment_confirmation" in intents:
+            primary = "payment_confirmation"
+            flags.add("payment_confirmation")
+            reply = None
+            if "payment_confirmation" in pack.intents:
+                reply = pack.render(pack.pick(pack.intent_templates("payment_confirmation", "default", lang), seed), ctx)
+            return finish(Action.ESCALATE, reply, msg("public_reply") if reply else None,
+                          "payment confirmation: an agent checks the payment")
         if action is Action.ESCALATE:
             if conf < self.threshold:
                 flags.add("low_confidence")
@@ -206,7 +324,7 @@ class ReplyEngine:
             return finish(Action.ESCALATE, reply, public, reason)
 
         # Auto-reply: answer every point once, with one greeting and one closing.
-        ans = _Answer()
+        ans = _Answer(recall=recall, remember=remember)
         for intent, _, segment in points:
             if intent in ("greeting", "thanks", "other") and len(points) > 1:
                 continue
@@ -214,11 +332,18 @@ class ReplyEngine:
         flags |= ans.flags
         only_thanks = intents == ("thanks",)
         lines: list[str] = []
-        if not only_thanks:
-            daypart = pack.daypart(pack.local(turn.now))
+        local = pack.local(turn.now)
+        daypart = pack.daypart(local)
+        salam = bool(_SALAM.search(text)) and "salam_reply" in pack.messages
+        # Greet once per conversation and time of day (a salam is always answered).
+        greeted = recall.get("greeted_on") == local.date().isoformat() and recall.get("greeted_daypart") == daypart
+        if not only_thanks and (salam or not greeted):
             greet = pack.render(pack.greetings.get(lang, pack.greetings["id"])[daypart], ctx)
+            if salam:
+                greet = msg("salam_reply")  # "Assalamualaikum" is answered "Waalaikumsalam", not "Selamat pagi"
             lines.append(greet + (" " + ans.parts[0] if ans.parts else ""))
             lines.extend(ans.parts[1:])
+            remember.update(greeted_on=local.date().isoformat(), greeted_daypart=daypart)
         else:
             lines.extend(ans.parts)
         lines.extend(ans.missing)
@@ -228,7 +353,8 @@ class ReplyEngine:
             reply = "\n".join(lines)
             return finish(Action.ESCALATE, reply, msg("public_reply"),
                           "; ".join(dict.fromkeys(ans.reasons)) or "missing data")
-        if not only_thanks:
+        # One closing, except after a thank-you or a greeting that already asks how we can help.
+        if not only_thanks and intents != ("greeting",):
             lines.append(pack.render(pack.pick(pack.closings.get(lang) or pack.closings["id"], seed), ctx))
         reply = "\n".join(lines)
         return finish(Action.AUTO_REPLY, reply, msg("public_reply"),
@@ -259,16 +385,45 @@ class ReplyEngine:
                 ans.parts.append(pack.render(pack.pick(templates, seed), ctx))
             return
         if intent in ("price", "stock"):
-            matches: list[ProductMatch] = []
+            lookup = CatalogueLookup()
             if self.shop:
                 catalogue = self.shop.products()
+                places = self._place_words()
                 # The words that asked this point first ("hoodie navy ready?"), then the whole burst.
-                matches = match_products(segment, catalogue) or match_products(turn.text, catalogue)
-            if not matches:
+                lookup = look_up_products(segment, catalogue, places)
+                if not lookup.named:
+                    lookup = look_up_products(turn.text, catalogue, places)
+                if not lookup.named and ans.recall.get("product"):
+                    # "brp?" / "yg putih?" after a product was named: that product (and variant).
+                    lookup = look_up_products(f"{ans.recall['product']} {segment}", catalogue, places)
+                    if lookup.matches and not lookup.matches[0].variant_given and ans.recall.get("variant"):
+                        lookup = look_up_products(f"{ans.recall['product']} {ans.recall['variant']} {segment}",
+                                                  catalogue, places)
+                if len(lookup.matches) == 1:
+                    m = lookup.matches[0]
+                    ans.remember["product"] = m.products[0].name
+                    ans.remember["variant"] = m.products[0].variant if m.variant_given and len(m.products) == 1 else None
+            if lookup.unknown or (not lookup.named and (self.shop is None or "which_product" not in pack.messages)):
                 # Quote what they asked for only when the message is about that alone.
-                query = _product_query(turn.text) if single else ""
+                query = lookup.unknown if single or lookup.unknown else ""
                 missing("unknown_product", "unknown_product", "product not found in catalogue", query=query)
                 return
+            if not lookup.named:
+                tpl = pack.pick(pack.message_templates("which_product", lang), seed)
+                note = pack.render(tpl, ctx)
+                if note not in ans.parts:
+                    ans.parts.append(note)
+                ans.reasons.append("asked which product")
+                return
+            if lookup.category:
+                groups = lookup.category[1]
+                if intent == "price":
+                    ans.parts.append(render("found", items=_group_prices(groups, lang),
+                                            **_first([ProductMatch(groups[0], "", False)])))
+                    return
+                matches = [ProductMatch(g, "", False) for g in groups]
+            else:
+                matches = list(lookup.matches)
             if intent == "price":
                 ans.parts.append(render("found", items=_price_items(matches, lang), **_first(matches)))
                 return
@@ -276,7 +431,15 @@ class ReplyEngine:
             if in_stock:
                 ans.parts.append(render("available", items=_stock_items(in_stock, lang, True), **_first(in_stock)))
             else:
-                ans.parts.append(render("sold_out", items=_stock_items(matches, lang, False), **_first(matches)))
+                # Sold out: offer what is in stock of the same product(s), never a restock promise.
+                names = {m.products[0].name for m in matches}
+                asked = {p.sku for m in matches for p in m.products}
+                others = [p for p in (self.shop.products() if self.shop else ())
+                          if p.name in names and p.sku not in asked and p.stock > 0]
+                others_text = join_list([f"{p.name} {p.variant}".strip() if len(names) > 1 else (p.variant or p.name)
+                                         for p in others[:6]], lang)
+                ans.parts.append(render("sold_out", items=_stock_items(matches, lang, False), others=others_text,
+                                        **_first(matches)))
             return
         if intent == "shipping_cost":
             rates = pack.facts.get("shipping_rates", {})
@@ -284,46 +447,80 @@ class ReplyEngine:
             city, unknown = find_city(segment, rates, aliases)
             if not city and not unknown:
                 city, unknown = find_city(turn.text, rates, aliases)
+            if not city and not unknown and ans.recall.get("city") in rates:
+                city = ans.recall["city"]  # "kalau pakai JNE brp?" after "ongkir ke medan"
             if city:
-                courier, cost = min(rates[city].items(), key=lambda kv: kv[1])
+                ans.remember["city"] = city
+                named = _named_courier(turn.text, rates[city])
+                courier, cost = (named, rates[city][named]) if named else min(rates[city].items(), key=lambda kv: kv[1])
+                free_cities = pack.facts.get("free_shipping_cities")
+                applies = city in free_cities if isinstance(free_cities, list) else True
                 ans.parts.append(render("known", city=city.title(), cost=cost, courier=courier,
                                         rates={k: rupiah(v) for k, v in rates[city].items()},
-                                        free_shipping=pack.facts.get("free_shipping_min")))
+                                        free_shipping=pack.facts.get("free_shipping_min"),
+                                        free_shipping_applies=applies))
             elif unknown:
                 missing("unknown_city", None, "no shipping rate for destination", city=unknown.title())
             else:
                 ans.parts.append(render("general"))
             return
         if intent == "order_status":
-            order = self._find_order(turn)
+            order = self._find_order(turn, ans.recall)
             if order is None:
-                nums = order_numbers(turn.text)
+                nums = order_numbers(turn.text, pack.order_patterns)
                 missing("unknown_order", "unknown_order", "order not found",
                         order_number=nums[0] if nums else "")
                 return
+            ans.remember["order_number"] = order.number
             ans.parts.append(render(
                 "found", order_number=order.number,
                 status=pack.order_status_text.get(order.status, {}).get(lang, order.status),
                 courier=order.courier or "", tracking_number=order.tracking_number or "",
                 total=rupiah(order.total) if order.total is not None else ""))
             return
-        if intent in _ANSWERED:
+        if intent == "business_hours":
+            ans.parts.append(render("default", open_now=pack.is_open(turn.now)))
+            return
+        if intent == "payment" and "cod" in pack.intents["payment"] and _COD_ONLY.search(segment) \
+                and not _OTHER_PAYMENT.search(segment):
+            ans.parts.append(render("cod"))  # "bisa COD?": that answer, not every payment method
+            return
+        if intent in _ANSWERED or intent in _OPTIONAL_ANSWERED:
             ans.parts.append(render("default"))
 
-    def _find_order(self, turn: Turn) -> Order | None:
+    def _find_order(self, turn: Turn, recall: Mapping[str, Any] | None = None) -> Order | None:
         if self.shop is None:
             return None
-        for number in order_numbers(turn.text):
+        # Every candidate the pack's patterns find, checked against the orders table (the truth).
+        numbers = order_numbers(turn.text, self.pack.order_patterns)
+        for number in numbers:
             order = self.shop.order_by_number(number)
             if order is not None:
                 return order
-        if order_numbers(turn.text):
+        if numbers:
             return None  # they named an order we don't have: don't answer about another one
+        if recall and recall.get("order_number"):
+            order = self.shop.order_by_number(str(recall["order_number"]))
+            if order is not None:
+                return order
         if turn.customer_phone:
             orders = [o for o in self.shop.orders_by_phone(turn.customer_phone) if o.status != "cancelled"]
             if orders:
                 return orders[-1]  # the most recent one the shop data lists
         return None
+
+    def _place_words(self) -> tuple[str, ...]:
+        """City names and aliases: destinations, never product words."""
+        facts = self.pack.facts
+        return tuple(facts.get("shipping_rates") or ()) + tuple(facts.get("city_aliases") or ())
+
+    def _masked(self, text: str) -> str:
+        """The text with order numbers replaced by one the normaliser reads as "an order number"
+        (marketplace formats like 2411245ABCDEF would otherwise be unknown words)."""
+        spans = order_number_spans(text, self.pack.order_patterns)
+        for start, end, _ in reversed(spans):
+            text = text[:start] + "INV-0001" + text[end:]
+        return text
 
     # -- voice helpers --------------------------------------------------------------------
     def _honorific(self, text: str) -> str:
@@ -341,22 +538,43 @@ class ReplyEngine:
         return len(toks & _FORMAL) >= 2 and not toks & {"kak", "min", "sis", "gan", "dong", "brp", "gak", "ga"}
 
 
+def _named_courier(text: str, rates: Mapping[str, int]) -> str | None:
+    """The courier the customer named ("pakai JNE", "jnt", "j&t"), if we have its rate."""
+    low = " " + re.sub(r"[^a-z0-9&]+", " ", text.lower()) + " "
+    for courier in rates:
+        spellings = {courier.lower(), courier.lower().replace("&", "n"), courier.lower().replace("&", "")}
+        if any(f" {sp} " in low for sp in spellings):
+            return courier
+    return None
+
+
 def _first(matches: list[ProductMatch]) -> dict[str, Any]:
     p = matches[0].products[0]
     return {"product": p.name, "variant": p.variant or "", "price": rupiah(p.price), "stock": p.stock}
 
 
+def _price_range(products: tuple[Product, ...] | list[Product]) -> str:
+    prices = sorted({p.price for p in products})
+    return rupiah(prices[0]) if len(prices) == 1 else f"{rupiah(prices[0])}–{rupiah(prices[-1])}"
+
+
 def _price_items(matches: list[ProductMatch], lang: str) -> str:
+    """Brief: one price per product, the variant's when they named one, else the range."""
     chunks = []
     for m in matches[:3]:
-        prices = sorted({p.price for p in m.products})
         name = m.products[0].name
         if len(m.products) == 1 and m.products[0].variant and m.variant_given:
-            chunks.append(f"{name} {m.products[0].variant} {rupiah(prices[0])}")
-        elif len(prices) == 1:
-            chunks.append(f"{name} {rupiah(prices[0])}")
+            chunks.append(f"{name} {m.products[0].variant} {rupiah(m.products[0].price)}")
         else:
-            chunks.append(f"{name} " + ", ".join(f"{p.variant} {rupiah(p.price)}" for p in m.products[:6]))
+            chunks.append(f"{name} {_price_range(m.products)}")
+    return join_list(chunks, lang)
+
+
+def _group_prices(groups: tuple[tuple[Product, ...], ...], lang: str) -> str:
+    """A kind of product ("harga batik?"): each product's name and price or price range."""
+    chunks = [f"{g[0].name} {_price_range(g)}" for g in groups[:5]]
+    if len(groups) > 5:
+        chunks.append(f"{len(groups) - 5} {'produk lain' if lang == 'id' else 'more'}")
     return join_list(chunks, lang)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
+from typing import Any, Mapping
 
 # The built-in intents, in a fixed order (benchmarks and reports list them this way).
 INTENTS: tuple[str, ...] = (
@@ -23,12 +24,25 @@ INTENTS: tuple[str, ...] = (
     "other",
 )
 
+# Finer intents the engine derives from the classifier's intent and clear cue phrases (the
+# classifier and its labelled data keep the fourteen above): intent -> the built-in it refines.
+REFINED_INTENTS: dict[str, str] = {
+    "payment_confirmation": "payment",  # "sudah transfer ya kak, tolong dicek": thank, agents check
+    "order_change": "other",  # "batalin pesanan INV-0100": cancel or change an order, agents do it
+    "refund_status": "return_refund",  # "dana refund saya kok belum balik": a refund complaint
+    "business_hours": "other",  # "buka sampe jam brp?": answered from the pack's business_hours
+    "bargain": "price",  # "bisa kurang kak?", "nego": the pack's polite answer, or an agent
+    "size_chart": "other",  # "size chart ada?": the pack's size chart, or an agent
+}
+
 # Intents that always go to a person, whatever the confidence.
-ESCALATE_INTENTS = frozenset({"complaint", "human", "abuse", "other"})
+ESCALATE_INTENTS = frozenset({"complaint", "human", "abuse", "other", "payment_confirmation", "order_change",
+                              "refund_status"})
 IGNORE_INTENTS = frozenset({"spam"})
 
 FLAGS = frozenset(
-    {"abuse", "spam", "priority", "low_confidence", "unknown_product", "unknown_order", "out_of_hours"}
+    {"abuse", "spam", "priority", "low_confidence", "unknown_product", "unknown_order", "out_of_hours",
+     "payment_confirmation", "order_change"}
 )
 
 
@@ -45,6 +59,9 @@ class Turn:
     customer_name: str | None = None
     customer_phone: str | None = None  # E.164 like "+6281234567890", for order look-ups
     is_public_comment: bool = False
+    # What earlier turns of this conversation established (a previous Decision.memory):
+    # city, product, variant, order_number, language, greeted_on, greeted_daypart.
+    memory: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -58,3 +75,8 @@ class Decision:
     public_reply: str | None  # short public answer under a public comment
     flags: frozenset[str] = field(default_factory=frozenset)
     reason: str = ""  # short English explanation for agents and logs
+    # The order the message is about (e.g. the one to cancel), when it names one.
+    order_number: str | None = None
+    # Entities to remember for the next turn of this conversation (pass back as Turn.memory):
+    # small and JSON-serialisable.
+    memory: dict[str, Any] = field(default_factory=dict)

@@ -19,6 +19,7 @@ import yaml
 from jinja2 import StrictUndefined, TemplateSyntaxError, meta
 from jinja2.sandbox import SandboxedEnvironment
 
+from .catalog import compile_order_patterns
 from .model import INTENTS
 
 log = logging.getLogger(__name__)
@@ -36,19 +37,28 @@ INTENT_CASES: dict[str, dict[str, frozenset[str]]] = {
     "price": {"found": frozenset({"product", "variant", "price", "stock", "items"})},
     "stock": {
         "available": frozenset({"product", "variant", "price", "stock", "items"}),
-        "sold_out": frozenset({"product", "variant", "price", "stock", "items"}),
+        "sold_out": frozenset({"product", "variant", "price", "stock", "items", "others"}),
     },
     "shipping_cost": {
-        "known": frozenset({"city", "cost", "courier", "rates", "free_shipping"}),
+        "known": frozenset({"city", "cost", "courier", "rates", "free_shipping", "free_shipping_applies"}),
         "general": frozenset(),
     },
     "order_status": {"found": frozenset({"order_number", "status", "courier", "tracking_number", "total"})},
-    "payment": {"default": frozenset()},
+    "payment": {"default": frozenset(), "cod": frozenset()},
     "return_refund": {"default": frozenset()},
     "warranty": {"default": frozenset()},
     "thanks": {"default": frozenset()},
+    # Optional (a pack without them hands these over to an agent):
+    "business_hours": {"default": frozenset({"open_now"})},
+    "bargain": {"default": frozenset()},
+    "size_chart": {"default": frozenset()},
+    "payment_confirmation": {"default": frozenset()},
+    "order_change": {"default": frozenset({"order_number"})},
 }
-OPTIONAL_MESSAGES = frozenset({"complaint_out_of_hours", "complaint_ack"})
+# Optional cases: (intent, case). "cod" answers "bisa COD?" briefly instead of every payment method.
+OPTIONAL_CASES = frozenset({("payment", "cod")})
+OPTIONAL_INTENTS = frozenset({"business_hours", "bargain", "size_chart", "payment_confirmation", "order_change"})
+OPTIONAL_MESSAGES = frozenset({"complaint_out_of_hours", "complaint_ack", "which_product", "salam_reply"})
 # Messages outside the intents, with their extra placeholders.
 MESSAGES: dict[str, frozenset[str]] = {
     "out_of_hours": frozenset(),
@@ -57,6 +67,10 @@ MESSAGES: dict[str, frozenset[str]] = {
     "complaint_out_of_hours": frozenset(),
     "unknown_product": frozenset({"query"}),
     "unknown_order": frozenset({"order_number"}),
+    # Optional: the greeting line answering "Assalamualaikum".
+    "salam_reply": frozenset(),
+    # Optional: asked when a price/stock question names no product (without it: handover).
+    "which_product": frozenset(),
     "unknown_city": frozenset({"city"}),
     # Told once per handover (see ReplyEngine.handover_note); `wait_minutes` may be empty.
     "handover": frozenset({"wait_minutes"}),
@@ -189,6 +203,8 @@ class BrandPack:
     messages: dict[str, dict[str, tuple[Any, ...]]]  # name -> lang -> templates
     intents: dict[str, dict[str, dict[str, tuple[Any, ...]]]]  # intent -> case -> lang -> templates
     custom_intents: dict[str, CustomIntent] = field(default_factory=dict)
+    # Compiled order-number regexes (catalog.DEFAULT_ORDER_PATTERNS unless the pack lists its own).
+    order_patterns: tuple[re.Pattern[str], ...] = field(default_factory=tuple)
 
     # -- time -------------------------------------------------------------
     def local(self, now: datetime) -> datetime:
@@ -405,7 +421,7 @@ def load_brand_pack(path: str | Path) -> BrandPack:
 
     known_top = {"shop_name", "timezone", "honorific", "mirror_honorifics", "emoji_level", "business_hours",
                  "holidays", "facts", "order_status_text", "greeting", "closing", "messages", "intents",
-                 "custom_intents"}
+                 "custom_intents", "order_number_patterns"}
     for key in data:
         if key not in known_top:
             raise val.fail(val.key_pos(data, key), f"unknown key '{key}'")
@@ -520,12 +536,14 @@ def load_brand_pack(path: str | Path) -> BrandPack:
             raise val.fail(val.key_pos(intents_node, key), f"intents: unknown intent '{key}'{hint}")
     for intent, cases in INTENT_CASES.items():
         if intent not in intents_node:
+            if intent in OPTIONAL_INTENTS:
+                continue
             raise val.fail(intents_node, f"intents: missing variants for intent '{intent}'")
         node = intents_node[intent]
         if not isinstance(node, dict):
             raise val.fail(val.key_pos(intents_node, intent), f"intents.{intent}: expected cases {', '.join(cases)}")
         # A single-case intent may give id/en directly instead of default: {id, en}.
-        if list(cases) == ["default"] and "default" not in node:
+        if "default" in cases and "default" not in node and set(node) <= set(LANGS):
             node = {"default": node}
         for key in node:
             if key not in cases:
@@ -533,6 +551,8 @@ def load_brand_pack(path: str | Path) -> BrandPack:
         intents[intent] = {}
         for case, extra in cases.items():
             if case not in node:
+                if (intent, case) in OPTIONAL_CASES:
+                    continue
                 raise val.fail(node if _line(node) else intents_node, f"intents.{intent}: missing case '{case}'")
             intents[intent][case] = val.by_lang(node[case], base_vars | extra, f"intents.{intent}.{case}", node)
 
@@ -558,11 +578,26 @@ def load_brand_pack(path: str | Path) -> BrandPack:
             templates = val.by_lang(node["replies"], base_vars, f"{where}.replies", node)
         custom[str(name)] = CustomIntent(str(name), action, examples, keywords, templates)
 
+    order_patterns = compile_order_patterns()
+    if data.get("order_number_patterns") is not None:
+        node = data["order_number_patterns"]
+        if not isinstance(node, list) or not node:
+            raise val.fail(val.key_pos(data, "order_number_patterns"),
+                           "order_number_patterns: expected a list of regular expressions")
+        compiled = []
+        for item in node:
+            try:
+                compiled.append(re.compile(str(item), re.IGNORECASE))
+            except re.error as exc:
+                raise val.fail(item if _line(item) else node, f"order_number_patterns: bad regular expression "
+                                                               f"{str(item)!r}: {exc}") from None
+        order_patterns = tuple(compiled)
+
     pack = BrandPack(
         path=str(path), shop_name=shop_name, timezone=tz, honorific=honorific, mirror_honorifics=mirror,
         emoji_level=emoji_level, business_hours=hours, holidays=tuple(holidays), facts=facts,
         order_status_text=status_text, greetings=greetings, closings=closings, messages=messages,
-        intents=intents, custom_intents=custom,
+        intents=intents, custom_intents=custom, order_patterns=order_patterns,
     )
     log.info("loaded brand pack %s (%d custom intents)", path.name, len(custom))
     return pack
