@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Callable
+from typing import Any, Callable, Mapping
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -153,8 +153,10 @@ class Pipeline:
                 customer_name=author.display_name if author else None,
                 customer_phone=author.phone if author else None,
                 is_public_comment=message.kind == EventKind.COMMENT.value,
+                memory=_memory_of(conversation, message.contact_id),
             )
             decision = self.engine.decide(turn)
+            _remember(conversation, message.contact_id, decision.memory)
             mark_outcome(session, batch_ids[:-1], Outcome.MERGED.value)
             changed = mark_outcome(
                 session,
@@ -522,6 +524,20 @@ class Pipeline:
                 len(inbound_ids), len(outbound_ids), len(stuck_ids),
             )
         return {"inbound": len(inbound_ids), "outbound": len(outbound_ids), "unknown": len(stuck_ids)}
+
+
+def _memory_of(conversation: Conversation, contact_id: int | None) -> dict[str, Any] | None:
+    """What the replies engine kept from this author's earlier turns in this thread (a group chat or
+    a comment thread has several authors: each has their own)."""
+    kept = (conversation.memory or {}).get(str(contact_id))
+    return dict(kept) if isinstance(kept, dict) else None
+
+
+def _remember(conversation: Conversation, contact_id: int | None, memory: Mapping[str, Any] | None) -> None:
+    if not memory:
+        return
+    # A new dict: SQLAlchemy sees a changed JSON value only when it is replaced.
+    conversation.memory = {**(conversation.memory or {}), str(contact_id): dict(memory)}
 
 
 def _fit(text: str, limit: int) -> str:

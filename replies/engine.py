@@ -7,8 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from .catalog import (CatalogueLookup, ProductMatch, find_city, look_up_products, order_number_spans,
-                      order_numbers)
+from .catalog import CatalogueLookup, ProductMatch, find_city, look_up_products, order_number_spans, order_numbers
 from .classifier import LEXICON, IntentClassifier, builtin_training_data
 from .model import ESCALATE_INTENTS, INTENTS, REFINED_INTENTS, Action, Decision, Turn
 from .normalize import Normalizer

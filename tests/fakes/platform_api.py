@@ -1,4 +1,4 @@
-"""A local, recording fake of the Twilio and Telegram HTTP APIs.
+"""A local, recording fake of the Twilio, Telegram, Meta Graph and X HTTP APIs.
 
 Point a connector's `api_base` at `base_url` and the official client library's real request
 code runs against it:
@@ -10,6 +10,11 @@ code runs against it:
 
 Attachments: Twilio media URLs (`api.twilio_media_url(sid)`) and Telegram file ids serve a small
 PNG unless `add_twilio_media` / `add_telegram_file` registered other bytes for them.
+
+Graph (WhatsApp Cloud, Instagram, Facebook): `POST /vNN.N/{id}/messages|replies|comments`,
+`POST|DELETE /vNN.N/{comment-id}` (hide, delete), `GET /vNN.N/{media-id}` and the file it points to.
+X: `POST /2/tweets` and `POST /2/dm_conversations/with/{id}/messages` (OAuth 1.0a header required).
+`fail_next("graph" | "x", status)` scripts their errors in each platform's own format.
 
 Demo server (logs one line per call): `python -m tests.fakes.platform_api --port 8975`
 """
@@ -652,7 +657,7 @@ def _log_call(call: RecordedCall) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description="Fake Twilio and Telegram APIs for local demos.")
+    parser = argparse.ArgumentParser(description="Fake Twilio, Telegram, Graph and X APIs for local demos.")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8975)
     args = parser.parse_args(argv)
@@ -661,7 +666,7 @@ def main(argv: list[str] | None = None) -> None:
     # SIGTERM too: `make run` may start this in the background, where Ctrl-C is ignored.
     signal.signal(signal.SIGTERM, lambda *_: stopping.set())
     api = FakePlatformAPI(args.host, args.port, on_call=_log_call).start()
-    logger.info("fake platform API on %s (TWILIO_API_BASE / TELEGRAM_API_BASE); Ctrl-C stops", api.base_url)
+    logger.info("fake platform API on %s (TWILIO_, TELEGRAM_, GRAPH_ and X_API_BASE); Ctrl-C stops", api.base_url)
     try:
         while not stopping.wait(0.5):
             pass
