@@ -35,6 +35,7 @@ from inbox.domain import (
     InboundEvent,
     MediaFile,
     Outbound,
+    Post,
     SendResult,
     StatusEvent,
     WatermarkEvent,
@@ -124,6 +125,11 @@ class Connector(ABC):
 
     def handshake(self, request: WebhookRequest) -> WebhookResponse | None:
         """Answer a GET verification; None where the platform has none."""
+        return None
+
+    def describe_post(self, post_id: str) -> Post | None:
+        """The post a comment was written under, with its caption and link, where the platform
+        tells (one API call); None where it cannot. Agents see it beside the comments."""
         return None
 
     def fetch_media(self, url: str, max_bytes: int) -> MediaFile:

@@ -127,6 +127,9 @@ class FacebookConnector(MetaConnector):
                                 timestamp=event.timestamp, fallback=event, raw=value)]
         return [event]
 
+    def describe_post(self, post_id: str) -> Post | None:
+        return self.describe(post_id, "message", "permalink_url")
+
     def send(self, outbound: Outbound) -> SendResult:
         kind = outbound.kind
         if kind is OutboundKind.MESSAGE:

@@ -94,6 +94,9 @@ class InstagramConnector(MetaConnector):
             raw=value,
         )
 
+    def describe_post(self, post_id: str) -> Post | None:
+        return self.describe(post_id, "caption", "permalink")
+
     def send(self, outbound: Outbound) -> SendResult:
         kind = outbound.kind
         if kind is OutboundKind.MESSAGE:

@@ -28,6 +28,7 @@ from inbox.domain import (
     Media,
     Outbound,
     OutboundKind,
+    Post,
     Rate,
     Sender,
     SendResult,
@@ -262,12 +263,13 @@ class GraphClient:
                 raise PermanentSendError(f"not a Graph API id: {part[:60]!r}")
         return "/".join([self.settings.graph_base, self.settings.graph_version, *parts])
 
-    def call(self, method: str, url: str, payload: Mapping[str, Any] | None = None) -> Mapping[str, Any]:
+    def call(self, method: str, url: str, payload: Mapping[str, Any] | None = None,
+             params: Mapping[str, str] | None = None) -> Mapping[str, Any]:
         """One Graph call; its JSON answer, or the `SendError` its failure means."""
         headers = {"Authorization": f"Bearer {self._token}"}
         try:
             with httpx.Client(timeout=self.settings.timeout, verify=shared_ssl_context()) as client:
-                response = client.request(method, url, json=payload, headers=headers)
+                response = client.request(method, url, json=payload, headers=headers, params=params)
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
             raise TransientSendError(f"could not reach the Graph API: {type(exc).__name__}", code="connect") from exc
         except httpx.TimeoutException as exc:
@@ -371,6 +373,16 @@ class MetaConnector(Connector):
             self.graph.call("POST", url, {hide_field: outbound.kind is OutboundKind.HIDE})
         # Moderation has no id of its own; the action's key is unique per comment and kind.
         return SendResult(message_id=f"{outbound.kind.value}:{comment_id}")
+
+    def describe(self, post_id: str, caption_field: str, link_field: str) -> Post | None:
+        try:
+            answer = self.graph.call("GET", self.graph.url(post_id), params={"fields": f"{caption_field},{link_field}"})
+        except SendError as exc:
+            logger.info("%s: post %s not described: %s", self.graph.channel, post_id[:60], exc)
+            return None
+        caption, link = answer.get(caption_field), answer.get(link_field)
+        return Post(post_id, caption=caption[:2000] if isinstance(caption, str) else None,
+                    link=link if isinstance(link, str) and link.startswith("https://") else None)
 
     def public_reply(self, outbound: Outbound, edge: str) -> SendResult:
         comment_id = outbound.reply_to_message_id

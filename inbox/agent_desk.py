@@ -86,6 +86,13 @@ def reply_window_closed(conversation: Conversation, capabilities: Capabilities |
     return bool(window and last and now - last > window)
 
 
+def reply_window_ends(conversation: Conversation, capabilities: Capabilities | None) -> datetime | None:
+    """When the channel stops taking a person's free text in this thread; None where it has no window."""
+    window = capabilities.window_for(by_agent=True) if capabilities else None
+    last = conversation.last_inbound_at
+    return last + window if window and last else None
+
+
 def reply_targets(conversation: Conversation, capabilities: Capabilities | None) -> list[OutboundKind]:
     """Where an agent can answer in this thread, the default first: under a comment, publicly or privately."""
     if capabilities is None:

@@ -34,6 +34,10 @@ def send_outbound(outbound_id: int) -> None:
     _bound().pipeline.send_outbound(int(outbound_id))
 
 
+def describe_post(conversation_id: int) -> None:
+    _bound().pipeline.describe_post(int(conversation_id))
+
+
 def sweep() -> dict[str, int]:
     return _bound().pipeline.sweep()
 
@@ -42,5 +46,6 @@ def sweep() -> dict[str, int]:
 JOBS: dict[str, Callable[..., Any]] = {
     "process_inbound": lambda services, message_id: services.pipeline.process_inbound(int(message_id)),
     "send_outbound": lambda services, outbound_id: services.pipeline.send_outbound(int(outbound_id)),
+    "describe_post": lambda services, conversation_id: services.pipeline.describe_post(int(conversation_id)),
     "sweep": lambda services: services.pipeline.sweep(),
 }

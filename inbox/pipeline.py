@@ -41,7 +41,7 @@ from inbox.models import Contact, Conversation, Message, utcnow
 from inbox.pacing import Bucket, LocalPacer, Pacer, buckets_for
 from inbox.queue import JobQueue
 from inbox.settings import Settings
-from inbox.store import mark_outcome, new_outbound
+from inbox.store import clean_text, mark_outcome, new_outbound
 from replies import Action, Decision, ReplyEngine, Turn
 
 logger = logging.getLogger(__name__)
@@ -270,6 +270,38 @@ class Pipeline:
         if len(waits) < 3:
             return None
         return max(1, min(120, round(waits[len(waits) // 2] / 60)))
+
+    def describe_post(self, conversation_id: int) -> None:
+        """Fill in a comment thread's post (caption, link) from the platform, once, for agents.
+
+        Best effort: a platform that cannot tell, or fails, leaves the post id alone; it is never retried.
+        """
+        with self.db.session() as session:
+            conversation = session.get(Conversation, conversation_id)
+            if conversation is None:
+                return
+            post = dict(conversation.post or {})
+            if not post.get("id") or post.get("caption") or post.get("described"):
+                return
+            connector = self.connectors.get(conversation.platform)
+        if connector is None:
+            return
+        try:
+            described = connector.describe_post(str(post["id"]))
+        except Exception as exc:  # noqa: BLE001 - a caption is a nicety; nothing may fail for it
+            logger.warning("post %s: could not describe it: %s", str(post["id"])[:60], type(exc).__name__)
+            described = None
+        with self.db.session() as session:
+            conversation = session.get(Conversation, conversation_id)
+            if conversation is None:
+                return
+            current = dict(conversation.post or {})
+            if described is not None:
+                current["caption"] = current.get("caption") or clean_text(described.caption, 2000)
+                link = described.link if described.link and described.link.startswith("https://") else None
+                current["link"] = current.get("link") or clean_text(link, 1000)
+            current["described"] = True
+            conversation.post = current
 
     # -- outbound --------------------------------------------------------------------------
 

@@ -43,6 +43,7 @@ class StoreResult:
     changes_applied: int = 0
     failed_outbound_ids: list[int] = field(default_factory=list)
     conversation_ids: set[int] = field(default_factory=set)  # touched: for live updates
+    posts_to_describe: set[int] = field(default_factory=set)  # comment threads whose post has no caption yet
 
 
 def _insert(session: Session, model: Any) -> Any:
@@ -306,6 +307,8 @@ def store_events(
         if isinstance(event, InboundEvent):
             conversation_id, message_id = store_inbound(session, event, received_at)
             result.conversation_ids.add(conversation_id)
+            if message_id is not None and event.post is not None and not event.post.caption:
+                result.posts_to_describe.add(conversation_id)
             if message_id is None:
                 result.duplicates += 1
             else:

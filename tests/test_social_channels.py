@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import timedelta
+import re
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +71,11 @@ def fixture(channel: str, name: str) -> Any:
     originals = {"whatsapp": test_meta.PHONE_NUMBER_ID, "instagram": test_meta.IG_ID,
                  "facebook": test_meta.PAGE_ID, "x": test_x.SHOP}
     return json.loads(text.replace(originals[channel], SHOP_IDS[channel]))
+
+
+def sends(api: FakePlatformAPI) -> list[Any]:
+    """What was sent or done on the platform: its calls but the look-ups of a post's caption."""
+    return [call for call in api.calls if call.method != "GET"]
 
 
 def inbound_rows(app: Flask) -> list[tuple[Any, ...]]:
@@ -198,8 +204,8 @@ def test_instagram_question_comment_gets_one_public_and_one_private_reply(make_a
     post(app, "instagram", body)
     drain(app)
 
-    assert len(fake_api.calls) == 2
-    by_endpoint = {call.endpoint: call for call in fake_api.calls}
+    assert len(sends(fake_api)) == 2
+    by_endpoint = {call.endpoint: call for call in sends(fake_api)}
     public, private = by_endpoint["replies"], by_endpoint["messages"]
     assert (public.endpoint, public.path) == ("replies", "/v23.0/18100000000000001/replies")
     assert private.endpoint == "messages" and private.body["recipient"] == {"comment_id": "18100000000000001"}
@@ -215,7 +221,7 @@ def test_facebook_complaint_comment_gets_no_bot_reply_and_waits_for_an_agent(mak
     post(app, "facebook", fixture("facebook", "comment__add"))
     drain(app)
 
-    assert fake_api.calls == []
+    assert sends(fake_api) == []
     [thread] = rows(app, Conversation)
     assert thread.status == ConversationStatus.WAITING.value and thread.priority == 1
     assert thread.post["id"] == f"{META_ENV['FACEBOOK_PAGE_ID']}_500000000000001"
@@ -230,7 +236,7 @@ def test_spam_comment_is_hidden_and_not_answered(make_app, fake_api: FakePlatfor
     post(app, "instagram", body)
     drain(app)
 
-    [hide] = fake_api.calls
+    [hide] = sends(fake_api)
     assert (hide.endpoint, hide.path, hide.body["hide"]) == ("moderate", "/v23.0/18100000000000001", True)
     [action] = rows(app, Message, Message.direction == "out")
     assert action.target == "hide" and action.idempotency_key == "hide:instagram:18100000000000001"
@@ -310,3 +316,75 @@ def test_watermark_events_touch_only_what_was_sent_before(make_app, fake_api: Fa
     read["entry"][0]["messaging"][0]["read"]["watermark"] = int((reply.sent_at - timedelta(seconds=5)).timestamp() * 1000)
     post(app, "facebook", read)
     assert rows(app, Message, Message.direction == "out")[0].delivery_status == DeliveryStatus.SENT.value
+
+
+# -- what agents see -------------------------------------------------------------------------------
+
+
+def agent_client(app: Flask) -> Any:
+    from inbox.accounts import create_agent
+    from tests.web.test_agents_pages import PASSWORD, log_in
+
+    with services(app).db.session() as session:
+        create_agent(session, "sari@toko.id", PASSWORD, name="Sari")
+    client = app.test_client()
+    assert log_in(client, "sari@toko.id").status_code == 302
+    return client
+
+
+def test_agents_see_the_post_a_comment_belongs_to_and_can_answer_it_publicly_or_privately(make_app, fake_api):
+    app = make_app()
+    post(app, "facebook", fixture("facebook", "comment__add"))
+    drain(app)
+    [thread] = rows(app, Conversation)
+    page = agent_client(app).get(f"/conversations/{thread.id}").get_data(as_text=True)
+
+    assert 'href="https://www.facebook.com/tokodemo/posts/500000000000001"' in page
+    assert "Komentar di postingan" in page
+    assert 'value="public_reply"' in page and 'value="private_reply"' in page
+
+
+def test_agents_see_how_long_a_dm_window_stays_open(make_app, fake_api):
+    app = make_app()
+    post(app, "instagram", fixture("instagram", "dm__text"))
+    drain(app)
+    [thread] = rows(app, Conversation)
+    page = agent_client(app).get(f"/conversations/{thread.id}").get_data(as_text=True)
+    # An agent's reply may go 7 days after the customer's last message (Meta's HUMAN_AGENT tag).
+    hours = int(re.search(r"Balasan teks bisa dikirim sampai .*? \(sekitar (\d+) jam lagi\)", page).group(1))
+    ends = thread.last_inbound_at + timedelta(days=7)
+    assert hours == int((ends - datetime.now(timezone.utc)).total_seconds() // 3600)
+
+
+def test_a_post_link_that_is_not_https_is_never_a_link(make_app, fake_api):
+    app = make_app()
+    body = fixture("facebook", "comment__add")
+    body["entry"][0]["changes"][0]["value"]["post"]["permalink_url"] = "javascript:alert(1)"
+    post(app, "facebook", body)
+    drain(app)
+    [thread] = rows(app, Conversation)
+    page = agent_client(app).get(f"/conversations/{thread.id}").get_data(as_text=True)
+    assert "javascript:" not in page and thread.post["link"] == f"https://www.facebook.com/{thread.post['id']}"  # Graph's
+
+
+def test_an_instagram_comment_thread_learns_its_posts_caption_and_link_once(make_app, fake_api):
+    app = make_app()
+    post(app, "instagram", fixture("instagram", "comment__text"))
+    drain(app)
+    post(app, "instagram", fixture("instagram", "comment__reply"))  # the same thread: asked no more
+    drain(app)
+
+    [thread] = rows(app, Conversation)
+    assert thread.post["id"] == "18000000000000001"
+    assert thread.post["caption"].startswith("Koleksi baru") and thread.post["link"].startswith("https://www.instagram.com/")
+    lookups = [call for call in fake_api.calls if call.method == "GET"]
+    assert len(lookups) == 1 and lookups[0].body["fields"] == "caption,permalink"
+
+
+def test_a_post_the_platform_cannot_describe_keeps_its_id(make_app, fake_api):
+    app = make_app()
+    fake_api.fail_next("graph", 404, endpoint="media")
+    post(app, "instagram", fixture("instagram", "comment__text"))
+    drain(app)
+    [thread] = rows(app, Conversation)
+    assert thread.post["id"] == "18000000000000001" and thread.post.get("caption") is None

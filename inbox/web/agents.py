@@ -305,7 +305,22 @@ def conversation(conversation_id: int) -> str:
             max_reply_length=capabilities.max_text_length if capabilities else 0,
             reply_targets=agent_desk.reply_targets(current, capabilities),
             window_closed=agent_desk.reply_window_closed(current, capabilities, utcnow()),
+            window_ends=agent_desk.reply_window_ends(current, capabilities),
+            window_hours=_hours_left(agent_desk.reply_window_ends(current, capabilities)),
+            post_link=_safe_link((current.post or {}).get("link")),
         )
+
+
+def _hours_left(until: datetime | None) -> int | None:
+    if until is None:
+        return None
+    seconds = (until - utcnow()).total_seconds()
+    return max(0, int(seconds // 3600)) if seconds > 0 else None
+
+
+def _safe_link(link: object) -> str | None:
+    """A post's link from the platform, shown only as a plain https URL (never javascript: and the like)."""
+    return link if isinstance(link, str) and link.startswith("https://") and link.isprintable() else None
 
 
 @bp.get("/conversations/<id:conversation_id>/messages/<id:message_id>/media/<int(max=99):index>")

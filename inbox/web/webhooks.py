@@ -101,6 +101,8 @@ def store_and_enqueue(services: Services, name: str, events: Sequence[Event]) ->
     # Stored and committed: from here a queue failure loses nothing (the sweep re-enqueues).
     for message_id in result.new_message_ids:
         services.queue.submit("process_inbound", message_id, delay=services.settings.reply_debounce_seconds)
+    for conversation_id in result.posts_to_describe:  # for agents only: nothing waits on it
+        services.queue.submit("describe_post", conversation_id)
     logger.info(
         "webhook %s: %d new, %d repeated, %d receipts, %d changes",
         name, len(result.new_message_ids), result.duplicates, result.statuses_applied, result.changes_applied,

@@ -305,7 +305,8 @@ class FakePlatformAPI:
 
     # -- request handling (called from server threads) ------------------------------------
 
-    def handle(self, method: str, path: str, headers: Mapping[str, str], body: bytes, host: str = "") -> Reply:
+    def handle(self, method: str, path: str, headers: Mapping[str, str], body: bytes, host: str = "",
+               query: str = "") -> Reply:
         if self.slow_seconds:
             time.sleep(self.slow_seconds)  # a platform having a slow spell (chaos tests)
         params: dict[str, Any] = {}
@@ -327,7 +328,7 @@ class FakePlatformAPI:
             reply = _file_reply(DEFAULT_MEDIA, "image/png") if auth_ok else _graph_error(401)
         elif match := GRAPH_CALL.fullmatch(path):
             platform = "graph"
-            params = _json_body(body)
+            params = _json_body(body) if body else dict(parse_qsl(query))
             params["_node"] = match["node"]
             auth_ok = len(headers.get("Authorization") or "") > len("Bearer ")
             endpoint, reply = self._graph(method, match["node"], match["edge"], params, auth_ok, host)
@@ -396,6 +397,12 @@ class FakePlatformAPI:
             if not params.get("message"):
                 return endpoint, _graph_error(400, "(#100) The parameter message is required")
             return endpoint, Reply(200, {"id": f"{node}_{int(token, 16) % 10**12}"})
+        fields = str(params.get("fields", ""))
+        if method == "GET" and "permalink" in fields:  # a post or Instagram media: caption and link
+            caption_field, link_field = ("caption", "permalink") if "caption" in fields else ("message", "permalink_url")
+            link = f"https://www.instagram.com/p/{node[-6:]}/" if link_field == "permalink" else f"https://www.facebook.com/{node}"
+            return endpoint, Reply(200, {"id": node, caption_field: f"Koleksi baru {node[-4:]}: kaos oversize 89rb",
+                                         link_field: link})
         if method == "GET":  # a WhatsApp media id: where to download it
             return endpoint, Reply(200, {"messaging_product": "whatsapp", "id": node, "mime_type": "image/png",
                                          "file_size": len(DEFAULT_MEDIA), "url": f"http://{host}/graph-media/{node}"})
@@ -551,7 +558,8 @@ class _Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(length) if length else b""
         fake: FakePlatformAPI = self.server.fake  # type: ignore[attr-defined]
         headers = dict(self.headers.items())
-        reply = fake.handle(self.command, urlsplit(self.path).path, headers, body, headers.get("Host", ""))
+        parts = urlsplit(self.path)
+        reply = fake.handle(self.command, parts.path, headers, body, headers.get("Host", ""), parts.query)
         payload = reply.content if reply.content is not None else json.dumps(reply.payload).encode()
         self.send_response(reply.status)
         if "Content-Type" not in reply.headers:

@@ -530,7 +530,9 @@ def test_reply_box_warns_when_whatsapps_24_hour_window_has_closed(
     with desk.session() as db:
         db.get_one(Conversation, conversation_id).last_inbound_at = utcnow() - timedelta(hours=hours_since_customer)
     html = logged_in.get(f"/conversations/{conversation_id}").get_data(as_text=True)
-    assert ("WhatsApp akan menolak balasan teks biasa" in html) is warned
+    assert ("balasan teks biasa akan ditolak" in html) is warned
+    # While it is open, the agent sees until when (channels without a window say nothing).
+    assert ("Balasan teks bisa dikirim sampai" in html) is (platform == "whatsapp_twilio" and not warned)
 
 
 def test_logout_revokes_the_session_on_the_server(desk: Desk, logged_in: FlaskClient) -> None:
