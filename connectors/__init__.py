@@ -15,6 +15,7 @@ from connectors.instagram import InstagramConnector, InstagramSettings
 from connectors.meta import MetaSettings
 from connectors.telegram import TelegramConnector, TelegramSettings
 from connectors.twilio_whatsapp import TwilioSettings, TwilioWhatsAppConnector
+from connectors.webchat import WebchatConnector, WebchatSettings
 from connectors.whatsapp_cloud import WhatsAppCloudConnector, WhatsAppCloudSettings
 from connectors.x import TWEEPY_HOST, XConnector, XSettings
 
@@ -75,6 +76,10 @@ def _build_x(env: Mapping[str, str]) -> Connector:
     ))
 
 
+def _build_webchat(env: Mapping[str, str]) -> Connector:
+    return WebchatConnector(WebchatSettings.from_env(env))
+
+
 META_SHARED = ("META_APP_SECRET", "META_VERIFY_TOKEN")
 
 # The one registry: webhook name -> connector class, the settings that enable it, its builder.
@@ -97,6 +102,8 @@ CONNECTORS: Mapping[str, ConnectorSpec] = {
         ("X_CONSUMER_KEY", "X_CONSUMER_SECRET", "X_ACCESS_TOKEN", "X_ACCESS_TOKEN_SECRET", "X_USER_ID"),
         _build_x,
     ),
+    # On by default: the app derives WEBCHAT_SECRET from its own secret key when it is unset.
+    "webchat": ConnectorSpec(WebchatConnector, ("WEBCHAT_SECRET",), _build_webchat),
 }
 
 

@@ -26,7 +26,7 @@ It answers the routes it declares under `/webhooks/<name>` and does:
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Protocol, Sequence
 
 from inbox.domain import (
@@ -54,6 +54,7 @@ class WebhookRequest:
     query: Mapping[str, str]
     method: str = "POST"
     path: str = ""  # the part after /webhooks/<name>, e.g. "" or "/status"
+    remote_addr: str = ""  # the client's address (behind a trusted proxy, as the proxy reports it)
 
     def header(self, name: str) -> str | None:
         return self.headers.get(name.lower())
@@ -66,6 +67,7 @@ class WebhookResponse:
     status: int
     body: str
     content_type: str = "text/plain"
+    headers: Mapping[str, str] = field(default_factory=dict)  # e.g. CORS for a web chat on the shop's site
 
 
 @dataclass(frozen=True)

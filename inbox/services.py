@@ -1,6 +1,8 @@
 """The process's wired parts, built once by the app factory (web and worker alike)."""
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -12,7 +14,7 @@ from inbox.login_throttle import LoginThrottle
 from inbox.pacing import LocalPacer, Pacer, RedisPacer
 from inbox.pipeline import Pipeline
 from inbox.queue import InProcessJobQueue, JobQueue, RedisJobQueue
-from inbox.settings import Settings
+from inbox.settings import Settings, local_secret_key
 from inbox.shop_data import SqlShopData
 from replies import ReplyEngine, load_brand_pack
 
@@ -36,6 +38,16 @@ class Services:
         self.db.dispose()
 
 
+def with_webchat_secret(settings: Settings) -> dict[str, str | None]:
+    """The platforms' settings, with a web chat secret derived from the app's own key when unset,
+    so the website chat works on embedded defaults (every process derives the same one)."""
+    env = dict(settings.platform_env)
+    if not env.get("WEBCHAT_SECRET"):
+        key = settings.secret_key or local_secret_key()
+        env["WEBCHAT_SECRET"] = hmac.new(key.encode(), b"webchat", hashlib.sha256).hexdigest()
+    return env
+
+
 def build_services(settings: Settings) -> Services:
     """Every part a process needs, web or worker alike; nothing here starts serving or sweeping."""
     db = Database(settings.database_url)
@@ -51,7 +63,7 @@ def build_services(settings: Settings) -> Services:
         queue = RedisJobQueue(settings.redis_url)
     else:
         queue = InProcessJobQueue(run_job, threads=settings.in_process_workers)
-    connectors, disabled = build_connectors(settings.platform_env)
+    connectors, disabled = build_connectors(with_webchat_secret(settings))
     shop = SqlShopData(db)
     pack = load_brand_pack(settings.brand_pack) if settings.brand_pack else None
     engine = ReplyEngine(pack, shop) if pack else ReplyEngine.default(shop)

@@ -412,7 +412,7 @@ def test_healthz_reports_database_and_queue(make_app):
     assert body["status"] == "ok"
     assert body["database"].startswith("ok")
     assert body["queue"].startswith("in-process ok")
-    assert body["platforms"] == "facebook, instagram, telegram, twilio, whatsapp, x"
+    assert body["platforms"] == "facebook, instagram, telegram, twilio, webchat, whatsapp, x"
 
 
 class TimingOutConnector:

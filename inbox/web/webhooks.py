@@ -7,7 +7,7 @@ from typing import Any, Mapping, Sequence
 from flask import Blueprint, Response, current_app, jsonify, request
 from sqlalchemy import select
 
-from connectors.base import Event, WebhookRequest
+from connectors.base import Event, WebhookRequest, WebhookResponse
 from inbox.errors import BadRequest, UnknownEvent
 from inbox.models import Agent, Conversation, Message
 from inbox.services import Services
@@ -44,6 +44,7 @@ def _webhook_request(public_url: str | None, path: str) -> WebhookRequest:
         query=request.args.to_dict(),
         method=request.method,
         path=path,
+        remote_addr=request.remote_addr or "",
     )
 
 
@@ -64,7 +65,7 @@ def receive(name: str, sub: str = "") -> Response:
         answer = connector.handshake(incoming)
         if answer is None:
             return error_response(405, "this platform sends no GET verification")
-        return Response(answer.body, status=answer.status, content_type=answer.content_type)
+        return _response(answer)
     if request.method not in route.methods:
         return error_response(405, f"webhook '{name}' takes no {request.method} at {path or 'its root'}")
     if route.endpoint != "webhook":
@@ -73,7 +74,7 @@ def receive(name: str, sub: str = "") -> Response:
         except BadRequest as exc:
             logger.info("webhook %s%s: rejected: %s", name, path, _short(exc))
             return error_response(400, _short(exc))
-        return Response(answer.body, status=answer.status, content_type=answer.content_type)
+        return _response(answer)
     if not connector.verify(incoming):
         logger.warning("webhook %s: signature check failed", name)
         return error_response(403, "signature or secret token is missing or wrong")
@@ -92,6 +93,12 @@ def receive(name: str, sub: str = "") -> Response:
         logger.info("webhook %s: rejected value: %s", name, _short(exc))
         return error_response(400, _short(exc))
     return Response(connector.ack_body, status=200, mimetype=connector.ack_content_type)
+
+
+def _response(answer: WebhookResponse) -> Response:
+    response = Response(answer.body, status=answer.status, content_type=answer.content_type)
+    response.headers.update(answer.headers)
+    return response
 
 
 def store_and_enqueue(services: Services, name: str, events: Sequence[Event]) -> StoreResult:

@@ -36,19 +36,21 @@ FULL = {
     "X_ACCESS_TOKEN_SECRET": "ats",
     "X_USER_ID": "1500000000000000001",
     "X_API_BASE": "http://127.0.0.1:8975",
+    "WEBCHAT_SECRET": "webchat-secret-0123456789",
 }
 SOCIAL_OFF = {
     "whatsapp": "disabled: WHATSAPP_PHONE_NUMBER_ID, WHATSAPP_ACCESS_TOKEN, META_APP_SECRET, META_VERIFY_TOKEN not set",
     "instagram": "disabled: INSTAGRAM_ACCOUNT_ID, INSTAGRAM_ACCESS_TOKEN, META_APP_SECRET, META_VERIFY_TOKEN not set",
     "facebook": "disabled: FACEBOOK_PAGE_ID, FACEBOOK_PAGE_ACCESS_TOKEN, META_APP_SECRET, META_VERIFY_TOKEN not set",
     "x": "disabled: X_CONSUMER_KEY, X_CONSUMER_SECRET, X_ACCESS_TOKEN, X_ACCESS_TOKEN_SECRET, X_USER_ID not set",
+    "webchat": "disabled: WEBCHAT_SECRET not set",
 }
 
 
 def test_registry_names_match_the_connectors() -> None:
     assert {name: spec.connector.name for name, spec in CONNECTORS.items()} == {
         "twilio": "twilio", "telegram": "telegram", "whatsapp": "whatsapp", "instagram": "instagram",
-        "facebook": "facebook", "x": "x",
+        "facebook": "facebook", "x": "x", "webchat": "webchat",
     }
 
 
