@@ -75,6 +75,9 @@ def start_up(services: Services, *, role: str = "web") -> None:
         return
     base = services.settings.public_url or f"http://127.0.0.1:{os.environ.get('PORT', '5000')}"
     logger.info("agents' page: %s/", base)
+    if services.settings.sandbox:
+        _start_sandbox_api(services)
+        logger.info("sandbox (write as a customer on any channel): %s/sandbox", base)
     for name in services.connectors:
         logger.info("webhook %s: %s/webhooks/%s", name, base, name)
     for name, reason in services.disabled.items():
@@ -83,6 +86,21 @@ def start_up(services: Services, *, role: str = "web") -> None:
         "first login: set INBOX_ADMIN_EMAIL and INBOX_ADMIN_PASSWORD before start, "
         "or run: flask --app app agents create EMAIL --admin"
     )
+
+
+def _start_sandbox_api(services: Services) -> None:
+    """The fake platform API the sandbox's channels send to, in this process (one web process binds it)."""
+    from inbox.sandbox.platform_api import FakePlatformAPI, log_call
+
+    port = services.settings.sandbox_api_port
+    try:
+        FakePlatformAPI("127.0.0.1", port, on_call=log_call).start()
+    except OSError as exc:
+        logger.warning("sandbox: fake platform API not started on 127.0.0.1:%d (%s); another process may serve it",
+                       port, exc.strerror or exc)
+        return
+    logger.info("sandbox: fake platform API on http://127.0.0.1:%d (channels: %s)", port,
+                ", ".join(sorted(services.sandbox_channels)) or "none")
 
 
 def _start_sweeper(services: Services) -> None:

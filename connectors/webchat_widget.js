@@ -27,8 +27,7 @@
   var host = document.createElement("div");
   host.setAttribute("data-inbox-webchat", "");
   var root = host.attachShadow ? host.attachShadow({mode: "open"}) : host;
-  root.innerHTML =
-    "<style>" +
+  var css =
     ":host{all:initial}*{box-sizing:border-box;font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif}" +
     ".bubble{position:fixed;right:16px;bottom:16px;width:56px;height:56px;border-radius:50%;border:0;cursor:pointer;" +
     "color:#fff;font-size:26px;box-shadow:0 4px 14px rgba(0,0,0,.25);z-index:2147483000}" +
@@ -46,8 +45,18 @@
     "form.compose{display:flex;gap:6px;padding:10px;border-top:1px solid #eee}" +
     "form.compose textarea{flex:1;resize:none;height:40px;padding:8px;border:1px solid #ccd;border-radius:8px;font-size:14px}" +
     "form.compose button{border:0;border-radius:8px;color:#fff;padding:0 14px;font-size:14px;cursor:pointer}" +
-    ".error{color:#b00020;font-size:12px;padding:0 12px}" +
-    "</style>" +
+    ".error{color:#b00020;font-size:12px;padding:0 12px}";
+  // A constructed stylesheet: allowed under a strict Content-Security-Policy (no inline <style>).
+  if (root.adoptedStyleSheets !== undefined && window.CSSStyleSheet && CSSStyleSheet.prototype.replaceSync) {
+    var sheet = new CSSStyleSheet();
+    sheet.replaceSync(css);
+    root.adoptedStyleSheets = [sheet];
+  } else {
+    var style = document.createElement("style");
+    style.textContent = css;
+    root.appendChild(style);
+  }
+  root.innerHTML +=
     "<button class='bubble' type='button' aria-label=''>&#128172;</button>" +
     "<section class='panel' role='dialog'><div class='head'><span class='title'></span>" +
     "<button type='button' class='close'>&times;</button></div>" +

@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from connectors import build_connectors, by_platform
@@ -14,6 +14,7 @@ from inbox.login_throttle import LoginThrottle
 from inbox.pacing import LocalPacer, Pacer, RedisPacer
 from inbox.pipeline import Pipeline
 from inbox.queue import InProcessJobQueue, JobQueue, RedisJobQueue
+from inbox.sandbox.credentials import with_sandbox_channels
 from inbox.settings import Settings, local_secret_key
 from inbox.shop_data import SqlShopData
 from replies import ReplyEngine, load_brand_pack
@@ -32,10 +33,16 @@ class Services:
     engine: ReplyEngine
     pipeline: Pipeline
     login_throttle: LoginThrottle
+    platform_env: dict[str, str | None] = field(default_factory=dict)  # what the connectors were built from
+    sandbox_channels: set[str] = field(default_factory=set)  # connectors running on the sandbox's fake API
 
     def close(self) -> None:
         self.queue.close()
         self.db.dispose()
+
+
+def sandbox_api_base(settings: Settings) -> str:
+    return f"http://127.0.0.1:{settings.sandbox_api_port}"
 
 
 def with_webchat_secret(settings: Settings) -> dict[str, str | None]:
@@ -63,7 +70,11 @@ def build_services(settings: Settings) -> Services:
         queue = RedisJobQueue(settings.redis_url)
     else:
         queue = InProcessJobQueue(run_job, threads=settings.in_process_workers)
-    connectors, disabled = build_connectors(with_webchat_secret(settings))
+    platform_env = with_webchat_secret(settings)
+    sandbox_channels: set[str] = set()
+    if settings.sandbox:
+        platform_env, sandbox_channels = with_sandbox_channels(platform_env, sandbox_api_base(settings))
+    connectors, disabled = build_connectors(platform_env)
     shop = SqlShopData(db)
     pack = load_brand_pack(settings.brand_pack) if settings.brand_pack else None
     engine = ReplyEngine(pack, shop) if pack else ReplyEngine.default(shop)
@@ -77,6 +88,7 @@ def build_services(settings: Settings) -> Services:
         pacer=pacer,
     )
     login_throttle = LoginThrottle(queue.redis if isinstance(queue, RedisJobQueue) else None)
-    services = Services(settings, db, queue, connectors, disabled, shop, engine, pipeline, login_throttle)
+    services = Services(settings, db, queue, connectors, disabled, shop, engine, pipeline, login_throttle,
+                        platform_env=platform_env, sandbox_channels=sandbox_channels)
     built.append(services)
     return services

@@ -71,6 +71,12 @@ class Settings:
     admin_password: str | None = None
     """First admin, created at start-up when no agent exists yet."""
 
+    sandbox: bool = False
+    """The try-it-yourself page and fake platform API (INBOX_SANDBOX; default on for embedded defaults)."""
+
+    sandbox_api_port: int = 8975
+    """Where the sandbox's fake platform API listens (INBOX_SANDBOX_API_PORT), on 127.0.0.1."""
+
     platform_env: Mapping[str, str | None] = field(default_factory=dict)
     """The platforms' credentials and API bases (`PLATFORM_KEYS`), handed to connectors."""
 
@@ -156,6 +162,17 @@ def public_status_callback(env: Mapping[str, str], public_url: str | None) -> st
     return f"{public_url}/webhooks/twilio/status" if public_url else None
 
 
+def _sandbox_on(env: Mapping[str, str]) -> bool:
+    """INBOX_SANDBOX=1/0 decides; unset, it is on for the embedded defaults (no Redis, SQLite) only."""
+    raw = (env.get("INBOX_SANDBOX") or "").strip().lower()
+    if raw:
+        if raw not in ("1", "0", "true", "false", "yes", "no", "on", "off"):
+            raise ConfigError(f"INBOX_SANDBOX must be 1 or 0, got {raw!r}")
+        return raw in ("1", "true", "yes", "on")
+    database = env.get("DATABASE_URL") or ""
+    return not env.get("REDIS_URL") and (not database or database.startswith("sqlite"))
+
+
 def load_settings(env: Mapping[str, str]) -> Settings:
     defaults = Settings()
     backoff_raw = env.get("INBOX_SEND_BACKOFF")
@@ -185,6 +202,8 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         metrics_token=env.get("INBOX_METRICS_TOKEN") or None,
         admin_email=env.get("INBOX_ADMIN_EMAIL") or None,
         admin_password=env.get("INBOX_ADMIN_PASSWORD") or None,
+        sandbox=_sandbox_on(env),
+        sandbox_api_port=int(_float(env, "INBOX_SANDBOX_API_PORT", defaults.sandbox_api_port)),
         platform_env={
             **{key: env.get(key) for key in PLATFORM_KEYS},
             "TWILIO_STATUS_CALLBACK_URL": public_status_callback(env, public_url),

@@ -76,6 +76,7 @@ def make_app(tmp_path: Path, fake_api: FakePlatformAPI) -> Iterator[Callable[...
             "secret_key": "test-secret",
             "platform_env": platform_env(fake_api),
             "reply_debounce_seconds": 0.0,
+            "sandbox": False,  # every channel on the test credentials above; the sandbox's own tests turn it on
             "send_backoff_seconds": (0.0,),
             "sweep_grace_seconds": 0.0,
         }

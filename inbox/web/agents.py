@@ -176,6 +176,7 @@ def template_helpers() -> dict[str, Any]:
         "lang_url": lang_url,
         "csrf_token": csrf_token,
         "agent": g.get("agent"),
+        "sandbox_on": _services().settings.sandbox,
         "age": age,
         "duration": lambda seconds: i18n.format_duration(lang, seconds),
         "local_time": i18n.format_local_time,

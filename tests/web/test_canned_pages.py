@@ -13,6 +13,7 @@ from sqlalchemy import select
 from app import create_app
 from inbox.accounts import create_agent
 from inbox.models import CannedResponse
+from tests.conftest import TWILIO_ENV
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 PASSWORD = "kata-sandi-rahasia"
@@ -21,7 +22,9 @@ PASSWORD = "kata-sandi-rahasia"
 @pytest.fixture
 def canned_app(tmp_path: Path) -> Iterator[Flask]:
     app = create_app(
-        {"TESTING": True, "database_url": f"sqlite:///{tmp_path}/t.sqlite3", "secret_key": "test", "redis_url": None}
+        # WhatsApp's 1,600 characters are the tightest limit of the enabled channels.
+        {"TESTING": True, "database_url": f"sqlite:///{tmp_path}/t.sqlite3", "secret_key": "test", "redis_url": None,
+         "platform_env": dict(TWILIO_ENV), "sandbox": False}
     )
     with app.extensions["inbox"].db.session() as db:
         create_agent(db, "owner@toko.id", PASSWORD, name="Owner", is_admin=True)
