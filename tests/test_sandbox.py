@@ -124,3 +124,22 @@ def test_a_channel_with_real_credentials_is_never_written_to(make_app):
     client = app.test_client()
     log_in(client, "sari@toko.id")
     assert send(client, "whatsapp", "halo").status_code == 400
+
+
+def test_admins_see_each_channels_webhook_and_the_chat_embed_line(make_app):
+    from tests.conftest import TWILIO_ENV
+
+    app = make_app(platform_env=dict(TWILIO_ENV))
+    services = app.extensions["inbox"]
+    with services.db.session() as session:
+        create_agent(session, "owner@toko.id", PASSWORD, name="Owner", is_admin=True)
+        create_agent(session, "sari@toko.id", PASSWORD, name="Sari")
+    owner = app.test_client()
+    log_in(owner, "owner@toko.id")
+    page = owner.get("/channels").get_data(as_text=True)
+    assert "https://shop.example/webhooks/twilio" in page
+    assert "&lt;script src=&#34;https://shop.example/webhooks/webchat/widget.js&#34;" in page
+    assert "TELEGRAM_BOT_TOKEN" in page  # why Telegram is off
+    agent = app.test_client()
+    log_in(agent, "sari@toko.id")
+    assert agent.get("/channels").status_code == 403
