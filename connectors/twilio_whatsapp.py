@@ -1,6 +1,7 @@
 """WhatsApp through Twilio: signed form webhooks in (parsed in `twilio_events`), the official client out."""
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
@@ -87,6 +88,7 @@ class HeaderKeepingHttpClient(TwilioHttpClient):
 WHATSAPP_TWILIO_CAPABILITIES = Capabilities(
     max_text_length=1600,
     reply_window=timedelta(hours=24),
+    templates=True,  # Content templates (ContentSid) outside the window
     rates=(Rate("account", 10, 1.0), Rate("recipient", 10, 60.0)),
 )
 
@@ -130,10 +132,14 @@ class TwilioWhatsAppConnector(Connector):
         options: dict[str, Any] = {}
         if self.settings.status_callback_url:
             options["status_callback"] = self.settings.status_callback_url
+        if outbound.template is not None:
+            # Outside the 24-hour window: an approved Content template, its variables as {"1": ..., "2": ...}.
+            options["content_sid"] = outbound.template.name
+            options["content_variables"] = json.dumps({str(i): v for i, v in enumerate(outbound.template.variables, 1)})
+        else:
+            options["body"] = outbound.text
         try:
-            message = client.messages.create(
-                to=whatsapp_address(outbound.chat_id), from_=self._sender, body=outbound.text, **options
-            )
+            message = client.messages.create(to=whatsapp_address(outbound.chat_id), from_=self._sender, **options)
         except (TwilioRestException, TwilioServiceException) as exc:
             raise send_error(exc, http.last_header("Retry-After")) from exc
         except requests.ConnectTimeout as exc:

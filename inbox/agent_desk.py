@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from inbox import conversations
 from inbox.domain import Capabilities, ConversationStatus, Direction, OutboundKind, SenderType, ThreadKind
 from inbox.errors import InboxError
-from inbox.models import Agent, CannedResponse, Conversation, Message, Order
+from inbox.models import Agent, CannedResponse, Conversation, Message, Order, OrderNotification
 from inbox.store import clean_text, new_outbound
 
 QUEUE_STATUSES = (ConversationStatus.WAITING.value, ConversationStatus.ASSIGNED.value)
@@ -74,6 +74,20 @@ def orders_for(session: Session, conversation: Conversation) -> list[Order]:
     return list(
         session.execute(select(Order).where(Order.customer_phone == phone).order_by(Order.created_at.desc()).limit(20)).scalars()
     )
+
+
+def unsent_notifications(session: Session, orders: list[Order]) -> dict[int, list[OrderNotification]]:
+    """Per order, the notifications that could not go out (and why), for the agent to follow up."""
+    if not orders:
+        return {}
+    found: dict[int, list[OrderNotification]] = {}
+    for notice in session.execute(
+        select(OrderNotification)
+        .where(OrderNotification.order_id.in_([o.id for o in orders]), OrderNotification.error.is_not(None))
+        .order_by(OrderNotification.id)
+    ).scalars():
+        found.setdefault(notice.order_id, []).append(notice)
+    return found
 
 
 CapabilitiesFor = Callable[[str], "Capabilities | None"]  # platform value -> what it can do (Pipeline.capabilities)

@@ -38,6 +38,10 @@ def describe_post(conversation_id: int) -> None:
     _bound().pipeline.describe_post(int(conversation_id))
 
 
+def notify_order(notification_id: int) -> None:
+    _bound().pipeline.notify_order(int(notification_id))
+
+
 def sweep() -> dict[str, int]:
     return _bound().pipeline.sweep()
 
@@ -47,5 +51,6 @@ JOBS: dict[str, Callable[..., Any]] = {
     "process_inbound": lambda services, message_id: services.pipeline.process_inbound(int(message_id)),
     "send_outbound": lambda services, outbound_id: services.pipeline.send_outbound(int(outbound_id)),
     "describe_post": lambda services, conversation_id: services.pipeline.describe_post(int(conversation_id)),
+    "notify_order": lambda services, notification_id: services.pipeline.notify_order(int(notification_id)),
     "sweep": lambda services: services.pipeline.sweep(),
 }

@@ -149,6 +149,8 @@ class Message(Base):
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # outbound: the send record, written before the platform call
     target: Mapped[str | None] = mapped_column(String(16))  # OutboundKind: message, public_reply, hide...
+    # An approved template sent instead of free text (outside WhatsApp's window): name, language, variables.
+    template: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     idempotency_key: Mapped[str | None] = mapped_column(String(191))
     reply_to_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
     delivery_status: Mapped[str | None] = mapped_column(String(16))
@@ -224,3 +226,17 @@ class Order(Base):
     total: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class OrderNotification(Base):
+    """One unasked message per order and status reached: the unique pair makes it happen once."""
+
+    __tablename__ = "order_notifications"
+    __table_args__ = (UniqueConstraint("order_id", "status", name="uq_order_notifications_order_status"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"))
+    status: Mapped[str] = mapped_column(String(32))
+    outbound_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
+    error: Mapped[str | None] = mapped_column(String(500))  # why it was not sent (shown to agents)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

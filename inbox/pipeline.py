@@ -27,6 +27,7 @@ from inbox import conversations
 from inbox.db import Database
 from inbox.domain import (
     Capabilities,
+    ConversationStatus,
     DeliveryStatus,
     Direction,
     EventKind,
@@ -35,14 +36,17 @@ from inbox.domain import (
     OutboundKind,
     Outcome,
     SenderType,
+    Template,
+    ThreadKind,
 )
 from inbox.errors import AmbiguousSendError, PermanentSendError, TransientSendError
-from inbox.models import Contact, Conversation, Message, utcnow
+from inbox.models import Contact, Conversation, Message, Order, OrderNotification, utcnow
 from inbox.pacing import Bucket, LocalPacer, Pacer, buckets_for
 from inbox.queue import JobQueue
 from inbox.settings import Settings
 from inbox.store import clean_text, mark_outcome, new_outbound
 from replies import Action, Decision, ReplyEngine, Turn
+from replies.shopdata import normalize_phone
 
 logger = logging.getLogger(__name__)
 
@@ -303,6 +307,62 @@ class Pipeline:
             current["described"] = True
             conversation.post = current
 
+    # -- order notifications ---------------------------------------------------------------
+
+    def notify_order(self, notification_id: int) -> None:
+        """Tell the customer, unasked, that their order moved on: once per order and status.
+
+        On WhatsApp (the order's phone): free text inside the 24-hour window, the pack's approved
+        template outside it, nothing in the shop's quiet hours (the job comes back when they end).
+        A notification that cannot go out says why on the notification, for agents to see.
+        """
+        now = self.now()
+        pack = self.engine.pack
+        wait = _quiet_seconds_left(pack, now)
+        if wait > 0:
+            self.queue.submit("notify_order", notification_id, delay=wait)
+            return
+        with self.db.session() as session:
+            notification = session.get(OrderNotification, notification_id)
+            if notification is None or notification.outbound_id is not None or notification.error:
+                return
+            order = session.get(Order, notification.order_id)
+            assert order is not None
+            platform = next((p for p in WHATSAPP_PLATFORMS if p in self.connectors), None)
+            phone = normalize_phone(order.customer_phone or "")
+            if platform is None or not phone:
+                notification.error = "no WhatsApp channel is enabled" if platform is None else "the order has no phone"
+                return
+            capabilities = self.capabilities(platform)
+            assert capabilities is not None
+            conversation = _whatsapp_thread(session, platform, phone, now)
+            lang = ((conversation.memory or {}).get(str(conversation.contact_id)) or {}).get("language", "id")
+            values = {"order_number": order.number, "courier": order.courier or "-",
+                      "tracking_number": order.tracking_number or "-", "total": order.total}
+            text = pack.notification_text(notification.status, values, lang, now)
+            if not text:
+                notification.error = f"the brand pack has no notification text for {notification.status}"
+                return
+            window = capabilities.reply_window
+            template = None
+            if window is not None and (conversation.last_inbound_at is None or now - conversation.last_inbound_at > window):
+                spec = (pack.notifications.templates.get(platform, {}) if pack.notifications else {}).get(notification.status)
+                if spec is None:
+                    notification.error = (f"outside WhatsApp's 24-hour window and the pack maps no {platform} template "
+                                          f"for {notification.status}: not sent")
+                    conversations.add_flags(conversation, ["notification_unsent"])
+                    return
+                template = {"name": spec.name, "language": spec.language,
+                            "variables": [str(values.get(name) or "-") for name in spec.variables]}
+            message = new_outbound(conversation, _fit(text, capabilities.max_text_length), sender_type=SenderType.BOT,
+                                   idempotency_key=f"notify:{notification.id}", now=now)
+            message.template = template
+            session.add(message)
+            session.flush()
+            notification.outbound_id = message.id
+            outbound_id = message.id
+        self.send_outbound(outbound_id)
+
     # -- outbound --------------------------------------------------------------------------
 
     def send_outbound(self, outbound_id: int) -> None:
@@ -321,7 +381,8 @@ class Pipeline:
             platform, target = message.platform, OutboundKind(message.target or OutboundKind.MESSAGE.value)
             by_agent = message.sender_type == SenderType.AGENT.value
             address = message.address or conversation.chat_id
-            last_inbound = conversation.last_inbound_at
+            # An approved template is what the platform takes outside the window: no window applies.
+            last_inbound = conversation.last_inbound_at if not message.template else None
         connector = self.connectors.get(platform)
         capabilities = connector.capabilities.get(platform) if connector is not None else None
         if connector is None or capabilities is None:
@@ -450,6 +511,7 @@ class Pipeline:
                 reply_to_message_id=quoted.platform_message_id if quoted else None,
                 media=tuple(Media(url=m["url"], content_type=m.get("content_type")) for m in message.media or []),
                 tag=tag,
+                template=_template_of(message.template),
             )
             return outbound, message.attempts
 
@@ -542,6 +604,16 @@ class Pipeline:
                     )
                 ).scalars()
             )
+            # Notifications wait on purpose through quiet hours; outside them, one not yet sent was lost.
+            notification_ids = [] if _quiet_seconds_left(getattr(self.engine, "pack", None), now) > 0 else list(
+                session.execute(
+                    select(OrderNotification.id).where(
+                        OrderNotification.outbound_id.is_(None),
+                        OrderNotification.error.is_(None),
+                        OrderNotification.created_at <= cutoff,
+                    )
+                ).scalars()
+            )
         # The newest message of a burst answers for the older ones, so one job per conversation
         # would do; enqueueing all is simpler and each extra job is a cheap no-op.
         for message_id in inbound_ids:
@@ -550,12 +622,70 @@ class Pipeline:
             self.queue.submit("send_outbound", outbound_id)
         for outbound_id in stuck_ids:
             self._mark_unknown(outbound_id, "worker stopped during the send; not resent automatically")
+        for notification_id in notification_ids:
+            self.queue.submit("notify_order", notification_id)
         if inbound_ids or outbound_ids or stuck_ids:
             logger.warning(
                 "sweep: re-enqueued %d inbound, %d outbound; %d sends of unknown outcome",
                 len(inbound_ids), len(outbound_ids), len(stuck_ids),
             )
-        return {"inbound": len(inbound_ids), "outbound": len(outbound_ids), "unknown": len(stuck_ids)}
+        return {"inbound": len(inbound_ids), "outbound": len(outbound_ids), "unknown": len(stuck_ids),
+                "notifications": len(notification_ids)}
+
+
+WHATSAPP_PLATFORMS = ("whatsapp_twilio", "whatsapp_cloud")  # where a phone number is reached, in this order
+
+
+def _template_of(stored: Mapping[str, Any] | None) -> Template | None:
+    if not stored:
+        return None
+    return Template(str(stored["name"]), str(stored.get("language") or "id"), tuple(map(str, stored.get("variables") or ())))
+
+
+def _quiet_seconds_left(pack: Any, now: datetime) -> float:
+    """Seconds until the pack's quiet hours end (0 outside them): no 23:00 messages."""
+    notifications = getattr(pack, "notifications", None)
+    if notifications is None or notifications.quiet_start is None or notifications.quiet_end is None:
+        return 0.0
+    local = pack.local(now)
+    start, end = notifications.quiet_start, notifications.quiet_end
+    clock = local.time()
+    inside = (start <= clock or clock < end) if start > end else (start <= clock < end)
+    if not inside:
+        return 0.0
+    ends = local.replace(hour=end.hour, minute=end.minute, second=0, microsecond=0)
+    if ends <= local:
+        ends += timedelta(days=1)
+    return (ends - local).total_seconds()
+
+
+def _whatsapp_thread(session: Session, platform: str, phone: str, now: datetime) -> Conversation:
+    """The customer's WhatsApp chat with the shop, started here when they never wrote."""
+    found = session.execute(
+        select(Conversation)
+        .join(Contact, Contact.id == Conversation.contact_id)
+        .where(Conversation.platform == platform, Contact.phone == phone,
+               Conversation.thread_kind == ThreadKind.DIRECT.value)
+        .order_by(Conversation.last_inbound_at.desc().nulls_last(), Conversation.id)
+        .limit(1)
+    ).scalar_one_or_none()
+    if found is not None:
+        return found
+    digits = phone.lstrip("+")
+    address = f"whatsapp:{phone}" if platform == "whatsapp_twilio" else digits
+    contact = session.execute(
+        select(Contact).where(Contact.platform == platform, Contact.external_id == digits)
+    ).scalar_one_or_none()
+    if contact is None:
+        contact = Contact(platform=platform, external_id=digits, phone=phone, created_at=now)
+        session.add(contact)
+        session.flush()
+    conversation = Conversation(contact_id=contact.id, platform=platform, thread_key=address, chat_id=address,
+                                thread_kind=ThreadKind.DIRECT.value, status=ConversationStatus.BOT.value, priority=0,
+                                flags=[], created_at=now, last_message_at=now)
+    session.add(conversation)
+    session.flush()
+    return conversation
 
 
 def _memory_of(conversation: Conversation, contact_id: int | None) -> dict[str, Any] | None:

@@ -71,6 +71,9 @@ class Settings:
     admin_password: str | None = None
     """First admin, created at start-up when no agent exists yet."""
 
+    orders_webhook_secret: str | None = None
+    """Signs a shop system's POST /api/orders (X-Inbox-Signature: sha256=HMAC of the body)."""
+
     sandbox: bool = False
     """The try-it-yourself page and fake platform API (INBOX_SANDBOX; default on for embedded defaults)."""
 
@@ -202,6 +205,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         metrics_token=env.get("INBOX_METRICS_TOKEN") or None,
         admin_email=env.get("INBOX_ADMIN_EMAIL") or None,
         admin_password=env.get("INBOX_ADMIN_PASSWORD") or None,
+        orders_webhook_secret=env.get("ORDERS_WEBHOOK_SECRET") or None,
         sandbox=_sandbox_on(env),
         sandbox_api_port=int(_float(env, "INBOX_SANDBOX_API_PORT", defaults.sandbox_api_port)),
         platform_env={

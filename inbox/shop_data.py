@@ -7,14 +7,16 @@ import re
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator, Sequence, TextIO
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence, TextIO
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from inbox.db import Database
 from inbox.errors import InboxError
-from inbox.models import Order, Product, utcnow
+from inbox.models import Order, OrderNotification, Product, utcnow
 from replies import Order as OrderFacts
 from replies import Product as ProductFacts
 from replies.shopdata import ORDER_STATUSES, normalize_phone
@@ -94,6 +96,50 @@ class CsvImportError(InboxError):
 class ImportResult:
     created: int
     updated: int
+    notifications: tuple[int, ...] = ()  # OrderNotification ids to send (orders whose status moved on)
+
+
+# The order an order's life goes in; cancelled may follow anything but delivery.
+STATUS_RANK = {"pending_payment": 0, "paid": 1, "packed": 2, "shipped": 3, "delivered": 4, "cancelled": 5}
+NOTIFIED_STATUSES = frozenset({"paid", "packed", "shipped", "delivered", "cancelled"})
+
+
+def moved_on(old: str, new: str) -> bool:
+    """A change worth telling the customer: forward in the order's life (never backwards), or a
+    cancellation of an order not yet delivered."""
+    if new == old or new not in NOTIFIED_STATUSES:
+        return False
+    if new == "cancelled":
+        return old != "delivered"
+    return old != "cancelled" and STATUS_RANK.get(new, -1) > STATUS_RANK.get(old, -1)
+
+
+def record_status_changes(session: Session, changes: Iterable[tuple[Any, str, str]]) -> tuple[int, ...]:
+    """One OrderNotification per (order, status) reached by a forward change; repeats are ignored
+    (the unique pair), and a status passed again after going back notifies no more."""
+    ids: list[int] = []
+    for order, old, new in changes:
+        if not moved_on(old, new) or not order.customer_phone:
+            continue
+        notified = set(session.execute(
+            select(OrderNotification.status).where(OrderNotification.order_id == order.id)).scalars())
+        if new in notified or any(STATUS_RANK.get(s, -1) > STATUS_RANK[new] for s in notified if new != "cancelled"):
+            continue
+        statement = (
+            _insert_ignoring(session, OrderNotification)
+            .values(order_id=order.id, status=new, created_at=utcnow())
+            .returning(OrderNotification.__table__.c.id)
+        )
+        inserted = session.execute(statement).scalar_one_or_none()
+        if inserted is not None:
+            ids.append(inserted)
+    return tuple(ids)
+
+
+def _insert_ignoring(session: Session, model: Any) -> Any:
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    return insert(model).on_conflict_do_nothing(index_elements=["order_id", "status"])
 
 
 def _rows(stream: TextIO, columns: Sequence[str], required: Sequence[str]) -> Iterator[tuple[int, dict[str, str]]]:
@@ -167,9 +213,16 @@ def _import(
 ) -> ImportResult:
     """Upsert rows by key. Raises CsvImportError (with the line) on the first bad row; the
     caller's transaction then rolls back, so a file is imported whole or not at all."""
+    return _upsert(table, session, _rows(stream, table.columns, table.required), progress)
+
+
+def _upsert(
+    table: _CsvTable, session: Session, rows: Iterable[tuple[int, dict[str, str]]],
+    progress: Callable[[int], None] | None = None,
+) -> ImportResult:
     existing = {getattr(r, table.key_column): r for r in session.execute(select(table.model)).scalars()}
     created = updated = 0
-    for count, (line, row) in enumerate(_rows(stream, table.columns, table.required), 1):
+    for count, (line, row) in enumerate(rows, 1):
         key, values = table.read_row(line, row)
         record = existing.get(key)
         if record is None:
@@ -193,8 +246,38 @@ def import_products(session: Session, stream: TextIO, progress: Callable[[int], 
 
 
 def import_orders(session: Session, stream: TextIO, progress: Callable[[int], None] | None = None) -> ImportResult:
-    """Order rows (number,status,courier,tracking_number,customer_phone,total), upserted by number."""
-    return _import(ORDERS, session, stream, progress)
+    """Order rows (number,status,courier,tracking_number,customer_phone,total), upserted by number.
+
+    A status that moved on queues the customer's notification (`ImportResult.notifications`).
+    """
+    return _orders_with_notifications(session, lambda: _import(ORDERS, session, stream, progress))
+
+
+def upsert_orders(session: Session, orders: Sequence[Mapping[str, Any]]) -> ImportResult:
+    """Orders from the API or a shop system's webhook: the CSV's columns as JSON fields, upserted by
+    number, checked as a CSV row is (a bad one raises CsvImportError naming its position)."""
+    rows = []
+    for index, order in enumerate(orders, 1):
+        if not isinstance(order, Mapping):
+            raise CsvImportError(f"order {index}: expected an object")
+        unknown = set(order) - set(ORDER_COLUMNS)
+        if unknown:
+            raise CsvImportError(f"order {index}: unknown fields {', '.join(sorted(map(str, unknown)))}")
+        row = {column: "" if order.get(column) is None else str(order.get(column)) for column in ORDER_COLUMNS}
+        missing = [column for column in ORDERS.required if not row[column].strip()]
+        if missing:
+            raise CsvImportError(f"order {index}: {', '.join(missing)} required")
+        rows.append((index, row))
+    return _orders_with_notifications(session, lambda: _upsert(ORDERS, session, rows))
+
+
+def _orders_with_notifications(session: Session, upsert: Callable[[], ImportResult]) -> ImportResult:
+    before = {order.id: order.status for order in session.execute(select(Order)).scalars()}
+    result = upsert()
+    session.flush()
+    changes = [(order, before[order.id], order.status) for order in session.execute(select(Order)).scalars()
+               if order.id in before and before[order.id] != order.status]
+    return ImportResult(result.created, result.updated, record_status_changes(session, changes))
 
 
 def read_text(data: bytes) -> TextIO:

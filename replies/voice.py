@@ -186,6 +186,31 @@ class CustomIntent:
     templates: dict[str, tuple[Any, ...]]  # lang -> compiled templates (empty for escalate/ignore)
 
 
+NOTIFY_STATUSES = ("paid", "packed", "shipped", "delivered", "cancelled")
+NOTIFY_VARS = frozenset({"order_number", "courier", "tracking_number", "total", "status_text"})
+TEMPLATE_PROVIDERS = ("whatsapp_twilio", "whatsapp_cloud")
+
+
+@dataclass(frozen=True)
+class NotificationTemplate:
+    """An approved WhatsApp template for a notification: the provider's id for it (a Twilio Content
+    SID, a Cloud API template name), its language, and which order fields fill {{1}}, {{2}}..."""
+
+    name: str
+    language: str
+    variables: tuple[str, ...]
+
+
+@dataclass
+class Notifications:
+    """What customers are told, unasked, when their order moves on (pack key `notifications`)."""
+
+    texts: dict[str, dict[str, tuple[Any, ...]]]  # status -> lang -> templates
+    templates: dict[str, dict[str, NotificationTemplate]]  # provider -> status -> template
+    quiet_start: time | None = None  # no notification between these local times
+    quiet_end: time | None = None
+
+
 @dataclass
 class BrandPack:
     path: str
@@ -205,6 +230,7 @@ class BrandPack:
     custom_intents: dict[str, CustomIntent] = field(default_factory=dict)
     # Compiled order-number regexes (catalog.DEFAULT_ORDER_PATTERNS unless the pack lists its own).
     order_patterns: tuple[re.Pattern[str], ...] = field(default_factory=tuple)
+    notifications: Notifications | None = None
 
     # -- time -------------------------------------------------------------
     def local(self, now: datetime) -> datetime:
@@ -290,6 +316,16 @@ class BrandPack:
     def pick(templates: tuple[Any, ...], seed: str) -> Any:
         # Deterministic variety: the same message gets the same variant (reproducible tests).
         return templates[zlib.crc32(seed.encode("utf-8")) % len(templates)]
+
+    def notification_text(self, status: str, order: Mapping[str, Any], lang: str, now: datetime) -> str | None:
+        """The unasked message for an order that reached `status`; None where the pack has none."""
+        if self.notifications is None or status not in self.notifications.texts:
+            return None
+        texts = self.notifications.texts[status]
+        chosen = texts.get(lang) or texts["id"]
+        values = {**self.base_context(lang, self.honorific, None, now), **order,
+                  "status_text": self.order_status_text.get(status, {}).get(lang, status)}
+        return self.apply_emoji_level(self.render(self.pick(chosen, str(order.get("order_number"))), values), None)
 
     def render(self, template: Any, ctx: Mapping[str, Any]) -> str:
         return template.render(**ctx).strip()
@@ -401,6 +437,48 @@ def _parse_hhmm(v: Any, val: _Validator, where: str) -> time:
     return time(23, 59, 59) if h == 24 else time(h, mnt)
 
 
+def _notifications(val: Any, data: Mapping[str, Any], base_vars: frozenset[str]) -> Notifications | None:
+    node = data.get("notifications")
+    if node is None:
+        return None
+    if not isinstance(node, dict):
+        raise val.fail(val.key_pos(data, "notifications"), "notifications: expected texts, templates, quiet_hours")
+    for key in node:
+        if key not in ("texts", "templates", "quiet_hours"):
+            raise val.fail(val.key_pos(node, key), f"notifications: unknown key '{key}'")
+    texts_node = node.get("texts") or {}
+    texts: dict[str, dict[str, tuple[Any, ...]]] = {}
+    for status in texts_node:
+        if status not in NOTIFY_STATUSES:
+            raise val.fail(val.key_pos(texts_node, status),
+                           f"notifications.texts: unknown status '{status}' (use {', '.join(NOTIFY_STATUSES)})")
+        texts[status] = val.by_lang(texts_node[status], base_vars | NOTIFY_VARS, f"notifications.texts.{status}", texts_node)
+    templates: dict[str, dict[str, NotificationTemplate]] = {}
+    templates_node = node.get("templates") or {}
+    for provider, by_status in templates_node.items():
+        if provider not in TEMPLATE_PROVIDERS or not isinstance(by_status, dict):
+            raise val.fail(val.key_pos(templates_node, provider),
+                           f"notifications.templates: expected {' or '.join(TEMPLATE_PROVIDERS)} -> status -> template")
+        templates[provider] = {}
+        for status, spec in by_status.items():
+            variables = spec.get("variables", []) if isinstance(spec, dict) else None
+            if status not in NOTIFY_STATUSES or not isinstance(spec, dict) or not spec.get("name") or not (
+                isinstance(variables, list) and set(map(str, variables)) <= NOTIFY_VARS
+            ):
+                raise val.fail(val.key_pos(by_status, status),
+                               f"notifications.templates.{provider}.{status}: expected name, language and "
+                               f"variables from {', '.join(sorted(NOTIFY_VARS))}")
+            templates[provider][status] = NotificationTemplate(
+                str(spec["name"]), str(spec.get("language") or "id"), tuple(map(str, variables)))
+    quiet_start = quiet_end = None
+    if node.get("quiet_hours"):
+        match = re.fullmatch(r"(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})", str(node["quiet_hours"]).strip())
+        if not match or int(match[1]) > 23 or int(match[3]) > 23:
+            raise val.fail(val.key_pos(node, "quiet_hours"), "notifications.quiet_hours: use HH:MM-HH:MM, e.g. 21:00-08:00")
+        quiet_start, quiet_end = time(int(match[1]), int(match[2])), time(int(match[3]), int(match[4]))
+    return Notifications(texts, templates, quiet_start, quiet_end)
+
+
 def load_brand_pack(path: str | Path) -> BrandPack:
     """Load and validate a brand voice pack; raises BrandPackError('file:line: reason')."""
     path = Path(path)
@@ -421,7 +499,7 @@ def load_brand_pack(path: str | Path) -> BrandPack:
 
     known_top = {"shop_name", "timezone", "honorific", "mirror_honorifics", "emoji_level", "business_hours",
                  "holidays", "facts", "order_status_text", "greeting", "closing", "messages", "intents",
-                 "custom_intents", "order_number_patterns"}
+                 "custom_intents", "order_number_patterns", "notifications"}
     for key in data:
         if key not in known_top:
             raise val.fail(val.key_pos(data, key), f"unknown key '{key}'")
@@ -593,11 +671,12 @@ def load_brand_pack(path: str | Path) -> BrandPack:
                                                                f"{str(item)!r}: {exc}") from None
         order_patterns = tuple(compiled)
 
+    notifications = _notifications(val, data, base_vars)
     pack = BrandPack(
         path=str(path), shop_name=shop_name, timezone=tz, honorific=honorific, mirror_honorifics=mirror,
         emoji_level=emoji_level, business_hours=hours, holidays=tuple(holidays), facts=facts,
         order_status_text=status_text, greetings=greetings, closings=closings, messages=messages,
-        intents=intents, custom_intents=custom, order_patterns=order_patterns,
+        intents=intents, custom_intents=custom, order_patterns=order_patterns, notifications=notifications,
     )
     log.info("loaded brand pack %s (%d custom intents)", path.name, len(custom))
     return pack

@@ -299,7 +299,8 @@ def conversation(conversation_id: int) -> str:
             "conversation.html",
             conversation=current,
             messages=agent_desk.history(db, conversation_id),
-            orders=agent_desk.orders_for(db, current),
+            orders=(orders := agent_desk.orders_for(db, current)),
+            order_notices=agent_desk.unsent_notifications(db, orders),
             canned=agent_desk.canned_responses(db),
             # New per render: posting this same form twice (double click, resend) sends once.
             client_key=uuid.uuid4().hex,

@@ -5,9 +5,13 @@ GET  /api/conversations/<id>
 POST /api/conversations/<id>/take
 POST /api/conversations/<id>/replies     {"text": "...", "client_key": "..."} (or Idempotency-Key header)
 POST /api/conversations/<id>/resolve
+POST /api/orders                          {"orders": [{"number", "status", ...}]} (or one order object);
+                                          a token, or a shop system's `X-Inbox-Signature` (ORDERS_WEBHOOK_SECRET)
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 from functools import wraps
 from typing import Any, Callable
@@ -19,6 +23,7 @@ from inbox.accounts import agent_for_token
 from inbox.domain import ConversationStatus
 from inbox.models import Conversation, Message, utcnow
 from inbox.services import Services
+from inbox.shop_data import CsvImportError, upsert_orders
 from inbox.web.errors import error_response
 
 logger = logging.getLogger(__name__)
@@ -181,3 +186,45 @@ def post_reply(conversation_id: int) -> Response:
     response = jsonify(payload)
     response.status_code = 201 if created else 200
     return response
+
+
+# -- orders from a shop system ---------------------------------------------------------------------
+
+@bp.post("/orders")
+def orders() -> Response:
+    """Upsert orders by number; a status that moved on notifies the customer once (see shop_data)."""
+    if not _order_caller_ok():
+        return error_response(403, "send 'Authorization: Bearer <token>' or a valid X-Inbox-Signature")
+    body = request.get_json(silent=True)
+    if isinstance(body, dict) and "orders" in body:
+        body = body["orders"]
+    batch = [body] if isinstance(body, dict) else body
+    if not isinstance(batch, list) or not batch:
+        return error_response(400, 'expected JSON: {"orders": [{"number": ..., "status": ...}, ...]} or one order')
+    if len(batch) > 1000:
+        return error_response(413, "at most 1000 orders per request")
+    services = _services()
+    try:
+        with services.db.session() as session:
+            result = upsert_orders(session, batch)
+    except CsvImportError as exc:
+        return error_response(400, f"{exc} (nothing stored)")
+    services.shop.invalidate()
+    for notification_id in result.notifications:
+        services.queue.submit("notify_order", notification_id)
+    return jsonify({"created": result.created, "updated": result.updated,
+                    "notifications": len(result.notifications)})
+
+
+def _order_caller_ok() -> bool:
+    """An agent's API token, or the shop system's HMAC-SHA256 of the raw body with ORDERS_WEBHOOK_SECRET."""
+    secret = _services().settings.orders_webhook_secret
+    signature = request.headers.get("X-Inbox-Signature", "")
+    if secret and signature.startswith("sha256="):
+        expected = hmac.new(secret.encode(), request.get_data(cache=True), hashlib.sha256).hexdigest()
+        return hmac.compare_digest(signature[7:].strip().lower().encode(), expected.encode())
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        return False
+    with _services().db.session() as session:
+        return agent_for_token(session, token.strip()) is not None

@@ -125,6 +125,13 @@ def register_commands(app: Flask) -> None:
         services.shop.invalidate()
         click.echo("", err=True)
         click.echo(f"{kind}: {result.created} created, {result.updated} updated")
+        if result.notifications:
+            for notification_id in result.notifications:
+                services.queue.submit("notify_order", notification_id)
+            click.echo(f"{len(result.notifications)} customer notifications queued")
+            drain = getattr(services.queue, "drain", None)
+            if drain is not None:  # the in-process queue dies with this command; Redis keeps its jobs
+                drain(timeout=60)
 
     @shop.command("import-products")
     @click.argument("path", type=click.Path(exists=True, dir_okay=False))
