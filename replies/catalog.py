@@ -99,7 +99,9 @@ diskon promo bagus cakep keren baru ori original asli cocok muat pas gimana gmn 
 kenapa knp ini itu tersebut yg yang sama dengan dgn atau dan tapi terus trus biar supaya agar aku saya sy gw gue
 kamu anda kita kami we i you it they my your me is are do does did can could would will please pls what which
 have has any still left there this that those these one size sizes colour color colours colors variant variants
-ya yah ka kk kak min sis gan ukuran warna varian nomor no angka jam hari besok sekarang skrg minggu""".split())
+ya yah ka kk kak min sis gan ukuran warna varian nomor no angka jam hari besok sekarang skrg minggu
+teh atuh mah iki iku kuwi ieu eta kang teu sing nu ora ono onok ana isih keneh aya hargane hargana pinten
+ingin menanyakan mohon informasi apakah dengan hormat terima kasih""".split())
 
 
 # Colours and sizes: they pick a variant, they don't name a product on their own ("yg putih brp?").

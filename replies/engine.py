@@ -173,7 +173,7 @@ class ReplyEngine:
             return "complaint", max(confidence, 0.9)
         if cue and not (intent in ("complaint", "human") and confidence >= self.threshold):
             return cue, max(confidence, 0.9)
-        if intent == "order_status" and _RECEIVED.search(norm) and not _ASKING.search(norm):
+        if intent in ("order_status", "thanks") and _RECEIVED.search(norm) and not _ASKING.search(norm):
             # "paketnya udah diterima, thanks kak": a report (and a thank-you), not a question.
             return "thanks", max(confidence, 0.9)
         return intent, confidence
@@ -199,7 +199,7 @@ class ReplyEngine:
         if not substantive:
             greet_or_thanks = [p for p in found if p[0] in ("greeting", "thanks")] or [(whole, whole_conf, text)]
             first = greet_or_thanks[0]
-            return greet_or_thanks, first[0], min(p[1] for p in greet_or_thanks)
+            return greet_or_thanks, first[0], max(p[1] for p in greet_or_thanks)
         # Severity first: anything that needs a person decides the whole burst.
         for severe in _SEVERE:
             hit = next((p for p in substantive if p[0] == severe and p[1] >= self.threshold), None)

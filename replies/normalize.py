@@ -49,7 +49,10 @@ PHRASES = {
     "good afternoon": "halo", "selamat pagi": "halo", "selamat siang": "halo",
     "selamat sore": "halo", "selamat malam": "halo", "met pagi": "halo", "met siang": "halo",
     "met sore": "halo", "met malam": "halo", "ready stock": "ready", "ready stok": "ready",
-    "money back": "refund", "talk to": "talkto", "speak to": "talkto", "sama admin": "admin",
+    "money back": "refund", "talk to": "talkto",
+    # Javanese and Sundanese stock phrasing ("isih ono?", "aya keneh?": is it still there?)
+    "isih ono": "masih ada", "isih ana": "masih ada", "isih onok": "masih ada", "aya keneh": "masih ada",
+    "aya teu": "ada gak", "ono ora": "ada gak", "ana ora": "ada gak", "speak to": "talkto", "sama admin": "admin",
 }
 SLANG = {
     # question words
@@ -110,6 +113,10 @@ SLANG = {
     "malam": "halo", "malem": "halo", "morning": "halo", "evening": "halo", "assalamualaikum": "salam",
     "asw": "salam", "ass": "salam", "askum": "salam", "permisi": "salam", "punten": "salam",
     "rb": "ribu", "jt": "juta",
+    # Javanese / Sundanese / formal Indonesian question words
+    "piro": "berapa", "pinten": "berapa", "sabaraha": "berapa", "regane": "harga", "rego": "harga",
+    "hargane": "harga", "hargana": "harga", "isih": "masih", "keneh": "masih", "ora": "gak", "mboten": "gak",
+    "menanyakan": "tanya", "ketersediaan": "stock",
     # honorifics all mean "you" to the classifier; the voice layer mirrors the real one.
     "kak": "kak", "ka": "kak", "kk": "kak", "kaka": "kak", "kakak": "kak", "sis": "kak",
     "sist": "kak", "gan": "kak", "min": "kak", "bang": "kak", "mas": "kak", "mba": "kak",

@@ -744,7 +744,10 @@ isi ulang bisa?""".split("\n")
 
 
 EXTRA = {
-"other": """tolong cancel pesanan saya
+"other": """gimana cara ordernya
+cara ordernya gimana ya
+kalau mau order caranya gimana
+tolong cancel pesanan saya
 mau batalin orderan
 bisa cancel order?
 ganti alamat pengiriman bisa?
@@ -800,7 +803,25 @@ bisa bayar pakai qris kak?
 udah bayar via dana ya
 transfer sudah, mohon dicek ya min
 nomer rekening bni ada?""".split("\n"),
-"stock": """is the black one available?
+"stock": """celana cargo hijau ada?
+kemeja batik biru ada kak?
+jaket kulit coklat ada?
+rok plisket hitam ada ga
+tas ransel abu ada?
+isih ono mas?
+sing ireng isih ono?
+ukuran L isih ono ora
+ready ora mas?
+ready ora kak
+stok e isih ono?
+aya keneh teh?
+nu hideung aya keneh?
+ukuran M aya teu?
+ready teu kang?
+apakah ukuran L masih tersedia?
+saya ingin menanyakan ketersediaan kemeja ukuran M
+mohon informasi apakah warna hitam masih ada stok
+is the black one available?
 available in size M?
 size 40 available?
 do you still have the hoodie?
@@ -820,7 +841,10 @@ uang sudah ditransfer tapi pesanan dibatalkan
 i'm very unhappy with this
 the quality is really bad
 i received the wrong colour""".split("\n"),
-"human": """ada yg bisa bantu?
+"human": """bisa vc sama admin?
+mau video call admin
+vc bisa kak?
+ada yg bisa bantu?
 ada admin yang bisa bantu saya?
 bisa minta tolong admin?
 please let me talk to your staff
@@ -839,6 +863,23 @@ order belum sampai nih kak, cek dong
 has it been shipped yet?
 is my parcel on the way?
 sudah dikirim belum ya pesanan atas nama dewi""".split("\n"),
+# Formal Indonesian, Javanese and Sundanese price and stock questions.
+"price": """Selamat siang, saya ingin menanyakan harga kemeja ukuran M. Terima kasih.
+Selamat pagi, mohon informasi harga celana ukuran 32
+Dengan hormat, berapa harga produk ini?
+saya ingin menanyakan harga jaket ini
+permisi, boleh saya tahu harga tas tersebut?
+mohon info harga hoodie warna hitam, terima kasih
+kaos iki piro mas
+regane piro mbak
+hargane piro
+piro iki kak
+rego ne piro
+sing ireng piro mas
+sabaraha hargana teh
+ieu sabaraha kang
+sabaraha ieu teh
+hargana sabaraha""".split("\n"),
 "thanks": """👍
 👍👍
 oke 👍
