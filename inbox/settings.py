@@ -71,6 +71,9 @@ class Settings:
     admin_password: str | None = None
     """First admin, created at start-up when no agent exists yet."""
 
+    live_streams: int = 4
+    """Live-update streams one web process serves at once (INBOX_LIVE_STREAMS); more poll instead."""
+
     orders_webhook_secret: str | None = None
     """Signs a shop system's POST /api/orders (X-Inbox-Signature: sha256=HMAC of the body)."""
 
@@ -206,6 +209,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         admin_email=env.get("INBOX_ADMIN_EMAIL") or None,
         admin_password=env.get("INBOX_ADMIN_PASSWORD") or None,
         orders_webhook_secret=env.get("ORDERS_WEBHOOK_SECRET") or None,
+        live_streams=max(0, int(_float(env, "INBOX_LIVE_STREAMS", defaults.live_streams))),
         sandbox=_sandbox_on(env),
         sandbox_api_port=int(_float(env, "INBOX_SANDBOX_API_PORT", defaults.sandbox_api_port)),
         platform_env={

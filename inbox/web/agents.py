@@ -33,7 +33,6 @@ SESSION_CSRF = "csrf_token"
 SESSION_LANG = "lang"
 SESSION_VERSION = "v"  # the agent's session_version when this session began
 SESSION_SEEN = "seen"  # unix time of the last request: idle sessions end
-QUEUE_REFRESH_SECONDS = 15
 QUEUE_PAGE_SIZE = 50  # a page; the counts and the pager say how many more there are
 STATS_WINDOW = timedelta(hours=24)
 TABS = ("waiting", "mine", "open", "resolved")
@@ -283,7 +282,6 @@ def queue() -> str:
             page=page_number,
             pages=pages,
             stats=stats,
-            refresh_seconds=QUEUE_REFRESH_SECONDS,
         )
 
 

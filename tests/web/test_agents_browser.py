@@ -213,3 +213,35 @@ def test_a_reply_lost_on_its_way_is_sent_once_after_a_reload(live_desk: LiveDesk
         replies = db.execute(select(Message).where(Message.sender_type == "agent")).scalars().all()
     assert [m.text for m in replies] == ["Mohon maaf kak, paketnya kami cek dulu ya"]
     assert replies[0].idempotency_key.endswith(first_key or "-")
+
+
+def test_updates_arrive_live_and_a_draft_is_kept(live_desk: LiveDesk, browser_page: Any) -> None:
+    page, expect = browser_page, sync_api.expect
+    page.goto(live_desk.base_url + "/login")
+    page.get_by_label("E-mail").fill(EMAIL)
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    rows = page.locator("tr.queue-row .customer-link")
+    expect(rows).to_have_count(4)
+
+    # A new customer arrives: the waiting view shows them without a reload
+    marker = page.evaluate("() => (window.__sameDocument = true)")
+    with live_desk.app.extensions["inbox"].db.session() as db:
+        contact = Contact(platform="telegram", external_id="ext-new", display_name="Nadia Baru")
+        db.add(contact)
+        db.flush()
+        db.add(Conversation(contact_id=contact.id, platform="telegram", chat_id="chat-new", status="waiting",
+                            priority=0, flags=[], handover_reason="human: needs an agent",
+                            waiting_since=utcnow(), last_message_at=utcnow()))
+    expect(page.locator("tr.queue-row .customer-link", has_text="Nadia Baru")).to_be_visible(timeout=10_000)
+    assert marker and page.evaluate("() => window.__sameDocument") is True  # swapped in place, not reloaded
+
+    # An open conversation gets a new message while the agent types: the draft stays
+    page.goto(f"{live_desk.base_url}/conversations/{live_desk.conversation_id}")
+    page.locator("#reply-text").fill("Sebentar ya kak, sedang kami")
+    with live_desk.app.extensions["inbox"].db.session() as db:
+        budi = db.get_one(Conversation, live_desk.conversation_id)
+        db.add(inbound(budi, "b9", "Halo?? Ada orang?", utcnow()))
+    expect(page.locator(".msg-customer").last).to_contain_text("Halo?? Ada orang?", timeout=10_000)
+    expect(page.locator("#reply-text")).to_have_value("Sebentar ya kak, sedang kami")
+    page.screenshot(path=str(SCREENSHOTS / "conversation-live.png"), full_page=True)

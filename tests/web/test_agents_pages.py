@@ -267,7 +267,8 @@ def test_queue_lists_urgent_first_then_longest_wait(desk: Desk, logged_in: Flask
     assert "30 mnt" in html and "10 mnt" in html
     assert "Telegram" in html and "WhatsApp" in html
     assert "abuse: needs an agent" in html and "kasar" in html and "Prioritas" in html
-    assert 'http-equiv="refresh" content="15"' in html
+    # Updated live (server-sent events, polling as fallback), never by reloading the whole page
+    assert 'http-equiv="refresh"' not in html and 'data-live-events="/live/events"' in html
 
 
 def test_queue_tabs_split_mine_and_resolved(desk: Desk, logged_in: FlaskClient) -> None:

@@ -64,14 +64,94 @@
     form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = true; });
   });
 
-  // New customer messages show up without a manual reload, but never while an agent is typing.
-  var idle = document.querySelector("[data-idle-refresh]");
-  if (idle) {
-    var seconds = parseInt(idle.dataset.idleRefresh, 10) || 15;
-    window.setInterval(function () {
-      var box = idle.querySelector("textarea");
-      var typing = box && (box.value.trim() !== "" || document.activeElement === box);
-      if (!typing && idle.dataset.sent !== "1") window.location.reload();
-    }, seconds * 1000);
+  // Live: the server says when the queue or this conversation changed (server-sent events, or
+  // polling when streams are unavailable); the changed parts of the page are swapped in place, so
+  // a reply being typed is never touched.
+  var live = document.querySelector("[data-live]");
+  if (live) {
+    var last = null, title = document.title, unseen = 0, pollTimer = null, source = null;
+
+    var scrollToNewest = function () {
+      var history = document.querySelector("[data-live-part=history] .messages");
+      var last = history && history.lastElementChild;
+      if (last) last.scrollIntoView({block: "end"});
+    };
+
+    var swapParts = function () {
+      return fetch(window.location.href, {credentials: "same-origin", headers: {"Accept": "text/html"}})
+        .then(function (response) { return response.ok ? response.text() : Promise.reject(response.status); })
+        .then(function (html) {
+          var fresh = new DOMParser().parseFromString(html, "text/html");
+          document.querySelectorAll("[data-live-part]").forEach(function (part) {
+            var name = part.getAttribute("data-live-part");
+            var replacement = fresh.querySelector('[data-live-part="' + name + '"]');
+            if (!replacement || part.contains(document.activeElement) && document.activeElement !== document.body) return;
+            part.innerHTML = replacement.innerHTML;
+          });
+          scrollToNewest();
+        })
+        .catch(function () { /* the next change tries again */ });
+    };
+
+    var beep = function () {
+      try {
+        var audio = new (window.AudioContext || window.webkitAudioContext)();
+        var tone = audio.createOscillator(), gain = audio.createGain();
+        tone.frequency.value = 880; gain.gain.value = 0.08;
+        tone.connect(gain); gain.connect(audio.destination);
+        tone.start(); tone.stop(audio.currentTime + 0.15);
+      } catch (e) { /* no sound here */ }
+    };
+
+    var changed = function (state) {
+      var previous = last;
+      last = state;
+      if (!previous) return;  // the page was rendered with this state
+      if (JSON.stringify(previous) === JSON.stringify(state)) return;
+      if (state.waiting > previous.waiting) {
+        if (document.hidden) { unseen += state.waiting - previous.waiting; document.title = "(" + unseen + ") " + title; }
+        beep();
+        if (window.Notification && Notification.permission === "granted" && document.hidden) {
+          new Notification(live.dataset.notifyTitle || "Kotak Masuk", {body: state.waiting + " menunggu"});
+        }
+      }
+      swapParts();
+    };
+
+    var poll = function (delay) {
+      window.clearTimeout(pollTimer);
+      pollTimer = window.setTimeout(function () {
+        fetch(live.dataset.liveState, {credentials: "same-origin"})
+          .then(function (response) { return response.json(); })
+          .then(function (state) { changed(state); poll(5000); })
+          .catch(function () { poll(Math.min(delay * 2, 60000)); });
+      }, delay);
+    };
+
+    var stream = function () {
+      if (!window.EventSource) { poll(5000); return; }
+      source = new EventSource(live.dataset.liveEvents);
+      var failures = 0;
+      source.addEventListener("change", function (event) { failures = 0; changed(JSON.parse(event.data)); });
+      source.onerror = function () {
+        failures += 1;
+        if (failures >= 3) {  // the server is busy or gone: poll, and try streaming again later
+          source.close();
+          poll(5000);
+          window.setTimeout(function () { window.clearTimeout(pollTimer); stream(); }, 120000);
+        }
+      };
+    };
+
+    document.addEventListener("visibilitychange", function () {
+      if (!document.hidden) { unseen = 0; document.title = title; }
+    });
+    var notify = document.querySelector("[data-live-notify]");
+    if (notify && window.Notification && Notification.permission === "default") {
+      notify.hidden = false;
+      notify.addEventListener("click", function () { Notification.requestPermission(); notify.hidden = true; });
+    }
+    scrollToNewest();
+    stream();
   }
 })();

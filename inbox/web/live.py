@@ -1,0 +1,113 @@
+"""Live updates for the agents' pages: a server-sent event whenever the queue or the open
+conversation changes, and the same state as JSON for browsers that fall back to polling.
+
+The database is the truth and every process sees it, so a stream compares a cheap fingerprint of
+the state once a second (web and worker processes need no channel between them). Streams hold a
+server thread each: a process serves at most `INBOX_LIVE_STREAMS` at once (beyond, 503 and the page
+polls) and ends each after a minute (the browser reconnects), so threads are never held for good.
+"""
+from __future__ import annotations
+
+import json
+import threading
+import time
+from typing import Any, Iterator
+
+from flask import Response, request, stream_with_context
+from sqlalchemy import func, select
+
+from inbox.domain import DeliveryStatus, Direction
+from inbox.models import Conversation, Message
+from inbox.web.agents import _services, bp, login_required
+
+STREAM_SECONDS = 60.0
+CHECK_SECONDS = 1.0
+KEEPALIVE_SECONDS = 15.0
+_streams_lock = threading.Lock()
+_streams_open = 0
+
+
+def live_state(conversation_id: int | None) -> dict[str, Any]:
+    """What the pages show, in a few numbers: it changes whenever something on them would."""
+    with _services().db.session() as db:
+        counts = dict(db.execute(select(Conversation.status, func.count()).group_by(Conversation.status)).all())
+        state: dict[str, Any] = {
+            "messages": db.execute(select(func.max(Message.id))).scalar() or 0,
+            "waiting": counts.get("waiting", 0),
+            "statuses": {str(k): v for k, v in sorted(counts.items())},
+        }
+        if conversation_id is not None:
+            row = db.execute(
+                select(Conversation.status, Conversation.assigned_agent_id, Conversation.flags)
+                .where(Conversation.id == conversation_id)
+            ).one_or_none()
+            unsettled = db.execute(
+                select(func.count(), func.max(Message.id)).where(
+                    Message.conversation_id == conversation_id,
+                    Message.direction == Direction.OUTBOUND.value,
+                    Message.delivery_status.in_([DeliveryStatus.PENDING.value, DeliveryStatus.SENDING.value,
+                                                 DeliveryStatus.RETRY.value]),
+                )
+            ).one()
+            last = db.execute(select(func.max(Message.id)).where(Message.conversation_id == conversation_id)).scalar()
+            delivered = db.execute(
+                select(func.count()).where(Message.conversation_id == conversation_id,
+                                           Message.delivery_status.in_([DeliveryStatus.DELIVERED.value,
+                                                                        DeliveryStatus.READ.value]))
+            ).scalar()
+            state["conversation"] = None if row is None else {
+                "status": row.status, "agent": row.assigned_agent_id, "flags": sorted(row.flags or []),
+                "last": last or 0, "unsettled": unsettled[0], "delivered": delivered,
+            }
+        return state
+
+
+def _conversation_arg() -> int | None:
+    raw = request.args.get("conversation", "")
+    return int(raw) if raw.isdigit() and 0 < len(raw) < 11 and int(raw) < 2**31 else None
+
+
+@bp.get("/live/state")
+@login_required
+def live_state_view() -> Response:
+    response = Response(json.dumps(live_state(_conversation_arg())), mimetype="application/json")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/live/events")
+@login_required
+def live_events() -> Response:
+    global _streams_open
+    limit = _services().settings.live_streams
+    with _streams_lock:
+        if _streams_open >= limit:
+            busy = Response("too many live streams on this process; poll /live/state", status=503)
+            busy.headers["Retry-After"] = "30"
+            return busy
+        _streams_open += 1
+    conversation_id = _conversation_arg()
+
+    def stream() -> Iterator[str]:
+        global _streams_open
+        try:
+            yield "retry: 3000\n\n"
+            last: dict[str, Any] | None = None
+            started = quiet_since = time.monotonic()
+            while time.monotonic() - started < STREAM_SECONDS:
+                state = live_state(conversation_id)
+                if state != last:
+                    yield f"event: change\ndata: {json.dumps(state)}\n\n"
+                    last, quiet_since = state, time.monotonic()
+                elif time.monotonic() - quiet_since > KEEPALIVE_SECONDS:
+                    yield ": keepalive\n\n"
+                    quiet_since = time.monotonic()
+                time.sleep(CHECK_SECONDS)
+        finally:
+            with _streams_lock:
+                _streams_open -= 1
+
+    response = Response(stream_with_context(stream()), mimetype="text/event-stream")
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Accel-Buffering"] = "no"  # a proxy must pass events on at once
+    return response
