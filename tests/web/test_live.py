@@ -5,7 +5,7 @@ from typing import Any
 
 from flask.testing import FlaskClient
 
-from tests.web.test_agents_pages import Desk, desk, desk_client, inbound, logged_in  # noqa: F401 - fixtures
+from tests.web.test_agents_pages import Desk, inbound
 
 
 def test_the_state_changes_when_a_message_arrives_or_a_conversation_is_taken(desk: Desk, logged_in: FlaskClient) -> None:
