@@ -86,6 +86,7 @@ class Route:
 
 Event = InboundEvent | StatusEvent | ChangeEvent | WatermarkEvent
 UNKNOWN_CONTENT_TYPE = "application/octet-stream"
+STORED_FILE_PREFIX = "inbox-file:"  # Media.url of a file the inbox keeps itself (InboxPort.store_file)
 
 
 class InboxPort(Protocol):
@@ -93,6 +94,9 @@ class InboxPort(Protocol):
 
     def store(self, events: Sequence[Event]) -> list[int]:
         """Store events once each and enqueue them as a webhook would; the new message ids."""
+
+    def store_file(self, content: bytes, content_type: str) -> str:
+        """Keep an attachment no platform holds (a web-chat photo); the `Media.url` that names it."""
 
     def thread(self, platform: str, thread_key: str, after_id: int = 0, limit: int = 100) -> list[Mapping[str, Any]]:
         """A thread's messages after `after_id`, oldest first, as the customer may see them:

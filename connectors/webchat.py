@@ -8,7 +8,9 @@ Routes (under /webhooks/webchat):
 - `GET  /widget.js`  the widget (no framework, shadow DOM, text rendered as text);
 - `POST /session`    a new anonymous visitor: a signed token the widget keeps in the browser's
                      localStorage on the shop's site (no cookie of ours is set there);
-- `POST /messages`   a visitor's message (`{"token", "text", "client_id", "name"?, "phone"?}`);
+- `POST /messages`   a visitor's message (`{"token", "text", "client_id", "name"?, "phone"?, "image"?}`;
+                     a photo is `{"type", "data": base64}`, JPEG/PNG/WebP checked by its bytes, kept
+                     by the inbox itself: `InboxPort.store_file`);
 - `GET  /messages?token=...&after=ID`  the visitor's thread after a message id (polled).
 
 Bodies are sent as `text/plain` JSON, so a browser makes no CORS preflight; answers carry
@@ -18,6 +20,7 @@ signed with `WEBCHAT_SECRET`: nothing a visitor sends reaches another visitor's 
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
 import hmac
 import json
@@ -37,6 +40,7 @@ from inbox.domain import (
     Capabilities,
     EventKind,
     InboundEvent,
+    Media,
     Outbound,
     OutboundKind,
     Platform,
@@ -53,6 +57,8 @@ CLIENT_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
 PHONE = re.compile(r"\+?[0-9][0-9 -]{6,18}")
 MAX_TEXT = 2000
 MAX_NAME = 80
+MAX_IMAGE_BYTES = 600 * 1024  # the widget shrinks photos to fit; a request stays under the body limit
+IMAGE_MAGIC = {"image/jpeg": b"\xff\xd8\xff", "image/png": b"\x89PNG\r\n\x1a\n", "image/webp": b"RIFF"}
 # Per visitor and per address: a person types at most a few messages a minute; a script more.
 VISITOR_RATE = (12, 60.0)
 ADDRESS_RATE = (60, 60.0)
@@ -178,10 +184,11 @@ class WebchatConnector(Connector):
             return _json(403, {"error": "unknown or forged visitor token"}, cors)
         if not self._per_visitor.allow(visitor) or not self._per_address.allow(address):
             return _json(429, {"error": "too many messages; wait a moment"}, cors)
-        text = body.get("text")
+        text = body.get("text") if isinstance(body.get("text"), str) else ""
         client_id = body.get("client_id")
-        if not isinstance(text, str) or not text.strip():
-            return _json(400, {"error": "text is required"}, cors)
+        photo = body.get("image")
+        if not text.strip() and photo is None:
+            return _json(400, {"error": "text or an image is required"}, cors)
         if len(text) > MAX_TEXT:
             return _json(413, {"error": f"a message takes at most {MAX_TEXT} characters"}, cors)
         if not isinstance(client_id, str) or not CLIENT_ID.fullmatch(client_id):
@@ -190,6 +197,13 @@ class WebchatConnector(Connector):
         phone = body.get("phone") if isinstance(body.get("phone"), str) else None
         if phone and not PHONE.fullmatch(phone.strip()):
             return _json(400, {"error": "the WhatsApp number is not a phone number"}, cors)
+        media: tuple[Media, ...] = ()
+        if photo is not None:
+            try:
+                content, content_type = _image(photo)
+            except ValueError as exc:
+                return _json(413 if "larger" in str(exc) else 400, {"error": str(exc)}, cors)
+            media = (Media(inbox.store_file(content, content_type), content_type),)
         event = InboundEvent(
             platform=Platform.WEBCHAT,
             kind=EventKind.MESSAGE,
@@ -200,6 +214,7 @@ class WebchatConnector(Connector):
             text=text.strip(),
             timestamp=None,
             message_id=client_id,
+            media=media,
         )
         stored = inbox.store([event])
         return _json(200, {"stored": len(stored)}, cors)
@@ -237,8 +252,25 @@ def _public(message: Mapping[str, Any]) -> dict[str, Any]:
         "from": "visitor" if message["direction"] == "in" else message["sender_type"],
         "agent": message.get("agent") if message["sender_type"] == "agent" else None,
         "text": message["text"],
+        "photos": sum(1 for m in message.get("media") or [] if str(m.get("content_type") or "").startswith("image/")),
         "at": message["created_at"],
     }
+
+
+def _image(value: Any) -> tuple[bytes, str]:
+    """A visitor's photo: `{"type": "image/jpeg", "data": "<base64>"}`, checked by its own bytes."""
+    if not isinstance(value, dict) or not isinstance(value.get("data"), str):
+        raise ValueError('image must be {"type": ..., "data": "<base64>"}')
+    if len(value["data"]) > MAX_IMAGE_BYTES * 4 // 3 + 4:
+        raise ValueError(f"the photo is larger than {MAX_IMAGE_BYTES // 1024} KB")
+    try:
+        content = base64.b64decode(value["data"], validate=True)
+    except (ValueError, binascii.Error):
+        raise ValueError("image data is not base64") from None
+    kind = next((name for name, magic in IMAGE_MAGIC.items() if content.startswith(magic)), None)
+    if kind is None or (kind == "image/webp" and content[8:12] != b"WEBP"):
+        raise ValueError("only JPEG, PNG and WebP photos are taken")
+    return content, kind
 
 
 def _e164(phone: str) -> str:

@@ -16,10 +16,10 @@
   var T = {
     id: {greeting: "Halo kak! Ada yang bisa kami bantu?", placeholder: "Tulis pesan…", send: "Kirim",
          open: "Chat dengan kami", close: "Tutup", joined: " bergabung di chat", contact: "Tinggalkan nama & nomor WhatsApp",
-         name: "Nama", phone: "Nomor WhatsApp", failed: "Pesan belum terkirim, coba lagi.", bot: "Bot", agent: "Admin"},
+         name: "Nama", phone: "Nomor WhatsApp", failed: "Pesan belum terkirim, coba lagi.", bot: "Bot", agent: "Admin", attach: "Kirim foto", photo: "📷 Foto"},
     en: {greeting: "Hi! How can we help?", placeholder: "Write a message…", send: "Send",
          open: "Chat with us", close: "Close", joined: " joined the chat", contact: "Leave your name & WhatsApp number",
-         name: "Name", phone: "WhatsApp number", failed: "Not sent, please try again.", bot: "Bot", agent: "Agent"}
+         name: "Name", phone: "WhatsApp number", failed: "Not sent, please try again.", bot: "Bot", agent: "Agent", attach: "Send a photo", photo: "📷 Photo"}
   }[lang];
   var greeting = data.greeting || T.greeting;
   var storeKey = "inbox-webchat:" + base;
@@ -44,7 +44,9 @@
     ".contact input{width:100%;margin-top:4px;padding:6px;border:1px solid #ccd;border-radius:6px;font-size:13px}" +
     "form.compose{display:flex;gap:6px;padding:10px;border-top:1px solid #eee}" +
     "form.compose textarea{flex:1;resize:none;height:40px;padding:8px;border:1px solid #ccd;border-radius:8px;font-size:14px}" +
-    "form.compose button{border:0;border-radius:8px;color:#fff;padding:0 14px;font-size:14px;cursor:pointer}" +
+    "form.compose button.send{border:0;border-radius:8px;color:#fff;padding:0 14px;font-size:14px;cursor:pointer}" +
+    "form.compose button.attach{border:1px solid #ccd;background:#fff;border-radius:8px;padding:0 8px;font-size:18px;cursor:pointer}" +
+    ".photo{display:block;font-size:12px;opacity:.85;margin-top:2px}" +
     ".error{color:#b00020;font-size:12px;padding:0 12px}";
   // A constructed stylesheet: allowed under a strict Content-Security-Policy (no inline <style>).
   if (root.adoptedStyleSheets !== undefined && window.CSSStyleSheet && CSSStyleSheet.prototype.replaceSync) {
@@ -63,7 +65,9 @@
     "<div class='log' aria-live='polite'></div><div class='error' hidden></div>" +
     "<details class='contact'><summary></summary><input class='name' maxlength='80' autocomplete='name'>" +
     "<input class='phone' maxlength='20' inputmode='tel' autocomplete='tel'></details>" +
-    "<form class='compose'><textarea maxlength='2000' required></textarea><button type='submit'></button></form></section>";
+    "<form class='compose'><button type='button' class='attach'>&#128206;</button>" +
+    "<input type='file' accept='image/jpeg,image/png,image/webp' hidden>" +
+    "<textarea maxlength='2000'></textarea><button type='submit' class='send'></button></form></section>";
   document.body.appendChild(host);
 
   var $ = function (selector) { return root.querySelector(selector); };
@@ -71,7 +75,7 @@
   var input = $("textarea"), errorBox = $(".error");
   bubble.style.background = color;
   $(".head").style.background = color;
-  $("form.compose button").style.background = color;
+  $("form.compose button.send").style.background = color;
   bubble.setAttribute("aria-label", T.open);
   $(".close").setAttribute("aria-label", T.close);
   $(".title").textContent = title;
@@ -79,7 +83,8 @@
   $(".name").placeholder = T.name;
   $(".phone").placeholder = T.phone;
   input.placeholder = T.placeholder;
-  $("form.compose button").textContent = T.send;
+  $("form.compose button.send").textContent = T.send;
+  $("button.attach").setAttribute("aria-label", T.attach);
 
   var state = {token: null, lastId: 0, seen: {}, agents: {}, timer: null, pending: []};
   try { state.token = window.localStorage.getItem(storeKey); } catch (e) { state.token = null; }
@@ -108,6 +113,12 @@
       el.appendChild(who);
     }
     el.appendChild(document.createTextNode(message.text || ""));
+    if (message.photos) {
+      var photo = document.createElement("span");
+      photo.className = "photo";
+      photo.textContent = T.photo;
+      el.appendChild(photo);
+    }
     log.appendChild(el);
     log.scrollTop = log.scrollHeight;
   }
@@ -155,12 +166,42 @@
     return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
   }
 
-  form.addEventListener("submit", function (event) {
-    event.preventDefault();
+  // A photo is shrunk in the browser (at most 1280 px, JPEG) so it fits the request size limit.
+  function shrink(file) {
+    return new Promise(function (resolve, reject) {
+      var image = new Image();
+      image.onload = function () {
+        var scale = Math.min(1, 1280 / Math.max(image.width, image.height));
+        var canvas = document.createElement("canvas");
+        canvas.width = Math.round(image.width * scale);
+        canvas.height = Math.round(image.height * scale);
+        canvas.getContext("2d").drawImage(image, 0, 0, canvas.width, canvas.height);
+        URL.revokeObjectURL(image.src);
+        var data = canvas.toDataURL("image/jpeg", 0.8);
+        if (data.length > 780000) { data = canvas.toDataURL("image/jpeg", 0.55); }
+        resolve({type: "image/jpeg", data: data.split(",", 2)[1]});
+      };
+      image.onerror = function () { reject(new Error("not an image")); };
+      image.src = URL.createObjectURL(file);
+    });
+  }
+
+  var fileInput = $("input[type=file]");
+  $("button.attach").addEventListener("click", function () { fileInput.click(); });
+  fileInput.addEventListener("change", function () {
+    var file = fileInput.files && fileInput.files[0];
+    fileInput.value = "";
+    if (!file) { return; }
+    shrink(file).then(function (image) { send({image: image}); })
+      .catch(function (error) { errorBox.textContent = T.failed + " (" + error.message + ")"; errorBox.hidden = false; });
+  });
+
+  function send(extra) {
     var text = input.value.trim();
-    if (!text) { return; }
+    if (!text && !extra.image) { return; }
     errorBox.hidden = true;
     var body = {text: text, client_id: clientId()};
+    if (extra.image) { body.image = extra.image; }
     var name = $(".name").value.trim(), phone = $(".phone").value.trim();
     if (name) { body.name = name; }
     if (phone) { body.phone = phone; }
@@ -174,6 +215,11 @@
         errorBox.textContent = T.failed + " (" + error.message + ")";
         errorBox.hidden = false;
       });
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    send({});
   });
 
   input.addEventListener("keydown", function (event) {

@@ -13,6 +13,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -239,4 +240,15 @@ class OrderNotification(Base):
     status: Mapped[str] = mapped_column(String(32))
     outbound_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
     error: Mapped[str | None] = mapped_column(String(500))  # why it was not sent (shown to agents)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class StoredFile(Base):
+    """An attachment the inbox keeps itself (no platform holds it): a web-chat visitor's photo."""
+
+    __tablename__ = "files"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    content_type: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

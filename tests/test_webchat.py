@@ -150,3 +150,45 @@ def test_an_agents_reply_reaches_the_visitor_with_their_name(app):
 def _outbound(app: Flask) -> list[Message]:
     with services(app).db.session() as session:
         return list(session.execute(select(Message).where(Message.direction == "out")).scalars())
+
+
+def test_a_visitors_photo_is_kept_by_the_inbox_and_opens_for_agents(app):
+    import base64
+
+    from inbox.accounts import create_agent
+    from inbox.sandbox.platform_api import DEFAULT_MEDIA
+    from tests.web.test_agents_pages import log_in
+
+    client = app.test_client()
+    token = new_token(client)
+    photo = {"type": "image/png", "data": base64.b64encode(DEFAULT_MEDIA).decode()}
+    assert say(client, token, "", client_id="photo-0001", image=photo).status_code == 200
+    drain(app)
+    [mine, *_] = thread(client, token).json["messages"]
+    assert mine["photos"] == 1 and mine["text"] == ""
+    with services(app).db.session() as session:
+        message = session.execute(select(Message).where(Message.direction == "in")).scalar_one()
+        assert message.media == [{"url": message.media[0]["url"], "content_type": "image/png"}]
+        assert message.media[0]["url"].startswith("inbox-file:")
+        create_agent(session, "sari@toko.id", "rahasia-123", name="Sari")
+        ids = (message.conversation_id, message.id)
+    agent = app.test_client()
+    log_in(agent, "sari@toko.id", "rahasia-123")
+    served = agent.get(f"/conversations/{ids[0]}/messages/{ids[1]}/media/0")
+    assert served.status_code == 200 and served.data == DEFAULT_MEDIA and served.mimetype == "image/png"
+    assert "nosniff" in served.headers["X-Content-Type-Options"]
+
+
+@pytest.mark.parametrize(("image", "status"), [
+    ({"type": "image/gif", "data": "R0lGODlhAQABAAAAACw="}, 400),  # a GIF: not taken
+    ({"type": "image/png", "data": "PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+"}, 400),  # an SVG calling itself a PNG
+    ({"type": "image/jpeg", "data": "not base64!"}, 400),
+    ({"type": "image/jpeg", "data": "A" * 900_000}, 413),
+    ("a string", 400),
+])
+def test_bad_photos_are_refused_with_a_reason(app, image, status):
+    client = app.test_client()
+    answer = say(client, new_token(client), "", client_id="photo-0002", image=image)
+    assert answer.status_code == status and answer.json["error"]
+    with services(app).db.session() as session:
+        assert session.execute(select(Message)).scalars().all() == []

@@ -330,9 +330,10 @@ def media(conversation_id: int, message_id: int, index: int) -> Response:
     services = _services()
     with services.db.session() as db:
         attachment = find_attachment(db, conversation_id, message_id, index)
-    if attachment is None:
-        abort(404, description=t("desk.not_found"))
-    return serve_attachment(services.pipeline.connectors, attachment)
+        if attachment is None:
+            abort(404, description=t("desk.not_found"))
+        # Platform files are fetched outside the transaction; the inbox's own come from it.
+        return serve_attachment(services.pipeline.connectors, attachment, db)
 
 
 def _get_or_404(db: Session, conversation_id: int) -> Conversation:

@@ -17,10 +17,10 @@ from typing import Mapping
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
-from connectors.base import UNKNOWN_CONTENT_TYPE, Connector, bare_content_type
+from connectors.base import STORED_FILE_PREFIX, UNKNOWN_CONTENT_TYPE, Connector, bare_content_type
 from inbox.domain import Direction, MediaFile
 from inbox.errors import MediaUnavailable
-from inbox.models import Message
+from inbox.models import Message, StoredFile
 
 logger = logging.getLogger(__name__)
 
@@ -63,8 +63,14 @@ def find_attachment(db: Session, conversation_id: int, message_id: int, index: i
     return Attachment(message_id, index, message.platform, url, content_type if isinstance(content_type, str) else None)
 
 
-def serve_attachment(connectors: Mapping[str, Connector], attachment: Attachment) -> Response:
+def serve_attachment(connectors: Mapping[str, Connector], attachment: Attachment, db: Session | None = None) -> Response:
     """The attachment's bytes; 502 with the reason as text when the platform cannot give them."""
+    if attachment.url.startswith(STORED_FILE_PREFIX) and db is not None:
+        file_id = attachment.url.removeprefix(STORED_FILE_PREFIX)
+        stored = db.get(StoredFile, int(file_id)) if file_id.isdigit() and len(file_id) < 10 else None
+        if stored is None:
+            return Response("the file is no longer here\n", status=404, content_type="text/plain; charset=utf-8")
+        return media_response(MediaFile(stored.content, stored.content_type), attachment)
     connector = connectors.get(attachment.platform)
     try:
         if connector is None:

@@ -7,9 +7,9 @@ from typing import Any, Mapping, Sequence
 from flask import Blueprint, Response, current_app, jsonify, request
 from sqlalchemy import select
 
-from connectors.base import Event, WebhookRequest, WebhookResponse
+from connectors.base import STORED_FILE_PREFIX, Event, WebhookRequest, WebhookResponse
 from inbox.errors import BadRequest, UnknownEvent
-from inbox.models import Agent, Conversation, Message
+from inbox.models import Agent, Conversation, Message, StoredFile, utcnow
 from inbox.services import Services
 from inbox.store import StoreResult, store_events
 from inbox.web.errors import error_response
@@ -126,6 +126,13 @@ class WebInbox:
 
     def store(self, events: Sequence[Event]) -> list[int]:
         return store_and_enqueue(self.services, self.name, events).new_message_ids
+
+    def store_file(self, content: bytes, content_type: str) -> str:
+        with self.services.db.session() as session:
+            stored = StoredFile(content=content, content_type=content_type[:100], created_at=utcnow())
+            session.add(stored)
+            session.flush()
+            return f"{STORED_FILE_PREFIX}{stored.id}"
 
     def thread(self, platform: str, thread_key: str, after_id: int = 0, limit: int = 100) -> list[Mapping[str, Any]]:
         with self.services.db.session() as session:

@@ -148,8 +148,17 @@ def test_visitor_chats_with_the_bot_and_an_agent_on_the_shops_site(sites: dict[s
     expect(widget.locator(".msg.agent").last).to_contain_text("dengan Sari di sini")
     visitor.screenshot(path=str(SCREENSHOTS / "webchat-agent.png"))
 
+    # The visitor sends a photo of the damage; it reaches the agent's page
+    from inbox.sandbox.platform_api import DEFAULT_MEDIA
+
+    widget.locator("input[type=file]").set_input_files(
+        files=[{"name": "rusak.png", "mimeType": "image/png", "buffer": DEFAULT_MEDIA}])
+    expect(widget.locator(".msg.visitor .photo")).to_have_count(1, timeout=10_000)
+    agent.reload()
+    expect(agent.locator(".msg-customer .msg-media").last).to_be_visible()
+
     visitor.reload()  # the history survives a reload (and a new tab of the same browser)
-    expect(widget.locator(".msg.visitor")).to_have_count(2, timeout=10_000)
+    expect(widget.locator(".msg.visitor")).to_have_count(3, timeout=10_000)
     expect(widget.locator(".msg.agent")).to_have_count(1)
     assert problems == []
 
