@@ -40,12 +40,13 @@ from inbox.domain import (
     ThreadKind,
 )
 from inbox.errors import AmbiguousSendError, PermanentSendError, TransientSendError
-from inbox.models import Contact, Conversation, Message, Order, OrderNotification, utcnow
+from inbox.models import Contact, Conversation, Message, Order, OrderNotification, Rating, utcnow
 from inbox.pacing import Bucket, LocalPacer, Pacer, buckets_for
 from inbox.queue import JobQueue
 from inbox.settings import Settings
 from inbox.store import clean_text, mark_outcome, new_outbound
 from replies import Action, Decision, ReplyEngine, Turn
+from replies.ratings import read_rating
 from replies.shopdata import normalize_phone
 
 logger = logging.getLogger(__name__)
@@ -144,6 +145,8 @@ class Pipeline:
             if pending and pending[-1].id != message_id:
                 return []  # a later message of the same burst answers for this one
             batch_ids = [m.id for m in pending]
+            if self._rating_answer(session, conversation, pending):
+                return []
             if not conversations.bot_may_answer(conversation):
                 mark_outcome(session, batch_ids, Outcome.HUMAN.value)
                 return []
@@ -306,6 +309,73 @@ class Pipeline:
                 current["link"] = current.get("link") or clean_text(link, 1000)
             current["described"] = True
             conversation.post = current
+
+    # -- ratings ---------------------------------------------------------------------------
+
+    def request_rating(self, conversation_id: int, agent_id: int | None = None) -> None:
+        """Ask a resolved conversation's customer for a 1-5 rating, once per resolution, where the
+        channel is one that asks and the pack has the words for it."""
+        now = self.now()
+        with self.db.session() as session:
+            conversation = session.get(Conversation, conversation_id)
+            if (
+                conversation is None
+                or conversation.status != ConversationStatus.RESOLVED.value
+                or conversation.platform not in self.settings.rating_channels
+                or conversation.thread_kind != ThreadKind.DIRECT.value
+            ):
+                return
+            last_inbound = session.execute(
+                select(Message).where(Message.conversation_id == conversation_id,
+                                      Message.direction == Direction.INBOUND.value)
+                .order_by(Message.id.desc()).limit(1)
+            ).scalar_one_or_none()
+            capabilities = self.capabilities(conversation.platform)
+            if last_inbound is None or capabilities is None:
+                return
+            window = capabilities.reply_window
+            if window is not None and conversation.last_inbound_at and now - conversation.last_inbound_at > window:
+                return  # the platform would refuse it: better no question than a template for it
+            lang = ((conversation.memory or {}).get(str(last_inbound.contact_id)) or {}).get("language", "id")
+            text = self.engine.rating_request(lang, now) if hasattr(self.engine, "rating_request") else None
+            if not text:
+                return
+            key = f"rating:{last_inbound.id}"  # one request per resolution: a new one needs a new message
+            if session.execute(select(Message.id).where(Message.idempotency_key == key)).first() is not None:
+                return
+            message = new_outbound(conversation, _fit(text, capabilities.max_text_length), sender_type=SenderType.BOT,
+                                   idempotency_key=key, now=now)
+            message.agent_id = agent_id  # whose work is rated (not the sender: the bot asks)
+            session.add(message)
+            session.flush()
+            outbound_id = message.id
+        self.send_outbound(outbound_id)
+
+    def _rating_answer(self, session: Session, conversation: Conversation, pending: list[Message]) -> bool:
+        """Record the customer's answer to a rating request; True when the burst was that answer."""
+        last_outbound = session.execute(
+            select(Message).where(Message.conversation_id == conversation.id,
+                                  Message.direction == Direction.OUTBOUND.value)
+            .order_by(Message.id.desc()).limit(1)
+        ).scalar_one_or_none()
+        if last_outbound is None or not (last_outbound.idempotency_key or "").startswith("rating:"):
+            return False
+        if not pending or last_outbound.id > pending[0].id:
+            return False
+        answer = read_rating("\n".join(m.text for m in pending))
+        if answer is None:
+            return False
+        score, comment = answer
+        session.add(Rating(conversation_id=conversation.id, message_id=pending[-1].id, agent_id=last_outbound.agent_id,
+                           score=score, comment=clean_text(comment, 200), created_at=self.now()))
+        mark_outcome(session, [m.id for m in pending], Outcome.IGNORED.value, intent="rating", confidence=1.0)
+        if score <= 2:
+            conversations.hand_over(conversation, reason=f"low rating {score}/5: {comment}"[:300], now=self.now(),
+                                    flags=["low_rating"], urgent=True)
+        else:
+            conversations.resolve(conversation)  # a thank-you rating keeps it closed
+        logger.info("conversation %s: rated %d/5", conversation.id, score)
+        return True
 
     # -- order notifications ---------------------------------------------------------------
 

@@ -71,6 +71,9 @@ class Settings:
     admin_password: str | None = None
     """First admin, created at start-up when no agent exists yet."""
 
+    rating_channels: tuple[str, ...] = ("whatsapp_twilio", "whatsapp_cloud", "webchat")
+    """Platforms whose customers are asked for a 1-5 rating when a conversation is resolved."""
+
     live_streams: int = 4
     """Live-update streams one web process serves at once (INBOX_LIVE_STREAMS); more poll instead."""
 
@@ -209,6 +212,8 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         admin_email=env.get("INBOX_ADMIN_EMAIL") or None,
         admin_password=env.get("INBOX_ADMIN_PASSWORD") or None,
         orders_webhook_secret=env.get("ORDERS_WEBHOOK_SECRET") or None,
+        rating_channels=tuple(p.strip() for p in env["INBOX_RATING_CHANNELS"].split(",") if p.strip())
+        if "INBOX_RATING_CHANNELS" in env else defaults.rating_channels,
         live_streams=max(0, int(_float(env, "INBOX_LIVE_STREAMS", defaults.live_streams))),
         sandbox=_sandbox_on(env),
         sandbox_api_port=int(_float(env, "INBOX_SANDBOX_API_PORT", defaults.sandbox_api_port)),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Mapping
 
 from .catalog import CatalogueLookup, ProductMatch, find_city, look_up_products, order_number_spans, order_numbers
@@ -210,6 +211,13 @@ class ReplyEngine:
         ordered = sorted(substantive, key=lambda p: text.find(p[2]) if p[2] in text else 0)
         # Every point must be understood for the bot to answer: the weakest one decides.
         return ordered, primary, min(p[1] for p in ordered)
+
+    def rating_request(self, lang: str, now: datetime) -> str | None:
+        """The pack's request for a 1-5 rating, or None where the pack asks nothing."""
+        if "rating_request" not in self.pack.messages:
+            return None
+        ctx = self.pack.base_context(lang, self.pack.honorific, None, now)
+        return self.pack.render(self.pack.pick(self.pack.message_templates("rating_request", lang), str(now.date())), ctx)
 
     # -- telling the customer about a handover -----------------------------------------
     def handover_note(self, turn: Turn, decision: Decision, *, wait_minutes: int | None = None) -> str | None:

@@ -58,10 +58,13 @@ INTENT_CASES: dict[str, dict[str, frozenset[str]]] = {
 # Optional cases: (intent, case). "cod" answers "bisa COD?" briefly instead of every payment method.
 OPTIONAL_CASES = frozenset({("payment", "cod")})
 OPTIONAL_INTENTS = frozenset({"business_hours", "bargain", "size_chart", "payment_confirmation", "order_change"})
-OPTIONAL_MESSAGES = frozenset({"complaint_out_of_hours", "complaint_ack", "which_product", "salam_reply"})
+OPTIONAL_MESSAGES = frozenset({"complaint_out_of_hours", "complaint_ack", "which_product", "salam_reply",
+                               "rating_request"})
 # Messages outside the intents, with their extra placeholders.
 MESSAGES: dict[str, frozenset[str]] = {
     "out_of_hours": frozenset(),
+    # Optional: asked once when an agent resolves a conversation (remove it to ask nothing).
+    "rating_request": frozenset(),
     # Optional: a pack may acknowledge complaints outside business hours. The default pack
     # does not: a person answers complaints, and the bot keeps out of them entirely.
     "complaint_out_of_hours": frozenset(),
