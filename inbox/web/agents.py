@@ -6,6 +6,7 @@ Same work as the JSON API (inbox.web.api), through inbox.agent_desk. A reply is 
 from __future__ import annotations
 
 import hmac
+import json
 import secrets
 import time
 import uuid
@@ -282,6 +283,7 @@ def queue() -> str:
             page=page_number,
             pages=pages,
             stats=stats,
+            live_initial=_live_initial(None),
         )
 
 
@@ -308,7 +310,16 @@ def conversation(conversation_id: int) -> str:
             window_ends=agent_desk.reply_window_ends(current, capabilities),
             window_hours=_hours_left(agent_desk.reply_window_ends(current, capabilities)),
             post_link=_safe_link((current.post or {}).get("link")),
+            live_initial=_live_initial(conversation_id),
         )
+
+
+def _live_initial(conversation_id: int | None) -> str:
+    """The state the page shows as rendered: live updates compare against it, so a change between
+    rendering and the first event is not missed."""
+    from inbox.web.live import live_state
+
+    return json.dumps(live_state(conversation_id))
 
 
 def _hours_left(until: datetime | None) -> int | None:

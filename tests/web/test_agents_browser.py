@@ -17,7 +17,7 @@ from werkzeug.serving import make_server
 
 from app import create_app
 from inbox.accounts import create_agent
-from inbox.models import CannedResponse, Contact, Conversation, Message, Order, utcnow
+from inbox.models import Agent, CannedResponse, Contact, Conversation, Message, Order, utcnow
 from tests.conftest import TELEGRAM_ENV, TWILIO_ENV
 from tests.web.test_agents_pages import RecordingQueue, inbound
 
@@ -179,7 +179,9 @@ def test_agent_answers_a_waiting_customer_with_a_canned_text(live_desk: LiveDesk
         ).scalars().all()
         assert conversation.status == "resolved"
         assert [m.text for m in replies] == [CANNED_TEXT]
-        assert live_desk.jobs.jobs == [("send_outbound", (replies[0].id,))]
+        # the reply is sent, and resolving asks the customer for a rating
+        sari_id = db.execute(select(Agent.id).where(Agent.email == EMAIL)).scalar_one()
+        assert live_desk.jobs.jobs == [("send_outbound", (replies[0].id,)), ("request_rating", (conversation.id, sari_id))]
     assert problems == []
 
 
@@ -245,3 +247,19 @@ def test_updates_arrive_live_and_a_draft_is_kept(live_desk: LiveDesk, browser_pa
     expect(page.locator(".msg-customer").last).to_contain_text("Halo?? Ada orang?", timeout=10_000)
     expect(page.locator("#reply-text")).to_have_value("Sebentar ya kak, sedang kami")
     page.screenshot(path=str(SCREENSHOTS / "conversation-live.png"), full_page=True)
+
+
+def test_a_page_refused_a_live_stream_still_updates_by_polling(live_desk: LiveDesk, browser_page: Any,
+                                                                monkeypatch: Any) -> None:
+    from inbox.web import live
+
+    monkeypatch.setattr(live, "_streams_open", 10**6)  # every stream refused with 503
+    page, expect = browser_page, sync_api.expect
+    page.goto(live_desk.base_url + "/login")
+    page.get_by_label("E-mail").fill(EMAIL)
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    page.goto(f"{live_desk.base_url}/conversations/{live_desk.conversation_id}")
+    with live_desk.app.extensions["inbox"].db.session() as db:
+        db.add(inbound(db.get_one(Conversation, live_desk.conversation_id), "b10", "Masih ada orang?", utcnow()))
+    expect(page.locator(".msg-customer").last).to_contain_text("Masih ada orang?", timeout=15_000)

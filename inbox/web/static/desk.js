@@ -69,7 +69,8 @@
   // a reply being typed is never touched.
   var live = document.querySelector("[data-live]");
   if (live) {
-    var last = null, title = document.title, unseen = 0, pollTimer = null, source = null;
+    var last = JSON.parse(live.dataset.liveInitial || "null"), title = document.title, unseen = 0;
+    var pollTimer = null, source = null;
 
     var scrollToNewest = function () {
       var history = document.querySelector("[data-live-part=history] .messages");
@@ -135,7 +136,9 @@
       source.addEventListener("change", function (event) { failures = 0; changed(JSON.parse(event.data)); });
       source.onerror = function () {
         failures += 1;
-        if (failures >= 3) {  // the server is busy or gone: poll, and try streaming again later
+        // Refused (503: the process serves enough streams) or failing again and again: poll, and
+        // try streaming again later. A dropped stream reconnects by itself.
+        if (source.readyState === EventSource.CLOSED || failures >= 3) {
           source.close();
           poll(5000);
           window.setTimeout(function () { window.clearTimeout(pollTimer); stream(); }, 120000);
