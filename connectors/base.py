@@ -95,6 +95,9 @@ class InboxPort(Protocol):
     def store(self, events: Sequence[Event]) -> list[int]:
         """Store events once each and enqueue them as a webhook would; the new message ids."""
 
+    def shop_hours(self, lang: str) -> Mapping[str, Any]:
+        """{"open": bool, "next_open": text or None, "hours": text}: whether the shop answers now."""
+
     def store_file(self, content: bytes, content_type: str) -> str:
         """Keep an attachment no platform holds (a web-chat photo); the `Media.url` that names it."""
 

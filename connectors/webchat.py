@@ -11,7 +11,8 @@ Routes (under /webhooks/webchat):
 - `POST /messages`   a visitor's message (`{"token", "text", "client_id", "name"?, "phone"?, "image"?}`;
                      a photo is `{"type", "data": base64}`, JPEG/PNG/WebP checked by its bytes, kept
                      by the inbox itself: `InboxPort.store_file`);
-- `GET  /messages?token=...&after=ID`  the visitor's thread after a message id (polled).
+- `GET  /messages?token=...&after=ID`  the visitor's thread after a message id (polled);
+- `GET  /status?lang=id`  whether the shop answers now, and when it opens next.
 
 Bodies are sent as `text/plain` JSON, so a browser makes no CORS preflight; answers carry
 `Access-Control-Allow-Origin` only for the shop's allowed origins. A token names one visitor and is
@@ -117,6 +118,7 @@ class WebchatConnector(Connector):
         Route("/widget.js", ("GET",), "widget"),
         Route("/session", ("POST",), "session"),
         Route("/messages", ("GET", "POST"), "messages"),
+        Route("/status", ("GET",), "status"),
     )
 
     def __init__(self, settings: WebchatSettings) -> None:
@@ -167,6 +169,9 @@ class WebchatConnector(Connector):
             return WebhookResponse(403, json.dumps({"error": "this site may not use the shop's chat"}),
                                    "application/json")
         address = request.remote_addr or "unknown"
+        if endpoint == "status":  # open now? shown at the top of the chat
+            lang = "en" if request.query.get("lang") == "en" else "id"
+            return _json(200, dict(inbox.shop_hours(lang)), cors)
         if endpoint == "session":
             if not self._sessions.allow(address):
                 return _json(429, {"error": "too many new chats from this address; try again later"}, cors)

@@ -16,10 +16,12 @@
   var T = {
     id: {greeting: "Halo kak! Ada yang bisa kami bantu?", placeholder: "Tulis pesan…", send: "Kirim",
          open: "Chat dengan kami", close: "Tutup", joined: " bergabung di chat", contact: "Tinggalkan nama & nomor WhatsApp",
-         name: "Nama", phone: "Nomor WhatsApp", failed: "Pesan belum terkirim, coba lagi.", bot: "Bot", agent: "Admin", attach: "Kirim foto", photo: "📷 Foto"},
+         name: "Nama", phone: "Nomor WhatsApp", failed: "Pesan belum terkirim, coba lagi.", bot: "Bot", agent: "Admin", attach: "Kirim foto", photo: "📷 Foto",
+         closed: "Kami sedang tutup. Pesan tetap kami terima dan dibalas "},
     en: {greeting: "Hi! How can we help?", placeholder: "Write a message…", send: "Send",
          open: "Chat with us", close: "Close", joined: " joined the chat", contact: "Leave your name & WhatsApp number",
-         name: "Name", phone: "WhatsApp number", failed: "Not sent, please try again.", bot: "Bot", agent: "Agent", attach: "Send a photo", photo: "📷 Photo"}
+         name: "Name", phone: "WhatsApp number", failed: "Not sent, please try again.", bot: "Bot", agent: "Agent", attach: "Send a photo", photo: "📷 Photo",
+         closed: "We are closed now. Leave a message and we will answer "}
   }[lang];
   var greeting = data.greeting || T.greeting;
   var storeKey = "inbox-webchat:" + base;
@@ -228,7 +230,12 @@
 
   function open() {
     panel.classList.add("open");
-    if (!log.childNodes.length) { show({from: "bot", text: greeting}); }
+    if (!log.childNodes.length) {
+      show({from: "bot", text: greeting});
+      call("GET", "/status?lang=" + lang).then(function (status) {
+        if (!status.open) { note(T.closed + (status.next_open || "")); }
+      }).catch(function () { /* no notice: the bot says it when the visitor writes */ });
+    }
     poll().then(function () { schedule(3000); });
     input.focus();
   }

@@ -192,3 +192,15 @@ def test_bad_photos_are_refused_with_a_reason(app, image, status):
     assert answer.status_code == status and answer.json["error"]
     with services(app).db.session() as session:
         assert session.execute(select(Message)).scalars().all() == []
+
+
+def test_the_chat_says_when_the_shop_is_closed(app):
+    from datetime import datetime, timezone
+
+    client = app.test_client()
+    open_now = client.get("/webhooks/webchat/status", headers={"Origin": SHOP_SITE}).json
+    assert open_now["open"] is True and open_now["next_open"] is None  # make_app's clock: Monday 10:00 WIB
+    services(app).pipeline.now = lambda: datetime(2026, 11, 29, 16, 0, tzinfo=timezone.utc)  # 23:00 WIB
+    closed = client.get("/webhooks/webchat/status?lang=id", headers={"Origin": SHOP_SITE}).json
+    assert closed["open"] is False and closed["next_open"]
+    assert client.get("/webhooks/webchat/status", headers={"Origin": "https://evil.example"}).status_code == 403

@@ -127,6 +127,11 @@ class WebInbox:
     def store(self, events: Sequence[Event]) -> list[int]:
         return store_and_enqueue(self.services, self.name, events).new_message_ids
 
+    def shop_hours(self, lang: str) -> Mapping[str, Any]:
+        pack, now = self.services.engine.pack, self.services.pipeline.now()
+        is_open = pack.is_open(now)
+        return {"open": is_open, "next_open": None if is_open else pack.next_open(now, lang), "hours": pack.hours_text(lang)}
+
     def store_file(self, content: bytes, content_type: str) -> str:
         with self.services.db.session() as session:
             stored = StoredFile(content=content, content_type=content_type[:100], created_at=utcnow())
