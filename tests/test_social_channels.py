@@ -388,3 +388,15 @@ def test_a_post_the_platform_cannot_describe_keeps_its_id(make_app, fake_api):
     drain(app)
     [thread] = rows(app, Conversation)
     assert thread.post["id"] == "18000000000000001" and thread.post.get("caption") is None
+
+
+def test_an_abusive_comment_is_hidden_flagged_and_waits_for_an_agent(make_app, fake_api):
+    app = make_app()
+    body = fixture("facebook", "comment__add")
+    body["entry"][0]["changes"][0]["value"]["message"] = "toko anjing, penipu semua lu bangsat"
+    post(app, "facebook", body)
+    drain(app)
+    [hide] = sends(fake_api)
+    assert hide.endpoint == "moderate" and hide.body["is_hidden"] is True
+    [thread] = rows(app, Conversation)
+    assert thread.status == ConversationStatus.WAITING.value and "abuse" in thread.flags
