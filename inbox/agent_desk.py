@@ -1,18 +1,30 @@
 """What agents do with conversations, shared by the HTML pages and the JSON API."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Callable, Sequence
+from typing import Any, Callable, Collection, Mapping, Sequence
 
-from sqlalchemy import case, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from inbox import conversations
-from inbox.domain import Capabilities, ConversationStatus, Direction, OutboundKind, SenderType, ThreadKind
+from inbox.domain import (
+    Capabilities,
+    ConversationStatus,
+    DeliveryStatus,
+    Direction,
+    OutboundKind,
+    Outcome,
+    SenderType,
+    ThreadKind,
+)
 from inbox.errors import InboxError
-from inbox.models import Agent, CannedResponse, Conversation, Message, Order
+from inbox.models import Agent, CannedResponse, Contact, Conversation, Message, Order
+from inbox.shop_data import order_number_key
 from inbox.store import clean_text, new_outbound
+from replies.shopdata import normalize_phone
 
 QUEUE_STATUSES = (ConversationStatus.WAITING.value, ConversationStatus.ASSIGNED.value)
 
@@ -25,6 +37,94 @@ class ConversationTaken(DeskError):
     """Another agent owns the conversation (the API answers 409)."""
 
 
+QUEUE_TABS: dict[str, tuple[tuple[str, ...], bool]] = {
+    # tab -> (statuses, only the agent's own)
+    "waiting": ((ConversationStatus.WAITING.value,), False),
+    "mine": ((ConversationStatus.ASSIGNED.value,), True),
+    "open": (QUEUE_STATUSES, False),
+    "resolved": ((ConversationStatus.RESOLVED.value,), False),
+}
+TEXT_TARGETS = tuple(kind.value for kind in OutboundKind if kind.is_text)
+MAX_SEARCH_LENGTH = 100
+PREVIEW_LENGTH = 90
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    """What the agent narrowed the queue to: one search box and a few exact filters."""
+
+    text: str = ""
+    platform: str | None = None
+    agent_id: int | None = None  # the agent it is assigned to
+    unassigned: bool = False
+    priority: str | None = None  # "high" or "normal"
+
+    def as_args(self) -> dict[str, str]:
+        """The query string that gives this filter back (links to other pages and tabs keep it)."""
+        args = {"q": self.text, "channel": self.platform or "", "priority": self.priority or ""}
+        args["agent"] = "none" if self.unassigned else str(self.agent_id) if self.agent_id is not None else ""
+        return {name: value for name, value in args.items() if value}
+
+    @property
+    def active(self) -> bool:
+        return bool(self.as_args())
+
+
+def parse_queue_filter(args: Mapping[str, str], *, platforms: Collection[str], agent_ids: Collection[int]) -> QueueFilter:
+    """The queue's query string, untrusted: a value that is not one of the known ones is ignored."""
+    text = " ".join((args.get("q") or "").split())[:MAX_SEARCH_LENGTH]
+    if not text.isprintable():
+        text = ""
+    platform = args.get("channel") or None
+    agent_text = args.get("agent") or ""
+    agent_id = int(agent_text) if agent_text.isdigit() and len(agent_text) < 10 else None
+    priority = args.get("priority") or None
+    return QueueFilter(
+        text=text,
+        platform=platform if platform in platforms else None,
+        agent_id=agent_id if agent_id in agent_ids else None,
+        unassigned=agent_text == "none",
+        priority=priority if priority in ("high", "normal") else None,
+    )
+
+
+def _filter_conditions(queue_filter: QueueFilter) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if queue_filter.platform:
+        conditions.append(Conversation.platform == queue_filter.platform)
+    if queue_filter.unassigned:
+        conditions.append(Conversation.assigned_agent_id.is_(None))
+    elif queue_filter.agent_id is not None:
+        conditions.append(Conversation.assigned_agent_id == queue_filter.agent_id)
+    if queue_filter.priority == "high":
+        conditions.append(Conversation.priority > 0)
+    elif queue_filter.priority == "normal":
+        conditions.append(Conversation.priority <= 0)
+    if queue_filter.text:
+        conditions.append(_search_condition(queue_filter.text))
+    return conditions
+
+
+def _search_condition(text: str) -> ColumnElement[bool]:
+    """Customer name, phone, order number or any message's text, case aside.
+
+    "Contains" on names and texts: PostgreSQL answers it from trigram indexes (migration 0004),
+    SQLite by reading the messages once per search.
+    """
+    pattern = "%" + re.sub(r"([\\%_])", r"\\\1", text) + "%"
+    matches: list[ColumnElement[bool]] = [
+        Contact.display_name.ilike(pattern, escape="\\"),
+        Conversation.id.in_(select(Message.conversation_id).where(Message.text.ilike(pattern, escape="\\"))),
+    ]
+    if re.fullmatch(r"[+\d][\d\s().-]{3,}", text):  # looks like a phone number: 0812..., +62 812...
+        digits = normalize_phone(text).lstrip("+")
+        matches.append(Contact.phone.like(f"%{digits}%"))
+    order_key = order_number_key(text)
+    if order_key and any(ch.isdigit() for ch in order_key):  # the customer who placed that order
+        matches.append(Contact.phone.in_(select(Order.customer_phone).where(Order.number_key == order_key)))
+    return or_(*matches)
+
+
 def list_conversations(
     session: Session,
     statuses: Sequence[str],
@@ -32,11 +132,13 @@ def list_conversations(
     *,
     offset: int = 0,
     assigned_to: int | None = None,
+    queue_filter: QueueFilter | None = None,
 ) -> list[Conversation]:
     """Most urgent first: high priority, then the longest wait; one page of them."""
     query = (
         select(Conversation)
-        .where(Conversation.status.in_(list(statuses)))
+        .join(Contact, Contact.id == Conversation.contact_id)
+        .where(Conversation.status.in_(list(statuses)), *_filter_conditions(queue_filter or QueueFilter()))
         .order_by(
             Conversation.priority.desc(),
             case((Conversation.waiting_since.is_(None), 1), else_=0),
@@ -58,6 +160,132 @@ def count_conversations(session: Session, statuses: Sequence[str], *, assigned_t
     if assigned_to is not None:
         query = query.where(Conversation.assigned_agent_id == assigned_to)
     return int(session.execute(query).scalar_one())
+
+
+def tab_counts(session: Session, agent_id: int, queue_filter: QueueFilter | None = None) -> dict[str, int]:
+    """Every tab's count under the same search and filters, in one query (a search reads once)."""
+    mine = case((Conversation.assigned_agent_id == agent_id, 1), else_=0)
+    rows = session.execute(
+        select(Conversation.status, mine, func.count(Conversation.id))
+        .join(Contact, Contact.id == Conversation.contact_id)
+        .where(
+            Conversation.status.in_({status for statuses, _ in QUEUE_TABS.values() for status in statuses}),
+            *_filter_conditions(queue_filter or QueueFilter()),
+        )
+        .group_by(Conversation.status, mine)
+    ).all()
+    counts = dict.fromkeys(QUEUE_TABS, 0)
+    for status, is_mine, number in rows:
+        for tab, (statuses, own) in QUEUE_TABS.items():
+            if status in statuses and (is_mine or not own):
+                counts[tab] += number
+    return counts
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    """One line of the queue: the conversation and what an agent scans it for."""
+
+    conversation: Conversation
+    preview: str  # the newest message's text, flattened and cut
+    preview_sender: str | None  # SenderType of that message
+    handle: str  # phone, else the platform's id for the customer
+    customer_replied: bool  # the customer wrote after the last reply by a person
+    unanswered_since: datetime | None  # the first customer message no one has answered yet
+
+
+def queue_rows(session: Session, page: Sequence[Conversation]) -> list[QueueRow]:
+    """The page's conversations with previews and timers: a few queries for the whole page."""
+    ids = [conversation.id for conversation in page]
+    if not ids:
+        return []
+    visible = or_(Message.direction == Direction.INBOUND.value, Message.target.in_(TEXT_TARGETS))
+    newest: dict[int, dict[str, int]] = {}
+    for conversation_id, sender, newest_id in session.execute(
+        select(Message.conversation_id, Message.sender_type, func.max(Message.id))
+        .where(Message.conversation_id.in_(ids), visible)
+        .group_by(Message.conversation_id, Message.sender_type)
+    ):
+        newest.setdefault(conversation_id, {})[sender] = newest_id
+    last_ids = [max(by_sender.values()) for by_sender in newest.values()]
+    last_messages = {
+        m.conversation_id: m for m in session.execute(select(Message).where(Message.id.in_(last_ids))).scalars()
+    }
+    waiting_from = unanswered_since(session, ids)
+    rows = []
+    for conversation in page:
+        by_sender = newest.get(conversation.id, {})
+        last = last_messages.get(conversation.id)
+        contact = conversation.contact
+        rows.append(
+            QueueRow(
+                conversation=conversation,
+                preview=preview_text(last) if last else "",
+                preview_sender=last.sender_type if last else None,
+                handle=contact.phone or contact.external_id,
+                customer_replied=by_sender.get(SenderType.CUSTOMER.value, 0) > by_sender.get(SenderType.AGENT.value, 0),
+                unanswered_since=waiting_from.get(conversation.id),
+            )
+        )
+    return rows
+
+
+def preview_text(message: Message) -> str:
+    """One line of a message for the queue (the template escapes it)."""
+    text = " ".join((message.text or "").split())
+    if not text and message.media:
+        text = "📎"
+    return text if len(text) <= PREVIEW_LENGTH else text[: PREVIEW_LENGTH - 1].rstrip() + "…"
+
+
+def _is_answer(outbound: Any, question: Any) -> ColumnElement[bool]:
+    """An outbound row that answers the customer: a person's text, or the bot's own reply to a
+    question it answered; a handover note or an out-of-hours notice (a bot reply to an escalated
+    message) is not an answer."""
+    return and_(
+        outbound.direction == Direction.OUTBOUND.value,
+        outbound.target.in_(TEXT_TARGETS),
+        or_(outbound.delivery_status.is_(None), outbound.delivery_status != DeliveryStatus.FAILED.value),
+        or_(
+            outbound.sender_type == SenderType.AGENT.value,
+            and_(outbound.sender_type == SenderType.BOT.value, question.outcome == Outcome.AUTO_REPLIED.value),
+        ),
+    )
+
+
+def unanswered_since(session: Session, conversation_ids: Sequence[int]) -> dict[int, datetime]:
+    """When each conversation's oldest unanswered customer message came (none: all answered)."""
+    outbound, question = aliased(Message), aliased(Message)
+    last_answer = dict(
+        session.execute(
+            select(outbound.conversation_id, func.max(outbound.id))
+            .outerjoin(question, question.id == outbound.reply_to_id)
+            .where(outbound.conversation_id.in_(conversation_ids), _is_answer(outbound, question))
+            .group_by(outbound.conversation_id)
+        ).all()
+    )
+    after_answer = [
+        and_(Message.conversation_id == conversation_id, Message.id > last_answer.get(conversation_id, 0))
+        for conversation_id in conversation_ids
+    ]
+    rows = session.execute(
+        select(Message.conversation_id, func.min(Message.id))
+        .where(
+            or_(*after_answer),
+            Message.direction == Direction.INBOUND.value,
+            or_(Message.outcome.is_(None), Message.outcome != Outcome.IGNORED.value),  # spam needs no answer
+        )
+        .group_by(Message.conversation_id)
+    ).all()
+    first_ids = [first_id for _, first_id in rows]
+    rows = session.execute(select(Message.conversation_id, Message.created_at).where(Message.id.in_(first_ids)))
+    return {conversation_id: created_at for conversation_id, created_at in rows}
+
+
+def agent_choices(session: Session) -> list[tuple[int, str]]:
+    """Agents to filter the queue by, as (id, name); disabled ones are gone."""
+    rows = session.execute(select(Agent.id, Agent.name).where(Agent.disabled_at.is_(None)).order_by(Agent.name))
+    return [(agent_id, name) for agent_id, name in rows]
 
 
 def history(session: Session, conversation_id: int, limit: int = 200) -> list[Message]:

@@ -20,7 +20,7 @@ from werkzeug.wrappers import Response
 
 from inbox import agent_desk
 from inbox.accounts import authenticate, end_sessions
-from inbox.domain import ConversationStatus
+from inbox.domain import Platform
 from inbox.models import Agent, Conversation, utcnow
 from inbox.services import Services
 from inbox.web import i18n
@@ -177,6 +177,7 @@ def template_helpers() -> dict[str, Any]:
         "csrf_token": csrf_token,
         "agent": g.get("agent"),
         "age": age,
+        "waited_seconds": waited_seconds,
         "duration": lambda seconds: i18n.format_duration(lang, seconds),
         "local_time": i18n.format_local_time,
         "rupiah": i18n.format_rupiah,
@@ -243,15 +244,6 @@ def logout() -> Response:
 
 # -- the queue ----------------------------------------------------------------------------------
 
-# tab -> (statuses, only the agent's own)
-TAB_FILTERS: dict[str, tuple[tuple[str, ...], bool]] = {
-    "waiting": ((ConversationStatus.WAITING.value,), False),
-    "mine": ((ConversationStatus.ASSIGNED.value,), True),
-    "open": (agent_desk.QUEUE_STATUSES, False),
-    "resolved": ((ConversationStatus.RESOLVED.value,), False),
-}
-
-
 @bp.get("/")
 @login_required
 def queue() -> str:
@@ -260,30 +252,46 @@ def queue() -> str:
         tab = DEFAULT_TAB
     page = request.args.get("page", "1")
     page_number = int(page) if page.isdigit() and 0 < len(page) < 7 and int(page) > 0 else 1
-    with _services().db.session() as db:
-        counts = {
-            name: agent_desk.count_conversations(db, statuses, assigned_to=g.agent.id if own else None)
-            for name, (statuses, own) in TAB_FILTERS.items()
-        }
-        statuses, own = TAB_FILTERS[tab]
+    services = _services()
+    with services.db.session() as db:
+        agents = agent_desk.agent_choices(db)
+        queue_filter = agent_desk.parse_queue_filter(
+            request.args, platforms=_platform_choices(), agent_ids={agent_id for agent_id, _ in agents}
+        )
+        counts = agent_desk.tab_counts(db, g.agent.id, queue_filter)
+        statuses, own = agent_desk.QUEUE_TABS[tab]
         pages = max(1, -(-counts[tab] // QUEUE_PAGE_SIZE))
         page_number = min(page_number, pages)
-        rows = agent_desk.list_conversations(
+        conversations = agent_desk.list_conversations(
             db, statuses, QUEUE_PAGE_SIZE, offset=(page_number - 1) * QUEUE_PAGE_SIZE,
-            assigned_to=g.agent.id if own else None,
+            assigned_to=g.agent.id if own else None, queue_filter=queue_filter,
         )
         stats = agent_desk.response_times(db, since=utcnow() - STATS_WINDOW)
         return render_template(
             "queue.html",
             tab=tab,
             tabs=TABS,
-            rows=rows,
+            rows=agent_desk.queue_rows(db, conversations),
             counts=counts,
             page=page_number,
             pages=pages,
             stats=stats,
+            filter=queue_filter,
+            filter_args=queue_filter.as_args(),
+            platforms=_platform_choices(),
+            agents=agents,
+            target_seconds=services.settings.response_target_seconds,
             refresh_seconds=QUEUE_REFRESH_SECONDS,
         )
+
+
+def _platform_choices() -> list[str]:
+    """Channels to filter by: the built-in ones and any connector of the shop's own."""
+    return sorted({platform.value for platform in Platform} | set(_services().connectors))
+
+
+def waited_seconds(moment: datetime | None) -> float | None:
+    return (utcnow() - moment).total_seconds() if moment else None
 
 
 # -- one conversation ---------------------------------------------------------------------------
