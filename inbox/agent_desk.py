@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import re
+import statistics
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta
 from typing import Any, Callable, Collection, Mapping, Sequence
 
-from sqlalchemy import ColumnElement, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, Float, FunctionElement, and_, case, func, or_, select
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, aliased
 
 from inbox import conversations
@@ -44,6 +46,8 @@ QUEUE_TABS: dict[str, tuple[tuple[str, ...], bool]] = {
     "open": (QUEUE_STATUSES, False),
     "resolved": ((ConversationStatus.RESOLVED.value,), False),
 }
+STATS_WINDOW = timedelta(hours=24)  # the queue's response figures cover the last day
+# What an outbound row did; NULL on rows written before targets existed, all of them messages.
 TEXT_TARGETS = tuple(kind.value for kind in OutboundKind if kind.is_text)
 MAX_SEARCH_LENGTH = 100
 PREVIEW_LENGTH = 90
@@ -199,7 +203,7 @@ def queue_rows(session: Session, page: Sequence[Conversation]) -> list[QueueRow]
     ids = [conversation.id for conversation in page]
     if not ids:
         return []
-    visible = or_(Message.direction == Direction.INBOUND.value, Message.target.in_(TEXT_TARGETS))
+    visible = or_(Message.direction == Direction.INBOUND.value, Message.target.is_(None), Message.target.in_(TEXT_TARGETS))
     newest: dict[int, dict[str, int]] = {}
     for conversation_id, sender, newest_id in session.execute(
         select(Message.conversation_id, Message.sender_type, func.max(Message.id))
@@ -238,17 +242,23 @@ def preview_text(message: Message) -> str:
     return text if len(text) <= PREVIEW_LENGTH else text[: PREVIEW_LENGTH - 1].rstrip() + "…"
 
 
+# A bot message replying to one of these is a handover note or an out-of-hours notice, not an answer.
+HANDED_OVER = (Outcome.ESCALATED.value, Outcome.HUMAN.value)
+
+
 def _is_answer(outbound: Any, question: Any) -> ColumnElement[bool]:
-    """An outbound row that answers the customer: a person's text, or the bot's own reply to a
-    question it answered; a handover note or an out-of-hours notice (a bot reply to an escalated
-    message) is not an answer."""
+    """An outbound row that answers the customer: a person's text, or the bot's reply to a
+    question it kept (see `response_report`)."""
     return and_(
         outbound.direction == Direction.OUTBOUND.value,
-        outbound.target.in_(TEXT_TARGETS),
+        or_(outbound.target.is_(None), outbound.target.in_(TEXT_TARGETS)),
         or_(outbound.delivery_status.is_(None), outbound.delivery_status != DeliveryStatus.FAILED.value),
         or_(
             outbound.sender_type == SenderType.AGENT.value,
-            and_(outbound.sender_type == SenderType.BOT.value, question.outcome == Outcome.AUTO_REPLIED.value),
+            and_(
+                outbound.sender_type == SenderType.BOT.value,
+                or_(question.outcome.is_(None), question.outcome.not_in(HANDED_OVER)),
+            ),
         ),
     )
 
@@ -429,37 +439,150 @@ def reply(
     return message, True
 
 
+class epoch_seconds(FunctionElement[float]):
+    """A timestamp column as seconds since 1970: the day's figures read thousands of them, and
+    parsing each into a datetime (SQLite keeps text) cost more than the query."""
+
+    type = Float()
+    inherit_cache = True
+
+
+@compiles(epoch_seconds, "sqlite")
+def _epoch_sqlite(element: epoch_seconds, compiler: Any, **kw: Any) -> str:
+    return f"((julianday({compiler.process(list(element.clauses)[0], **kw)}) - 2440587.5) * 86400.0)"
+
+
+@compiles(epoch_seconds)
+def _epoch_default(element: epoch_seconds, compiler: Any, **kw: Any) -> str:
+    return f"EXTRACT(EPOCH FROM {compiler.process(list(element.clauses)[0], **kw)})"
+
+
 @dataclass(frozen=True)
-class ResponseTimes:
-    """How fast customers got a first answer (bot or agent) to an inbound message."""
+class ResponseFigures:
+    """How customers were answered, counted per turn: a customer's message and those that follow
+    it until someone answers. The wait runs from the turn's first message to the first answer
+    sent (a person's text, or the bot's own reply to a question it kept); a handover note or an
+    out-of-hours notice is no answer. `human` counts only turns handed to people."""
 
-    answered: int
-    median_seconds: float | None
-    p90_seconds: float | None
-    within_minute_share: float | None
+    turns: int = 0
+    answered: int = 0
+    median_seconds: float | None = None
+    within_target_share: float | None = None  # of the turns decided: answered, or waiting past the target
+    human_turns: int = 0
+    human_answered: int = 0
+    human_median_seconds: float | None = None
+    human_within_target_share: float | None = None
+    unanswered: int = 0  # no answer yet, waiting longer than the target
 
 
-def response_times(session: Session, since: datetime) -> ResponseTimes:
-    inbound = Message.__table__.alias("inbound")
-    outbound = Message.__table__.alias("outbound")
+@dataclass(frozen=True)
+class ResponseReport:
+    target_seconds: float
+    overall: ResponseFigures
+    by_channel: list[tuple[str, ResponseFigures]]
+    by_agent: list[tuple[str, ResponseFigures]]
+
+
+@dataclass
+class _Turn:
+    platform: str
+    agent_id: int | None  # who answered it, else who has the conversation now
+    started: float
+    needs_person: bool = False
+    ignored_only: bool = True
+    answered: float | None = None
+    human_answered: float | None = None
+
+
+def response_report(session: Session, since: datetime, now: datetime, target_seconds: float) -> ResponseReport:
+    """First response and first human response, unanswered customers; overall, per channel, per agent.
+
+    Turns are those begun since `since` (a turn begun earlier and still open counts from its
+    first message inside the window).
+    """
     rows = session.execute(
-        select(inbound.c.created_at, func.min(outbound.c.sent_at))
-        .join(outbound, outbound.c.reply_to_id == inbound.c.id)
-        .where(inbound.c.created_at >= since, outbound.c.sent_at.is_not(None))
-        .group_by(inbound.c.id, inbound.c.created_at)
+        select(
+            Message.id, Message.conversation_id, Message.direction, Message.sender_type, Message.agent_id,
+            Message.outcome, Message.target, Message.reply_to_id, Message.delivery_status,
+            epoch_seconds(Message.created_at), epoch_seconds(Message.sent_at),
+            Conversation.platform, Conversation.assigned_agent_id,
+        )
+        .join(Conversation, Conversation.id == Message.conversation_id)
+        .where(Message.created_at >= since)
+        .order_by(Message.conversation_id, Message.id)
     ).all()
-    waits = sorted(
-        (_aware(sent) - _aware(received)).total_seconds() for received, sent in rows
+    turns = _turns(rows)
+    now_seconds = now.timestamp()
+    names = {agent_id: name for agent_id, name in session.execute(select(Agent.id, Agent.name))} if turns else {}
+    by_channel: dict[str, list[_Turn]] = {}
+    by_agent: dict[str, list[_Turn]] = {}
+    for turn in turns:
+        by_channel.setdefault(turn.platform, []).append(turn)
+        if turn.agent_id is not None:
+            by_agent.setdefault(names.get(turn.agent_id, str(turn.agent_id)), []).append(turn)
+    figures = lambda group: _figures(group, now_seconds, target_seconds)  # noqa: E731
+    return ResponseReport(
+        target_seconds=target_seconds,
+        overall=figures(turns),
+        by_channel=sorted((platform, figures(group)) for platform, group in by_channel.items()),
+        by_agent=sorted((name, figures(group)) for name, group in by_agent.items()),
     )
-    if not waits:
-        return ResponseTimes(0, None, None, None)
-    return ResponseTimes(
+
+
+def _turns(rows: Sequence[Any]) -> list[_Turn]:
+    """Walk each conversation's messages in order, cutting them into customer turns."""
+    outcomes = {row[0]: row[5] for row in rows if row[2] == Direction.INBOUND.value}
+    turns: list[_Turn] = []
+    current: _Turn | None = None
+    conversation = None
+    for (message_id, conversation_id, direction, sender, agent_id, outcome, target, reply_to, status,
+         created, sent, platform, assigned_agent_id) in rows:
+        if conversation_id != conversation:
+            conversation, current = conversation_id, None
+        if direction == Direction.INBOUND.value:
+            if current is None:
+                current = _Turn(platform=platform, agent_id=assigned_agent_id, started=created)
+                turns.append(current)
+            current.ignored_only &= outcome == Outcome.IGNORED.value
+            current.needs_person |= outcome in HANDED_OVER
+            continue
+        if current is None or sent is None or target not in (None, *TEXT_TARGETS) or status == DeliveryStatus.FAILED.value:
+            continue
+        if sender == SenderType.AGENT.value:
+            current.answered = sent
+            current.human_answered, current.agent_id = sent, agent_id
+            current.needs_person = True
+        elif sender == SenderType.BOT.value and outcomes.get(reply_to) not in HANDED_OVER:
+            current.answered = sent
+        else:
+            continue  # a handover note: the customer still waits
+        current = None
+    return [turn for turn in turns if not turn.ignored_only]  # spam and the like need no answer
+
+
+def _figures(turns: Sequence[_Turn], now: float, target: float) -> ResponseFigures:
+    # Rounded to the millisecond: julianday() arithmetic leaves 30 s as 29.99996.
+    waits = sorted(round(turn.answered - turn.started, 3) for turn in turns if turn.answered is not None)
+    late = [turn for turn in turns if turn.answered is None and now - turn.started > target]
+    human = [turn for turn in turns if turn.needs_person]
+    human_waits = sorted(round(turn.human_answered - turn.started, 3) for turn in human if turn.human_answered is not None)
+    human_late = sum(1 for turn in human if turn.human_answered is None and now - turn.started > target)
+    return ResponseFigures(
+        turns=len(turns),
         answered=len(waits),
-        median_seconds=waits[len(waits) // 2],
-        p90_seconds=waits[min(len(waits) - 1, int(len(waits) * 0.9))],
-        within_minute_share=sum(1 for w in waits if w <= 60) / len(waits),
+        median_seconds=_median(waits),
+        within_target_share=_share(sum(1 for wait in waits if wait <= target), len(waits) + len(late)),
+        human_turns=len(human),
+        human_answered=len(human_waits),
+        human_median_seconds=_median(human_waits),
+        human_within_target_share=_share(sum(1 for wait in human_waits if wait <= target), len(human_waits) + human_late),
+        unanswered=len(late),
     )
 
 
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+def _median(values: Sequence[float]) -> float | None:
+    return statistics.median(values) if values else None
+
+
+def _share(part: int, whole: int) -> float | None:
+    return part / whole if whole else None

@@ -9,7 +9,7 @@ import hmac
 import secrets
 import time
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import wraps
 from typing import Any, Callable
 from urllib.parse import urlsplit
@@ -35,7 +35,6 @@ SESSION_VERSION = "v"  # the agent's session_version when this session began
 SESSION_SEEN = "seen"  # unix time of the last request: idle sessions end
 QUEUE_REFRESH_SECONDS = 15
 QUEUE_PAGE_SIZE = 50  # a page; the counts and the pager say how many more there are
-STATS_WINDOW = timedelta(hours=24)
 TABS = ("waiting", "mine", "open", "resolved")
 DEFAULT_TAB = "open"
 ALERT_FLAGS = frozenset({"abuse", "spam", "send_failed", "delivery_unknown"})
@@ -266,7 +265,9 @@ def queue() -> str:
             db, statuses, QUEUE_PAGE_SIZE, offset=(page_number - 1) * QUEUE_PAGE_SIZE,
             assigned_to=g.agent.id if own else None, queue_filter=queue_filter,
         )
-        stats = agent_desk.response_times(db, since=utcnow() - STATS_WINDOW)
+        now = utcnow()
+        target = services.settings.response_target_seconds
+        stats = agent_desk.response_report(db, since=now - agent_desk.STATS_WINDOW, now=now, target_seconds=target)
         return render_template(
             "queue.html",
             tab=tab,
@@ -280,7 +281,7 @@ def queue() -> str:
             filter_args=queue_filter.as_args(),
             platforms=_platform_choices(),
             agents=agents,
-            target_seconds=services.settings.response_target_seconds,
+            target_seconds=target,
             refresh_seconds=QUEUE_REFRESH_SECONDS,
         )
 

@@ -5,10 +5,12 @@ GET  /api/conversations/<id>
 POST /api/conversations/<id>/take
 POST /api/conversations/<id>/replies     {"text": "...", "client_key": "..."} (or Idempotency-Key header)
 POST /api/conversations/<id>/resolve
+GET  /api/stats                          response figures of the last 24 hours (as on the queue page)
 """
 from __future__ import annotations
 
 import logging
+from dataclasses import asdict
 from functools import wraps
 from typing import Any, Callable
 
@@ -181,3 +183,24 @@ def post_reply(conversation_id: int) -> Response:
     response = jsonify(payload)
     response.status_code = 201 if created else 200
     return response
+
+
+@bp.get("/stats")
+@token_required
+def stats() -> Response:
+    """First response and first human response, unanswered customers: overall, per channel, per agent."""
+    services = _services()
+    now = utcnow()
+    with services.db.session() as session:
+        report = agent_desk.response_report(
+            session, since=now - agent_desk.STATS_WINDOW, now=now, target_seconds=services.settings.response_target_seconds
+        )
+    return jsonify(
+        {
+            "since": _iso(now - agent_desk.STATS_WINDOW),
+            "target_seconds": report.target_seconds,
+            "overall": asdict(report.overall),
+            "by_channel": {platform: asdict(figures) for platform, figures in report.by_channel},
+            "by_agent": {name: asdict(figures) for name, figures in report.by_agent},
+        }
+    )
