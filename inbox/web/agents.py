@@ -34,6 +34,7 @@ SESSION_LANG = "lang"
 SESSION_VERSION = "v"  # the agent's session_version when this session began
 SESSION_SEEN = "seen"  # unix time of the last request: idle sessions end
 QUEUE_REFRESH_SECONDS = 15
+STATS_CACHE_SECONDS = 30.0
 QUEUE_PAGE_SIZE = 50  # a page; the counts and the pager say how many more there are
 TABS = ("waiting", "mine", "open", "resolved")
 DEFAULT_TAB = "open"
@@ -257,9 +258,11 @@ def queue() -> str:
         queue_filter = agent_desk.parse_queue_filter(
             request.args, platforms=_platform_choices(), agent_ids={agent_id for agent_id, _ in agents}
         )
-        counts = agent_desk.tab_counts(db, g.agent.id, queue_filter)
+        counts = agent_desk.tab_counts(
+            db, g.agent.id, queue_filter, count_resolved=not queue_filter.text or tab == "resolved"
+        )
         statuses, own = agent_desk.QUEUE_TABS[tab]
-        pages = max(1, -(-counts[tab] // QUEUE_PAGE_SIZE))
+        pages = max(1, -(-(counts[tab] or 0) // QUEUE_PAGE_SIZE))
         page_number = min(page_number, pages)
         conversations = agent_desk.list_conversations(
             db, statuses, QUEUE_PAGE_SIZE, offset=(page_number - 1) * QUEUE_PAGE_SIZE,
@@ -267,7 +270,7 @@ def queue() -> str:
         )
         now = utcnow()
         target = services.settings.response_target_seconds
-        stats = agent_desk.response_report(db, since=now - agent_desk.STATS_WINDOW, now=now, target_seconds=target)
+        stats = _response_report(db, now, target)
         return render_template(
             "queue.html",
             tab=tab,
@@ -284,6 +287,20 @@ def queue() -> str:
             target_seconds=target,
             refresh_seconds=QUEUE_REFRESH_SECONDS,
         )
+
+
+def _response_report(db: Session, now: datetime, target: float) -> agent_desk.ResponseReport:
+    """The day's figures, shared by every agent's page for STATS_CACHE_SECONDS: reading a busy
+    day's messages costs more than a page may, and every open queue reloads each 15 seconds."""
+    cache: dict[float, tuple[float, agent_desk.ResponseReport]] = current_app.extensions.setdefault(
+        "inbox.response_report", {}
+    )
+    hit = cache.get(target)
+    if hit is not None and time.monotonic() - hit[0] < STATS_CACHE_SECONDS:
+        return hit[1]
+    report = agent_desk.response_report(db, since=now - agent_desk.STATS_WINDOW, now=now, target_seconds=target)
+    cache[target] = (time.monotonic(), report)
+    return report
 
 
 def _platform_choices() -> list[str]:
