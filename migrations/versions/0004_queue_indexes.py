@@ -38,9 +38,11 @@ def upgrade() -> None:
     for name, table, columns in PLAIN_INDEXES:
         op.create_index(name, table, columns)
     bind = op.get_bind()
-    if bind.dialect.name == "postgresql" and _trigram_available(bind):
+    schema = _trigram_schema(bind) if bind.dialect.name == "postgresql" else None
+    if schema is not None:
+        # Qualified: the extension may live in a schema that is not on this search_path.
         for name, table, column in TRIGRAM_INDEXES:
-            op.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table} USING gin ({column} gin_trgm_ops)")
+            op.execute(f'CREATE INDEX IF NOT EXISTS {name} ON {table} USING gin ({column} "{schema}".gin_trgm_ops)')
 
 
 def downgrade() -> None:
@@ -56,16 +58,22 @@ def drop_queue_indexes(connection: Any) -> None:
             connection.execute(sa.text(f"DROP INDEX IF EXISTS {name}"))
 
 
-def _trigram_available(bind: Any) -> bool:
-    """CREATE EXTENSION needs the extension installed and the right to create it; a savepoint
-    keeps a refusal from spoiling the migration's transaction."""
-    if bind.execute(sa.text("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")).first():
-        return True
+def _trigram_schema(bind: Any) -> str | None:
+    """Where pg_trgm lives, creating it if it may; None without it. CREATE EXTENSION needs the
+    extension installed and the right to create it; a savepoint keeps a refusal from spoiling
+    the migration's transaction."""
+    query = sa.text(
+        "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm'"
+    )
+    schema = bind.execute(query).scalar()
+    if schema is not None:
+        return str(schema)
     if not bind.execute(sa.text("SELECT 1 FROM pg_available_extensions WHERE name = 'pg_trgm'")).first():
-        return False
+        return None
     try:
         with bind.begin_nested():
             bind.execute(sa.text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
     except sa.exc.DBAPIError:
-        return False
-    return True
+        return None
+    schema = bind.execute(query).scalar()
+    return str(schema) if schema is not None else None
