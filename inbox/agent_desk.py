@@ -1,18 +1,33 @@
 """What agents do with conversations, shared by the HTML pages and the JSON API."""
 from __future__ import annotations
 
+import re
+import statistics
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Callable, Sequence
+from datetime import datetime, timedelta
+from operator import itemgetter
+from typing import Any, Callable, Collection, Mapping, Sequence
 
-from sqlalchemy import case, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Float, FunctionElement, Select, and_, case, func, or_, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import Session, aliased
 
 from inbox import conversations
-from inbox.domain import Capabilities, ConversationStatus, Direction, OutboundKind, SenderType, ThreadKind
+from inbox.domain import (
+    Capabilities,
+    ConversationStatus,
+    DeliveryStatus,
+    Direction,
+    OutboundKind,
+    Outcome,
+    SenderType,
+    ThreadKind,
+)
 from inbox.errors import InboxError
-from inbox.models import Agent, CannedResponse, Conversation, Message, Order, OrderNotification
+from inbox.models import Agent, CannedResponse, Contact, Conversation, Message, Order, OrderNotification
+from inbox.shop_data import order_number_key
 from inbox.store import clean_text, new_outbound
+from replies.shopdata import normalize_phone
 
 QUEUE_STATUSES = (ConversationStatus.WAITING.value, ConversationStatus.ASSIGNED.value)
 
@@ -25,6 +40,100 @@ class ConversationTaken(DeskError):
     """Another agent owns the conversation (the API answers 409)."""
 
 
+QUEUE_TABS: dict[str, tuple[tuple[str, ...], bool]] = {
+    # tab -> (statuses, only the agent's own)
+    "waiting": ((ConversationStatus.WAITING.value,), False),
+    "mine": ((ConversationStatus.ASSIGNED.value,), True),
+    "open": (QUEUE_STATUSES, False),
+    "resolved": ((ConversationStatus.RESOLVED.value,), False),
+}
+STATS_WINDOW = timedelta(hours=24)  # the queue's response figures cover the last day
+# What an outbound row did; NULL on rows written before targets existed, all of them messages.
+TEXT_TARGETS = tuple(kind.value for kind in OutboundKind if kind.is_text)
+MAX_SEARCH_LENGTH = 100
+PREVIEW_LENGTH = 90
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    """What the agent narrowed the queue to: one search box and a few exact filters."""
+
+    text: str = ""
+    platform: str | None = None
+    agent_id: int | None = None  # the agent it is assigned to
+    unassigned: bool = False
+    priority: str | None = None  # "high" or "normal"
+
+    def as_args(self) -> dict[str, str]:
+        """The query string that gives this filter back (links to other pages and tabs keep it)."""
+        args = {"q": self.text, "channel": self.platform or "", "priority": self.priority or ""}
+        args["agent"] = "none" if self.unassigned else str(self.agent_id) if self.agent_id is not None else ""
+        return {name: value for name, value in args.items() if value}
+
+    @property
+    def active(self) -> bool:
+        return bool(self.as_args())
+
+
+def parse_queue_filter(args: Mapping[str, str], *, platforms: Collection[str], agent_ids: Collection[int]) -> QueueFilter:
+    """The queue's query string, untrusted: a value that is not one of the known ones is ignored."""
+    text = " ".join((args.get("q") or "").split())[:MAX_SEARCH_LENGTH]
+    if not text.isprintable():
+        text = ""
+    platform = args.get("channel") or None
+    agent_text = args.get("agent") or ""
+    agent_id = int(agent_text) if agent_text.isdigit() and len(agent_text) < 10 else None
+    priority = args.get("priority") or None
+    return QueueFilter(
+        text=text,
+        platform=platform if platform in platforms else None,
+        agent_id=agent_id if agent_id in agent_ids else None,
+        unassigned=agent_text == "none",
+        priority=priority if priority in ("high", "normal") else None,
+    )
+
+
+def _filter_conditions(queue_filter: QueueFilter) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if queue_filter.platform:
+        conditions.append(Conversation.platform == queue_filter.platform)
+    if queue_filter.unassigned:
+        conditions.append(Conversation.assigned_agent_id.is_(None))
+    elif queue_filter.agent_id is not None:
+        conditions.append(Conversation.assigned_agent_id == queue_filter.agent_id)
+    if queue_filter.priority == "high":
+        conditions.append(Conversation.priority > 0)
+    elif queue_filter.priority == "normal":
+        conditions.append(Conversation.priority <= 0)
+    if queue_filter.text:
+        conditions.append(_search_condition(queue_filter.text))
+    return conditions
+
+
+def _search_condition(text: str) -> ColumnElement[bool]:
+    """Customer name, phone, order number or any message's text, case aside.
+
+    "Contains" on names and texts: PostgreSQL answers it from trigram indexes (migration 0004),
+    SQLite by reading the messages once per search.
+    """
+    pattern = "%" + re.sub(r"([\\%_])", r"\\\1", text) + "%"
+    matches: list[ColumnElement[bool]] = [
+        Contact.display_name.ilike(pattern, escape="\\"),
+        # Per conversation, through its messages' index: the open tabs' few thousand read fast;
+        # over every resolved conversation this reads all messages (README: the limit).
+        select(Message.id)
+        .where(Message.conversation_id == Conversation.id, Message.text.ilike(pattern, escape="\\"))
+        .exists(),
+    ]
+    if re.fullmatch(r"[+\d][\d\s().-]{3,}", text):  # looks like a phone number: 0812..., +62 812...
+        digits = normalize_phone(text).lstrip("+")
+        matches.append(Contact.phone.like(f"%{digits}%"))
+    order_key = order_number_key(text)
+    if order_key and any(ch.isdigit() for ch in order_key):  # the customer who placed that order
+        matches.append(Contact.phone.in_(select(Order.customer_phone).where(Order.number_key == order_key)))
+    return or_(*matches)
+
+
 def list_conversations(
     session: Session,
     statuses: Sequence[str],
@@ -32,11 +141,12 @@ def list_conversations(
     *,
     offset: int = 0,
     assigned_to: int | None = None,
+    queue_filter: QueueFilter | None = None,
 ) -> list[Conversation]:
     """Most urgent first: high priority, then the longest wait; one page of them."""
     query = (
-        select(Conversation)
-        .where(Conversation.status.in_(list(statuses)))
+        _with_contact(select(Conversation), queue_filter or QueueFilter())
+        .where(Conversation.status.in_(list(statuses)), *_filter_conditions(queue_filter or QueueFilter()))
         .order_by(
             Conversation.priority.desc(),
             case((Conversation.waiting_since.is_(None), 1), else_=0),
@@ -58,6 +168,150 @@ def count_conversations(session: Session, statuses: Sequence[str], *, assigned_t
     if assigned_to is not None:
         query = query.where(Conversation.assigned_agent_id == assigned_to)
     return int(session.execute(query).scalar_one())
+
+
+def tab_counts(
+    session: Session, agent_id: int, queue_filter: QueueFilter | None = None, *, count_resolved: bool = True
+) -> dict[str, int | None]:
+    """Every tab's count under the same search and filters, in one query.
+
+    A text search over all resolved conversations reads every message: the caller leaves that
+    count out (None) unless the agent is on that tab.
+    """
+    queue_filter = queue_filter or QueueFilter()
+    statuses = {status for tab, (tab_statuses, _) in QUEUE_TABS.items() for status in tab_statuses
+                if count_resolved or tab != "resolved"}
+    # Grouped by the plain columns, which an index (migration 0004) holds in this order.
+    rows = session.execute(
+        _with_contact(select(Conversation.status, Conversation.assigned_agent_id, func.count()), queue_filter)
+        .where(Conversation.status.in_(statuses), *_filter_conditions(queue_filter))
+        .group_by(Conversation.status, Conversation.assigned_agent_id)
+    ).all()
+    counts: dict[str, int | None] = {
+        tab: 0 if set(tab_statuses) <= statuses else None for tab, (tab_statuses, _) in QUEUE_TABS.items()
+    }
+    for status, assigned_agent_id, number in rows:
+        for tab, (tab_statuses, own) in QUEUE_TABS.items():
+            if status in tab_statuses and (assigned_agent_id == agent_id or not own) and counts[tab] is not None:
+                counts[tab] = (counts[tab] or 0) + number
+    return counts
+
+
+def _with_contact(query: Select[Any], queue_filter: QueueFilter) -> Select[Any]:
+    """The customer's name and phone are searched: join the contact only then."""
+    return query.join(Contact, Contact.id == Conversation.contact_id) if queue_filter.text else query
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    """One line of the queue: the conversation and what an agent scans it for."""
+
+    conversation: Conversation
+    preview: str  # the newest message's text, flattened and cut
+    preview_sender: str | None  # SenderType of that message
+    handle: str  # phone, else the platform's id for the customer
+    customer_replied: bool  # the customer wrote after the last reply by a person
+    unanswered_since: datetime | None  # the first customer message no one has answered yet
+
+
+def queue_rows(session: Session, page: Sequence[Conversation]) -> list[QueueRow]:
+    """The page's conversations with previews and timers: a few queries for the whole page."""
+    ids = [conversation.id for conversation in page]
+    if not ids:
+        return []
+    visible = or_(Message.direction == Direction.INBOUND.value, Message.target.is_(None), Message.target.in_(TEXT_TARGETS))
+    newest: dict[int, dict[str, int]] = {}
+    for conversation_id, sender, newest_id in session.execute(
+        select(Message.conversation_id, Message.sender_type, func.max(Message.id))
+        .where(Message.conversation_id.in_(ids), visible)
+        .group_by(Message.conversation_id, Message.sender_type)
+    ):
+        newest.setdefault(conversation_id, {})[sender] = newest_id
+    last_ids = [max(by_sender.values()) for by_sender in newest.values()]
+    last_messages = {
+        m.conversation_id: m for m in session.execute(select(Message).where(Message.id.in_(last_ids))).scalars()
+    }
+    waiting_from = unanswered_since(session, ids)
+    rows = []
+    for conversation in page:
+        by_sender = newest.get(conversation.id, {})
+        last = last_messages.get(conversation.id)
+        contact = conversation.contact
+        rows.append(
+            QueueRow(
+                conversation=conversation,
+                preview=preview_text(last) if last else "",
+                preview_sender=last.sender_type if last else None,
+                handle=contact.phone or contact.external_id,
+                customer_replied=by_sender.get(SenderType.CUSTOMER.value, 0) > by_sender.get(SenderType.AGENT.value, 0),
+                unanswered_since=waiting_from.get(conversation.id),
+            )
+        )
+    return rows
+
+
+def preview_text(message: Message) -> str:
+    """One line of a message for the queue (the template escapes it)."""
+    text = " ".join((message.text or "").split())
+    if not text and message.media:
+        text = "📎"
+    return text if len(text) <= PREVIEW_LENGTH else text[: PREVIEW_LENGTH - 1].rstrip() + "…"
+
+
+# A bot message replying to one of these is a handover note or an out-of-hours notice, not an answer.
+HANDED_OVER = (Outcome.ESCALATED.value, Outcome.HUMAN.value)
+
+
+def _is_answer(outbound: Any, question: Any) -> ColumnElement[bool]:
+    """An outbound row that answers the customer: a person's text, or the bot's reply to a
+    question it kept (see `response_report`)."""
+    return and_(
+        outbound.direction == Direction.OUTBOUND.value,
+        or_(outbound.target.is_(None), outbound.target.in_(TEXT_TARGETS)),
+        or_(outbound.delivery_status.is_(None), outbound.delivery_status != DeliveryStatus.FAILED.value),
+        or_(
+            outbound.sender_type == SenderType.AGENT.value,
+            and_(
+                outbound.sender_type == SenderType.BOT.value,
+                or_(question.outcome.is_(None), question.outcome.not_in(HANDED_OVER)),
+            ),
+        ),
+    )
+
+
+def unanswered_since(session: Session, conversation_ids: Sequence[int]) -> dict[int, datetime]:
+    """When each conversation's oldest unanswered customer message came (none: all answered)."""
+    outbound, question = aliased(Message), aliased(Message)
+    last_answer = dict(
+        session.execute(
+            select(outbound.conversation_id, func.max(outbound.id))
+            .outerjoin(question, question.id == outbound.reply_to_id)
+            .where(outbound.conversation_id.in_(conversation_ids), _is_answer(outbound, question))
+            .group_by(outbound.conversation_id)
+        ).all()
+    )
+    after_answer = [
+        and_(Message.conversation_id == conversation_id, Message.id > last_answer.get(conversation_id, 0))
+        for conversation_id in conversation_ids
+    ]
+    rows = session.execute(
+        select(Message.conversation_id, func.min(Message.id))
+        .where(
+            or_(*after_answer),
+            Message.direction == Direction.INBOUND.value,
+            or_(Message.outcome.is_(None), Message.outcome != Outcome.IGNORED.value),  # spam needs no answer
+        )
+        .group_by(Message.conversation_id)
+    ).all()
+    first_ids = [first_id for _, first_id in rows]
+    rows = session.execute(select(Message.conversation_id, Message.created_at).where(Message.id.in_(first_ids)))
+    return {conversation_id: created_at for conversation_id, created_at in rows}
+
+
+def agent_choices(session: Session) -> list[tuple[int, str]]:
+    """Agents to filter the queue by, as (id, name); disabled ones are gone."""
+    rows = session.execute(select(Agent.id, Agent.name).where(Agent.disabled_at.is_(None)).order_by(Agent.name))
+    return [(agent_id, name) for agent_id, name in rows]
 
 
 def history(session: Session, conversation_id: int, limit: int = 200) -> list[Message]:
@@ -215,37 +469,155 @@ def reply(
     return message, True
 
 
+class epoch_seconds(FunctionElement[float]):
+    """A timestamp column as seconds since 1970: the day's figures read thousands of them, and
+    parsing each into a datetime (SQLite keeps text) cost more than the query."""
+
+    type = Float()
+    inherit_cache = True
+
+
+@compiles(epoch_seconds, "sqlite")
+def _epoch_sqlite(element: epoch_seconds, compiler: Any, **kw: Any) -> str:
+    return f"((julianday({compiler.process(list(element.clauses)[0], **kw)}) - 2440587.5) * 86400.0)"
+
+
+@compiles(epoch_seconds)
+def _epoch_default(element: epoch_seconds, compiler: Any, **kw: Any) -> str:
+    return f"EXTRACT(EPOCH FROM {compiler.process(list(element.clauses)[0], **kw)})"
+
+
 @dataclass(frozen=True)
-class ResponseTimes:
-    """How fast customers got a first answer (bot or agent) to an inbound message."""
+class ResponseFigures:
+    """How customers were answered, counted per turn: a customer's message and those that follow
+    it until someone answers. The wait runs from the turn's first message to the first answer
+    sent (a person's text, or the bot's own reply to a question it kept); a handover note or an
+    out-of-hours notice is no answer. `human` counts only turns handed to people."""
 
-    answered: int
-    median_seconds: float | None
-    p90_seconds: float | None
-    within_minute_share: float | None
+    turns: int = 0
+    answered: int = 0
+    median_seconds: float | None = None
+    within_target_share: float | None = None  # of the turns decided: answered, or waiting past the target
+    human_turns: int = 0
+    human_answered: int = 0
+    human_median_seconds: float | None = None
+    human_within_target_share: float | None = None
+    unanswered: int = 0  # no answer yet, waiting longer than the target
 
 
-def response_times(session: Session, since: datetime) -> ResponseTimes:
-    inbound = Message.__table__.alias("inbound")
-    outbound = Message.__table__.alias("outbound")
-    rows = session.execute(
-        select(inbound.c.created_at, func.min(outbound.c.sent_at))
-        .join(outbound, outbound.c.reply_to_id == inbound.c.id)
-        .where(inbound.c.created_at >= since, outbound.c.sent_at.is_not(None))
-        .group_by(inbound.c.id, inbound.c.created_at)
-    ).all()
-    waits = sorted(
-        (_aware(sent) - _aware(received)).total_seconds() for received, sent in rows
+@dataclass(frozen=True)
+class ResponseReport:
+    target_seconds: float
+    overall: ResponseFigures
+    by_channel: list[tuple[str, ResponseFigures]]
+    by_agent: list[tuple[str, ResponseFigures]]
+
+
+@dataclass
+class _Turn:
+    platform: str
+    agent_id: int | None  # who answered it, else who has the conversation now
+    started: float
+    needs_person: bool = False
+    ignored_only: bool = True
+    answered: float | None = None
+    human_answered: float | None = None
+
+
+def response_report(session: Session, since: datetime, now: datetime, target_seconds: float) -> ResponseReport:
+    """First response and first human response, unanswered customers; overall, per channel, per agent.
+
+    Turns are those begun since `since` (a turn begun earlier and still open counts from its
+    first message inside the window).
+    """
+    rows = session.connection().execute(  # Core rows: the ORM's per-row work doubled the time
+        select(
+            Message.id, Message.conversation_id, Message.direction, Message.sender_type, Message.agent_id,
+            Message.outcome, Message.target, Message.reply_to_id, Message.delivery_status,
+            epoch_seconds(Message.created_at), epoch_seconds(Message.sent_at),
+            Conversation.platform, Conversation.assigned_agent_id,
+        )
+        .join(Conversation, Conversation.id == Message.conversation_id)
+        .where(Message.created_at >= since)
     )
-    if not waits:
-        return ResponseTimes(0, None, None, None)
-    return ResponseTimes(
+    # Sorted here: asked to, the database walks every message in that order instead of the day's.
+    turns = _turns(sorted(map(tuple, rows), key=itemgetter(1, 0)))
+    now_seconds = now.timestamp()
+    names = {agent_id: name for agent_id, name in session.execute(select(Agent.id, Agent.name))} if turns else {}
+    by_channel: dict[str, list[_Turn]] = {}
+    by_agent: dict[str, list[_Turn]] = {}
+    for turn in turns:
+        by_channel.setdefault(turn.platform, []).append(turn)
+        if turn.agent_id is not None:
+            by_agent.setdefault(names.get(turn.agent_id, str(turn.agent_id)), []).append(turn)
+    figures = lambda group: _figures(group, now_seconds, target_seconds)  # noqa: E731
+    return ResponseReport(
+        target_seconds=target_seconds,
+        overall=figures(turns),
+        by_channel=sorted((platform, figures(group)) for platform, group in by_channel.items()),
+        by_agent=sorted((name, figures(group)) for name, group in by_agent.items()),
+    )
+
+
+_INBOUND, _AGENT, _BOT = Direction.INBOUND.value, SenderType.AGENT.value, SenderType.BOT.value
+_IGNORED, _FAILED = Outcome.IGNORED.value, DeliveryStatus.FAILED.value
+_ANSWER_TARGETS = frozenset((None, *TEXT_TARGETS))
+
+
+def _turns(rows: Sequence[Any]) -> list[_Turn]:
+    """Walk each conversation's messages in order, cutting them into customer turns."""
+    outcomes = {row[0]: row[5] for row in rows if row[2] == _INBOUND}
+    turns: list[_Turn] = []
+    current: _Turn | None = None
+    conversation = None
+    for (message_id, conversation_id, direction, sender, agent_id, outcome, target, reply_to, status,
+         created, sent, platform, assigned_agent_id) in rows:
+        if conversation_id != conversation:
+            conversation, current = conversation_id, None
+        if direction == _INBOUND:
+            if current is None:
+                current = _Turn(platform=platform, agent_id=assigned_agent_id, started=created)
+                turns.append(current)
+            current.ignored_only &= outcome == _IGNORED
+            current.needs_person |= outcome in HANDED_OVER
+            continue
+        if current is None or sent is None or target not in _ANSWER_TARGETS or status == _FAILED:
+            continue
+        if sender == _AGENT:
+            current.answered = sent
+            current.human_answered, current.agent_id = sent, agent_id
+            current.needs_person = True
+        elif sender == _BOT and outcomes.get(reply_to) not in HANDED_OVER:
+            current.answered = sent
+        else:
+            continue  # a handover note: the customer still waits
+        current = None
+    return [turn for turn in turns if not turn.ignored_only]  # spam and the like need no answer
+
+
+def _figures(turns: Sequence[_Turn], now: float, target: float) -> ResponseFigures:
+    # Rounded to the millisecond: julianday() arithmetic leaves 30 s as 29.99996.
+    waits = sorted(round(turn.answered - turn.started, 3) for turn in turns if turn.answered is not None)
+    late = [turn for turn in turns if turn.answered is None and now - turn.started > target]
+    human = [turn for turn in turns if turn.needs_person]
+    human_waits = sorted(round(turn.human_answered - turn.started, 3) for turn in human if turn.human_answered is not None)
+    human_late = sum(1 for turn in human if turn.human_answered is None and now - turn.started > target)
+    return ResponseFigures(
+        turns=len(turns),
         answered=len(waits),
-        median_seconds=waits[len(waits) // 2],
-        p90_seconds=waits[min(len(waits) - 1, int(len(waits) * 0.9))],
-        within_minute_share=sum(1 for w in waits if w <= 60) / len(waits),
+        median_seconds=_median(waits),
+        within_target_share=_share(sum(1 for wait in waits if wait <= target), len(waits) + len(late)),
+        human_turns=len(human),
+        human_answered=len(human_waits),
+        human_median_seconds=_median(human_waits),
+        human_within_target_share=_share(sum(1 for wait in human_waits if wait <= target), len(human_waits) + human_late),
+        unanswered=len(late),
     )
 
 
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+def _median(values: Sequence[float]) -> float | None:
+    return statistics.median(values) if values else None
+
+
+def _share(part: int, whole: int) -> float | None:
+    return part / whole if whole else None

@@ -64,6 +64,10 @@ class Settings:
     stuck_after_seconds: float = 120.0
     """/healthz answers 503 when an inbound message has waited this long for the bot."""
 
+    response_target_seconds: float = 60.0
+    """The shop's target for answering a customer: queue timers turn red and the stats count
+    answers within it against it."""
+
     metrics_token: str | None = None
     """Bearer token /metrics asks for; unset: /metrics is open (serve it on a private network)."""
 
@@ -208,6 +212,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         brand_pack=env.get("INBOX_BRAND_PACK") or None,
         session_idle_seconds=_float(env, "INBOX_SESSION_IDLE_HOURS", defaults.session_idle_seconds / 3600) * 3600,
         stuck_after_seconds=_float(env, "INBOX_STUCK_AFTER", defaults.stuck_after_seconds),
+        response_target_seconds=_float(env, "INBOX_RESPONSE_TARGET_SECONDS", defaults.response_target_seconds),
         metrics_token=env.get("INBOX_METRICS_TOKEN") or None,
         admin_email=env.get("INBOX_ADMIN_EMAIL") or None,
         admin_password=env.get("INBOX_ADMIN_PASSWORD") or None,

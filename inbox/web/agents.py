@@ -10,7 +10,7 @@ import json
 import secrets
 import time
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import wraps
 from typing import Any, Callable
 from urllib.parse import urlsplit
@@ -21,7 +21,7 @@ from werkzeug.wrappers import Response
 
 from inbox import agent_desk
 from inbox.accounts import authenticate, end_sessions
-from inbox.domain import ConversationStatus
+from inbox.domain import Platform
 from inbox.models import Agent, Conversation, utcnow
 from inbox.services import Services
 from inbox.web import i18n
@@ -34,8 +34,8 @@ SESSION_CSRF = "csrf_token"
 SESSION_LANG = "lang"
 SESSION_VERSION = "v"  # the agent's session_version when this session began
 SESSION_SEEN = "seen"  # unix time of the last request: idle sessions end
+STATS_CACHE_SECONDS = 30.0
 QUEUE_PAGE_SIZE = 50  # a page; the counts and the pager say how many more there are
-STATS_WINDOW = timedelta(hours=24)
 TABS = ("waiting", "mine", "open", "resolved")
 DEFAULT_TAB = "open"
 ALERT_FLAGS = frozenset({"abuse", "spam", "send_failed", "delivery_unknown"})
@@ -178,6 +178,7 @@ def template_helpers() -> dict[str, Any]:
         "agent": g.get("agent"),
         "sandbox_on": _services().settings.sandbox,
         "age": age,
+        "waited_seconds": waited_seconds,
         "duration": lambda seconds: i18n.format_duration(lang, seconds),
         "local_time": i18n.format_local_time,
         "rupiah": i18n.format_rupiah,
@@ -244,15 +245,6 @@ def logout() -> Response:
 
 # -- the queue ----------------------------------------------------------------------------------
 
-# tab -> (statuses, only the agent's own)
-TAB_FILTERS: dict[str, tuple[tuple[str, ...], bool]] = {
-    "waiting": ((ConversationStatus.WAITING.value,), False),
-    "mine": ((ConversationStatus.ASSIGNED.value,), True),
-    "open": (agent_desk.QUEUE_STATUSES, False),
-    "resolved": ((ConversationStatus.RESOLVED.value,), False),
-}
-
-
 @bp.get("/")
 @login_required
 def queue() -> str:
@@ -261,30 +253,64 @@ def queue() -> str:
         tab = DEFAULT_TAB
     page = request.args.get("page", "1")
     page_number = int(page) if page.isdigit() and 0 < len(page) < 7 and int(page) > 0 else 1
-    with _services().db.session() as db:
-        counts = {
-            name: agent_desk.count_conversations(db, statuses, assigned_to=g.agent.id if own else None)
-            for name, (statuses, own) in TAB_FILTERS.items()
-        }
-        statuses, own = TAB_FILTERS[tab]
-        pages = max(1, -(-counts[tab] // QUEUE_PAGE_SIZE))
-        page_number = min(page_number, pages)
-        rows = agent_desk.list_conversations(
-            db, statuses, QUEUE_PAGE_SIZE, offset=(page_number - 1) * QUEUE_PAGE_SIZE,
-            assigned_to=g.agent.id if own else None,
+    services = _services()
+    with services.db.session() as db:
+        agents = agent_desk.agent_choices(db)
+        queue_filter = agent_desk.parse_queue_filter(
+            request.args, platforms=_platform_choices(), agent_ids={agent_id for agent_id, _ in agents}
         )
-        stats = agent_desk.response_times(db, since=utcnow() - STATS_WINDOW)
+        counts = agent_desk.tab_counts(
+            db, g.agent.id, queue_filter, count_resolved=not queue_filter.text or tab == "resolved"
+        )
+        statuses, own = agent_desk.QUEUE_TABS[tab]
+        pages = max(1, -(-(counts[tab] or 0) // QUEUE_PAGE_SIZE))
+        page_number = min(page_number, pages)
+        conversations = agent_desk.list_conversations(
+            db, statuses, QUEUE_PAGE_SIZE, offset=(page_number - 1) * QUEUE_PAGE_SIZE,
+            assigned_to=g.agent.id if own else None, queue_filter=queue_filter,
+        )
+        now = utcnow()
+        target = services.settings.response_target_seconds
+        stats = _response_report(db, now, target)
         return render_template(
             "queue.html",
             tab=tab,
             tabs=TABS,
-            rows=rows,
+            rows=agent_desk.queue_rows(db, conversations),
             counts=counts,
             page=page_number,
             pages=pages,
             stats=stats,
             live_initial=_live_initial(None),
+            filter=queue_filter,
+            filter_args=queue_filter.as_args(),
+            platforms=_platform_choices(),
+            agents=agents,
+            target_seconds=target,
         )
+
+
+def _response_report(db: Session, now: datetime, target: float) -> agent_desk.ResponseReport:
+    """The day's figures, shared by every agent's page for STATS_CACHE_SECONDS: reading a busy
+    day's messages costs more than a page may, and every open queue reloads each 15 seconds."""
+    cache: dict[float, tuple[float, agent_desk.ResponseReport]] = current_app.extensions.setdefault(
+        "inbox.response_report", {}
+    )
+    hit = cache.get(target)
+    if hit is not None and time.monotonic() - hit[0] < STATS_CACHE_SECONDS:
+        return hit[1]
+    report = agent_desk.response_report(db, since=now - agent_desk.STATS_WINDOW, now=now, target_seconds=target)
+    cache[target] = (time.monotonic(), report)
+    return report
+
+
+def _platform_choices() -> list[str]:
+    """Channels to filter by: the built-in ones and any connector of the shop's own."""
+    return sorted({platform.value for platform in Platform} | set(_services().connectors))
+
+
+def waited_seconds(moment: datetime | None) -> float | None:
+    return (utcnow() - moment).total_seconds() if moment else None
 
 
 # -- one conversation ---------------------------------------------------------------------------

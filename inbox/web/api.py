@@ -7,12 +7,14 @@ POST /api/conversations/<id>/replies     {"text": "...", "client_key": "..."} (o
 POST /api/conversations/<id>/resolve
 POST /api/orders                          {"orders": [{"number", "status", ...}]} (or one order object);
                                           a token, or a shop system's `X-Inbox-Signature` (ORDERS_WEBHOOK_SECRET)
+GET  /api/stats                          response figures of the last 24 hours (as on the queue page)
 """
 from __future__ import annotations
 
 import hashlib
 import hmac
 import logging
+from dataclasses import asdict
 from functools import wraps
 from typing import Any, Callable
 
@@ -231,3 +233,24 @@ def _order_caller_ok() -> bool:
         return False
     with _services().db.session() as session:
         return agent_for_token(session, token.strip()) is not None
+
+
+@bp.get("/stats")
+@token_required
+def stats() -> Response:
+    """First response and first human response, unanswered customers: overall, per channel, per agent."""
+    services = _services()
+    now = utcnow()
+    with services.db.session() as session:
+        report = agent_desk.response_report(
+            session, since=now - agent_desk.STATS_WINDOW, now=now, target_seconds=services.settings.response_target_seconds
+        )
+    return jsonify(
+        {
+            "since": _iso(now - agent_desk.STATS_WINDOW),
+            "target_seconds": report.target_seconds,
+            "overall": asdict(report.overall),
+            "by_channel": {platform: asdict(figures) for platform, figures in report.by_channel},
+            "by_agent": {name: asdict(figures) for name, figures in report.by_agent},
+        }
+    )
