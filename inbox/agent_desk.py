@@ -395,8 +395,16 @@ def take(session: Session, conversation_id: int, agent: Agent) -> Conversation:
     return conversation
 
 
-def resolve(session: Session, conversation_id: int) -> Conversation:
+def resolve(session: Session, conversation_id: int, agent: Agent | None = None) -> Conversation:
+    """Close a conversation. Someone else's may be closed only by an admin: an agent's open work
+    is never closed behind their back."""
     conversation = get_conversation(session, conversation_id, for_update=True)
+    if (
+        agent is not None
+        and conversation.assigned_agent_id not in (None, agent.id)
+        and not agent.is_admin
+    ):
+        raise ConversationTaken("another agent has this conversation; only they or an admin can resolve it")
     conversations.resolve(conversation)
     return conversation
 

@@ -95,6 +95,8 @@ def test_another_agents_conversation_is_409(desk):
     assert client.post("/api/conversations/1/take", headers=auth(token)).status_code == 200
     response = client.post("/api/conversations/1/replies", json={"text": "halo", "client_key": "x"}, headers=auth(other))
     assert response.status_code == 409
+    refused = client.post("/api/conversations/1/resolve", headers=auth(other))
+    assert refused.status_code == 409 and "only they or an admin" in refused.json["error"]
 
 
 def test_resolve_and_missing_conversation(desk):

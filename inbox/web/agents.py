@@ -407,7 +407,7 @@ def take(conversation_id: int) -> Response:
 @bp.post("/conversations/<id:conversation_id>/resolve")
 @login_required
 def resolve(conversation_id: int) -> Response:
-    response = _apply(conversation_id, lambda db: agent_desk.resolve(db, conversation_id), "conv.resolved")
+    response = _apply(conversation_id, lambda db: agent_desk.resolve(db, conversation_id, g.agent), "conv.resolved")
     # The customer is asked for a rating (the job asks only if it is still resolved, once).
     _services().queue.submit("request_rating", conversation_id, g.agent.id)
     return response

@@ -148,7 +148,7 @@ def take(conversation_id: int) -> Response:
 @bp.post("/conversations/<id:conversation_id>/resolve")
 @token_required
 def resolve(conversation_id: int) -> Response:
-    response = _change(conversation_id, lambda session: agent_desk.resolve(session, conversation_id))
+    response = _change(conversation_id, lambda session: agent_desk.resolve(session, conversation_id, g.agent))
     if response.status_code == 200:
         _services().queue.submit("request_rating", conversation_id, g.agent.id)
     return response

@@ -606,3 +606,19 @@ def test_the_api_pages_with_a_total(desk: Desk) -> None:
     assert (first["total"], len(first["conversations"]), first["next_offset"]) == (7, 5, 5)
     assert (len(second["conversations"]), second["next_offset"]) == (2, None)
     assert client.get("/api/conversations?limit=x", headers=headers).status_code == 400
+
+
+def test_only_the_assignee_or_an_admin_resolves_a_taken_conversation(desk: Desk, logged_in: FlaskClient) -> None:
+    rudi = desk.add_agent("rudi@toko.id", "Rudi")
+    conversation_id = desk.add_conversation("Budi", status="assigned", assigned_to=rudi)
+    token = csrf_of(logged_in, f"/conversations/{conversation_id}")
+    logged_in.post(f"/conversations/{conversation_id}/resolve", data={"csrf_token": token})
+    page = logged_in.get(f"/conversations/{conversation_id}").get_data(as_text=True)
+    assert desk.conversation(conversation_id).status == "assigned"  # Sari may not close Rudi's work
+    assert "agen lain" in page.lower()
+    with desk.session() as db:
+        from inbox.models import Agent
+
+        db.get_one(Agent, desk.agents["sari@toko.id"]).is_admin = True
+    logged_in.post(f"/conversations/{conversation_id}/resolve", data={"csrf_token": token})
+    assert desk.conversation(conversation_id).status == "resolved"  # an admin may
