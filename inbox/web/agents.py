@@ -337,6 +337,7 @@ def conversation(conversation_id: int) -> str:
             window_hours=_hours_left(agent_desk.reply_window_ends(current, capabilities)),
             post_link=_safe_link((current.post or {}).get("link")),
             live_initial=_live_initial(conversation_id),
+            shop_name=_services().engine.pack.shop_name,
         )
 
 

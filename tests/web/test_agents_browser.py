@@ -263,3 +263,27 @@ def test_a_page_refused_a_live_stream_still_updates_by_polling(live_desk: LiveDe
     with live_desk.app.extensions["inbox"].db.session() as db:
         db.add(inbound(db.get_one(Conversation, live_desk.conversation_id), "b10", "Masih ada orang?", utcnow()))
     expect(page.locator(".msg-customer").last).to_contain_text("Masih ada orang?", timeout=15_000)
+
+
+def test_slash_finds_a_canned_answer_and_fills_its_placeholders(live_desk: LiveDesk, browser_page: Any) -> None:
+    with live_desk.app.extensions["inbox"].db.session() as db:
+        db.add(CannedResponse(shortcut="resi", text="pesanan {{no_pesanan}} sudah dikirim ya kak {{nama}}, dari {{toko}}"))
+    page, expect = browser_page, sync_api.expect
+    page.goto(live_desk.base_url + "/login")
+    page.get_by_label("E-mail").fill(EMAIL)
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    page.goto(f"{live_desk.base_url}/conversations/{live_desk.conversation_id}")
+    box = page.locator("#reply-text")
+    box.click()
+    box.press_sequentially("Mohon maaf menunggu. /re")
+    expect(page.locator(".canned-option")).to_have_count(1)
+    expect(page.locator(".canned-option.is-chosen")).to_contain_text("/resi")
+    box.press("Enter")  # inserts; does not send
+    value = box.input_value()
+    assert value.startswith("Mohon maaf menunggu. Pesanan INV-00") and "ya kak Budi Santoso, dari " in value
+    assert "{{" not in value and "/re" not in value
+    expect(page.locator(".canned-picker")).to_be_hidden()
+    box.press_sequentially(" /zzz")
+    expect(page.locator(".canned-picker")).to_be_hidden()  # nothing matches: no list
+    page.screenshot(path=str(SCREENSHOTS / "canned-slash.png"))

@@ -3,14 +3,27 @@
 (function () {
   "use strict";
 
-  // Put a canned answer where the cursor is in the reply box (or at its end).
-  function insertCanned(button) {
+  // {{nama}}, {{no_pesanan}}, {{resi}}, {{kurir}}, {{toko}}: filled from this conversation (the reply
+  // box carries them); an unknown or empty one stays visible for the agent to fill in.
+  function fill(text, box) {
+    return text.replace(/\{\{\s*([a-z_]+)\s*\}\}/g, function (whole, name) {
+      var value = box.getAttribute("data-fill-" + name);
+      return value ? value : whole;
+    });
+  }
+
+  // Put a canned answer where the cursor is in the reply box (or at its end); `from` replaces
+  // the typed "/shortcut" the picker was opened with.
+  function insertCanned(button, from) {
     var box = document.getElementById(button.dataset.target || "reply-text");
     if (!box) return;
-    var text = button.dataset.cannedText || "";
     var start = typeof box.selectionStart === "number" ? box.selectionStart : box.value.length;
     var end = typeof box.selectionEnd === "number" ? box.selectionEnd : box.value.length;
+    if (typeof from === "number") start = from;
     var before = box.value.slice(0, start);
+    var text = fill(button.dataset.cannedText || "", box);
+    // Sentence case after a full stop or at the start; as written after a comma.
+    if (!before.trim() || /[.!?]\s*$/.test(before)) text = text.charAt(0).toUpperCase() + text.slice(1);
     var spacer = before && !/\s$/.test(before) ? " " : "";
     box.value = before + spacer + text + box.value.slice(end);
     var caret = (before + spacer + text).length;
@@ -20,11 +33,72 @@
 
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-canned-text]");
-    if (button) {
+    if (button && !button.closest(".canned-picker")) {
       event.preventDefault();
       insertCanned(button);
     }
   });
+
+  // Type "/" in the reply box to search the canned answers: arrows choose, Enter or Tab inserts,
+  // Escape closes; the keyboard never has to leave the box.
+  var replyBox = document.getElementById("reply-text");
+  var picker = document.querySelector(".canned-picker");
+  var answers = Array.prototype.slice.call(document.querySelectorAll(".canned-list [data-canned-text]"));
+  if (replyBox && picker && answers.length) {
+    var chosen = 0, slashAt = -1, shown = [];
+    var close = function () { picker.hidden = true; slashAt = -1; shown = []; };
+    var render = function () {
+      picker.textContent = "";
+      shown.forEach(function (answer, i) {
+        var item = document.createElement("li");
+        item.setAttribute("role", "option");
+        item.className = "canned-option" + (i === chosen ? " is-chosen" : "");
+        item.setAttribute("aria-selected", i === chosen ? "true" : "false");
+        var key = document.createElement("strong");
+        key.textContent = "/" + answer.dataset.cannedShortcut + " ";
+        var text = document.createElement("span");
+        text.textContent = fill(answer.dataset.cannedText, replyBox);
+        item.appendChild(key);
+        item.appendChild(text);
+        item.addEventListener("mousedown", function (event) { event.preventDefault(); choose(i); });
+        picker.appendChild(item);
+      });
+      picker.hidden = shown.length === 0;
+    };
+    var choose = function (i) {
+      var answer = shown[i];
+      var from = slashAt;
+      close();
+      if (answer) insertCanned(answer, from);
+    };
+    replyBox.addEventListener("input", function () {
+      var caret = replyBox.selectionStart;
+      var match = /(^|\s)\/([\w-]*)$/.exec(replyBox.value.slice(0, caret));
+      if (!match) { close(); return; }
+      slashAt = caret - match[2].length - 1;
+      var query = match[2].toLowerCase();
+      shown = answers.filter(function (answer) {
+        return answer.dataset.cannedShortcut.indexOf(query) === 0 || answer.dataset.cannedText.toLowerCase().indexOf(query) >= 0;
+      }).slice(0, 8);
+      chosen = 0;
+      render();
+    });
+    replyBox.addEventListener("keydown", function (event) {
+      if (picker.hidden) return;
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        event.preventDefault();
+        chosen = (chosen + (event.key === "ArrowDown" ? 1 : shown.length - 1)) % shown.length;
+        render();
+      } else if (event.key === "Enter" || event.key === "Tab") {
+        event.preventDefault();
+        choose(chosen);
+      } else if (event.key === "Escape") {
+        event.preventDefault();
+        close();
+      }
+    });
+    replyBox.addEventListener("blur", function () { window.setTimeout(close, 150); });
+  }
 
   // The reply's draft and its client key live in this tab's sessionStorage until the page shows
   // the reply stored: a reload after an error re-sends with the same key (the server then
