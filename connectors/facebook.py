@@ -2,16 +2,13 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
 from connectors.base import Event, Route, WebhookRequest
 from connectors.meta import (
-    GraphClient,
+    MetaChannelSettings,
     MetaConnector,
-    MetaSettings,
     changes_of,
-    check_graph_id,
     envelope,
     id_of,
     parse_messaging,
@@ -32,7 +29,7 @@ from inbox.domain import (
     SendResult,
     ThreadKind,
 )
-from inbox.errors import ConfigError, PermanentSendError, UnknownEvent
+from inbox.errors import PermanentSendError, UnknownEvent
 
 logger = logging.getLogger(__name__)
 
@@ -44,16 +41,9 @@ IGNORED_FIELDS = frozenset({"messages", "messaging_postbacks", "message_deliveri
 IGNORED_ITEMS = frozenset({"status", "post", "photo", "video", "share", "like", "reaction", "event", "album"})
 
 
-@dataclass(frozen=True)
-class FacebookSettings:
-    meta: MetaSettings
-    page_id: str
-    page_access_token: str
-
-    def __post_init__(self) -> None:
-        check_graph_id(self.page_id, "FACEBOOK_PAGE_ID")
-        if not self.page_access_token.strip():
-            raise ConfigError("FACEBOOK_PAGE_ACCESS_TOKEN is empty")
+class FacebookSettings(MetaChannelSettings):
+    ID_SETTING = "FACEBOOK_PAGE_ID"
+    TOKEN_SETTING = "FACEBOOK_PAGE_ACCESS_TOKEN"
 
 
 class FacebookConnector(MetaConnector):
@@ -62,11 +52,7 @@ class FacebookConnector(MetaConnector):
     capabilities = {Platform.FACEBOOK: FACEBOOK_CAPABILITIES}
     routes = (Route("", ("GET", "POST")),)
     expected_object = "page"
-
-    def __init__(self, settings: FacebookSettings) -> None:
-        self.settings = settings.meta
-        self.own_id = settings.page_id
-        self.graph = GraphClient(settings.meta, settings.page_access_token, "Facebook")
+    channel = "Facebook"
 
     def parse(self, request: WebhookRequest) -> Sequence[Event]:
         events: list[Event] = []

@@ -2,16 +2,13 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
 from connectors.base import Event, Route, WebhookRequest
 from connectors.meta import (
-    GraphClient,
+    MetaChannelSettings,
     MetaConnector,
-    MetaSettings,
     changes_of,
-    check_graph_id,
     envelope,
     id_of,
     parse_messaging,
@@ -19,7 +16,7 @@ from connectors.meta import (
     text_of,
 )
 from inbox.domain import EventKind, InboundEvent, Outbound, OutboundKind, Platform, Post, Sender, SendResult, ThreadKind
-from inbox.errors import ConfigError, PermanentSendError, UnknownEvent
+from inbox.errors import PermanentSendError, UnknownEvent
 
 logger = logging.getLogger(__name__)
 
@@ -30,16 +27,9 @@ IGNORED_FIELDS = frozenset({"story_insights", "mentions", "live_comments", "mess
                             "standby", "messaging_referral", "messaging_postbacks"})
 
 
-@dataclass(frozen=True)
-class InstagramSettings:
-    meta: MetaSettings
-    account_id: str
-    access_token: str
-
-    def __post_init__(self) -> None:
-        check_graph_id(self.account_id, "INSTAGRAM_ACCOUNT_ID")
-        if not self.access_token.strip():
-            raise ConfigError("INSTAGRAM_ACCESS_TOKEN is empty")
+class InstagramSettings(MetaChannelSettings):
+    ID_SETTING = "INSTAGRAM_ACCOUNT_ID"
+    TOKEN_SETTING = "INSTAGRAM_ACCESS_TOKEN"
 
 
 class InstagramConnector(MetaConnector):
@@ -48,11 +38,7 @@ class InstagramConnector(MetaConnector):
     capabilities = {Platform.INSTAGRAM: INSTAGRAM_CAPABILITIES}
     routes = (Route("", ("GET", "POST")),)
     expected_object = "instagram"
-
-    def __init__(self, settings: InstagramSettings) -> None:
-        self.settings = settings.meta
-        self.own_id = settings.account_id
-        self.graph = GraphClient(settings.meta, settings.access_token, "Instagram")
+    channel = "Instagram"
 
     def parse(self, request: WebhookRequest) -> Sequence[Event]:
         events: list[Event] = []

@@ -13,7 +13,7 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Any, Iterator, Mapping
+from typing import Any, ClassVar, Iterator, Mapping
 
 import httpx
 
@@ -86,6 +86,23 @@ class MetaSettings:
             graph_base=env.get("GRAPH_API_BASE", "https://graph.facebook.com"),
             graph_version=env.get("GRAPH_API_VERSION", DEFAULT_GRAPH_VERSION),
         )
+
+
+@dataclass(frozen=True)
+class MetaChannelSettings:
+    """One Meta channel: the app's settings, the account it speaks for (phone number, Instagram
+    account or Page id) and that account's access token. Subclasses name their settings."""
+
+    meta: MetaSettings
+    account_id: str
+    access_token: str
+    ID_SETTING: ClassVar[str] = "the account id"
+    TOKEN_SETTING: ClassVar[str] = "the access token"
+
+    def __post_init__(self) -> None:
+        check_graph_id(self.account_id, self.ID_SETTING)
+        if not self.access_token.strip():
+            raise ConfigError(f"{self.TOKEN_SETTING} is empty")
 
 
 def check_graph_id(value: str, setting: str) -> str:
@@ -329,10 +346,14 @@ def social_capabilities(max_text_length: int, account_per_second: int) -> Capabi
 class MetaConnector(Connector):
     """Verification and signatures for every Meta channel; DMs and comment moderation for the social two."""
 
-    settings: MetaSettings
-    graph: GraphClient
-    expected_object: str
-    own_id: str  # the page, Instagram account or phone number id: events from it are our echoes
+    expected_object: str  # the webhook body's "object"
+    channel: str  # how errors name it: "WhatsApp", "Instagram", "Facebook"
+
+    def __init__(self, settings: MetaChannelSettings) -> None:
+        self.settings = settings.meta
+        self.own_id = settings.account_id  # events from it are our own echoes
+        self._token = settings.access_token
+        self.graph = GraphClient(settings.meta, settings.access_token, self.channel)
 
     def verify(self, request: WebhookRequest) -> bool:
         return signature_ok(request, self.settings.app_secret)

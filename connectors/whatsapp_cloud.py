@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Mapping, Sequence
 from urllib.parse import urlsplit
@@ -11,11 +10,9 @@ import httpx
 
 from connectors.base import Event, Route, WebhookRequest, bare_content_type, read_at_most, too_large
 from connectors.meta import (
-    GraphClient,
+    MetaChannelSettings,
     MetaConnector,
-    MetaSettings,
     changes_of,
-    check_graph_id,
     envelope,
     id_of,
     text_of,
@@ -40,7 +37,6 @@ from inbox.domain import (
 from inbox.errors import (
     AmbiguousSendError,
     BadRequest,
-    ConfigError,
     MediaUnavailable,
     PermanentSendError,
     SendError,
@@ -73,16 +69,9 @@ WHATSAPP_CLOUD_CAPABILITIES = Capabilities(
 )
 
 
-@dataclass(frozen=True)
-class WhatsAppCloudSettings:
-    meta: MetaSettings
-    phone_number_id: str
-    access_token: str
-
-    def __post_init__(self) -> None:
-        check_graph_id(self.phone_number_id, "WHATSAPP_PHONE_NUMBER_ID")
-        if not self.access_token.strip():
-            raise ConfigError("WHATSAPP_ACCESS_TOKEN is empty")
+class WhatsAppCloudSettings(MetaChannelSettings):
+    ID_SETTING = "WHATSAPP_PHONE_NUMBER_ID"
+    TOKEN_SETTING = "WHATSAPP_ACCESS_TOKEN"
 
 
 class WhatsAppCloudConnector(MetaConnector):
@@ -91,12 +80,7 @@ class WhatsAppCloudConnector(MetaConnector):
     capabilities = {Platform.WHATSAPP_CLOUD: WHATSAPP_CLOUD_CAPABILITIES}
     routes = (Route("", ("GET", "POST")),)
     expected_object = "whatsapp_business_account"
-
-    def __init__(self, settings: WhatsAppCloudSettings) -> None:
-        self.settings = settings.meta
-        self.own_id = settings.phone_number_id
-        self._token = settings.access_token
-        self.graph = GraphClient(settings.meta, settings.access_token, "WhatsApp")
+    channel = "WhatsApp"
 
     def parse(self, request: WebhookRequest) -> Sequence[Event]:
         events: list[Event] = []
