@@ -21,15 +21,12 @@ from inbox.domain import (
     ChangeKind,
     EventKind,
     InboundEvent,
-    Outbound,
-    OutboundKind,
     Platform,
     Post,
     Sender,
-    SendResult,
     ThreadKind,
 )
-from inbox.errors import PermanentSendError, UnknownEvent
+from inbox.errors import UnknownEvent
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +50,7 @@ class FacebookConnector(MetaConnector):
     routes = (Route("", ("GET", "POST")),)
     expected_object = "page"
     channel = "Facebook"
+    reply_edge, hide_field = "comments", "is_hidden"  # POST /{comment}/comments; {"is_hidden": true}
 
     def parse(self, request: WebhookRequest) -> Sequence[Event]:
         events: list[Event] = []
@@ -115,15 +113,3 @@ class FacebookConnector(MetaConnector):
 
     def describe_post(self, post_id: str) -> Post | None:
         return self.describe(post_id, "message", "permalink_url")
-
-    def send(self, outbound: Outbound) -> SendResult:
-        kind = outbound.kind
-        if kind is OutboundKind.MESSAGE:
-            return self.send_dm(outbound, private_reply=False)
-        if kind is OutboundKind.PRIVATE_REPLY:
-            return self.send_dm(outbound, private_reply=True)
-        if kind is OutboundKind.PUBLIC_REPLY:
-            return self.public_reply(outbound, "comments")
-        if kind in (OutboundKind.HIDE, OutboundKind.UNHIDE, OutboundKind.DELETE):
-            return self.moderate(outbound, "is_hidden")
-        raise PermanentSendError(f"Facebook has no {kind.value}")

@@ -15,8 +15,8 @@ from connectors.meta import (
     social_capabilities,
     text_of,
 )
-from inbox.domain import EventKind, InboundEvent, Outbound, OutboundKind, Platform, Post, Sender, SendResult, ThreadKind
-from inbox.errors import PermanentSendError, UnknownEvent
+from inbox.domain import EventKind, InboundEvent, Platform, Post, Sender, ThreadKind
+from inbox.errors import UnknownEvent
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +39,7 @@ class InstagramConnector(MetaConnector):
     routes = (Route("", ("GET", "POST")),)
     expected_object = "instagram"
     channel = "Instagram"
+    reply_edge, hide_field = "replies", "hide"  # POST /{comment}/replies; {"hide": true}
 
     def parse(self, request: WebhookRequest) -> Sequence[Event]:
         events: list[Event] = []
@@ -82,15 +83,3 @@ class InstagramConnector(MetaConnector):
 
     def describe_post(self, post_id: str) -> Post | None:
         return self.describe(post_id, "caption", "permalink")
-
-    def send(self, outbound: Outbound) -> SendResult:
-        kind = outbound.kind
-        if kind is OutboundKind.MESSAGE:
-            return self.send_dm(outbound, private_reply=False)
-        if kind is OutboundKind.PRIVATE_REPLY:
-            return self.send_dm(outbound, private_reply=True)
-        if kind is OutboundKind.PUBLIC_REPLY:
-            return self.public_reply(outbound, "replies")
-        if kind in (OutboundKind.HIDE, OutboundKind.UNHIDE, OutboundKind.DELETE):
-            return self.moderate(outbound, "hide")
-        raise PermanentSendError(f"Instagram has no {kind.value}")

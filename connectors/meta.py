@@ -361,6 +361,20 @@ class MetaConnector(Connector):
     def handshake(self, request: WebhookRequest) -> WebhookResponse:
         return hub_handshake(request, self.settings.verify_token)
 
+    reply_edge = ""  # the Graph edge a public reply is posted to (Instagram "replies", Facebook "comments")
+    hide_field = ""  # the field that hides a comment (Instagram "hide", Facebook "is_hidden")
+
+    def send(self, outbound: Outbound) -> SendResult:
+        """Comments and DMs (Instagram, Facebook); WhatsApp Cloud overrides this with its messages."""
+        kind = outbound.kind
+        if kind in (OutboundKind.MESSAGE, OutboundKind.PRIVATE_REPLY):
+            return self.send_dm(outbound, private_reply=kind is OutboundKind.PRIVATE_REPLY)
+        if kind is OutboundKind.PUBLIC_REPLY:
+            return self.public_reply(outbound, self.reply_edge)
+        if kind in (OutboundKind.HIDE, OutboundKind.UNHIDE, OutboundKind.DELETE):
+            return self.moderate(outbound, self.hide_field)
+        raise PermanentSendError(f"{self.channel} has no {kind.value}")
+
     def send_dm(self, outbound: Outbound, *, private_reply: bool) -> SendResult:
         """A DM (`recipient.id`) or a private reply to a comment (`recipient.comment_id`)."""
         if not outbound.text:
