@@ -330,6 +330,27 @@ def orders_for(session: Session, conversation: Conversation) -> list[Order]:
     )
 
 
+def approved_templates(pack: Any, platform: str, orders: list[Order], now: datetime) -> list[dict[str, Any]]:
+    """The pack's approved templates for this channel, filled from the customer's latest order:
+    what an agent may send once the reply window has closed (key, text shown, template to send)."""
+    templates = (pack.notifications.templates.get(platform, {}) if pack.notifications else {})
+    if not templates:
+        return []
+    latest = orders[0] if orders else None
+    values = {"order_number": latest.number if latest else "", "courier": (latest.courier if latest else "") or "",
+              "tracking_number": (latest.tracking_number if latest else "") or "",
+              "total": latest.total if latest else ""}
+    choices = []
+    for status, spec in templates.items():
+        variables = [str(values.get(name) or "") for name in spec.variables]
+        if not all(variables):
+            continue  # a template whose blanks this customer's data cannot fill is not offered
+        text = pack.notification_text(status, values, "id", now) or f"[{spec.name}]"
+        choices.append({"key": status, "text": text,
+                        "template": {"name": spec.name, "language": spec.language, "variables": variables}})
+    return choices
+
+
 def unsent_notifications(session: Session, orders: list[Order]) -> dict[int, list[OrderNotification]]:
     """Per order, the notifications that could not go out (and why), for the agent to follow up."""
     if not orders:
@@ -419,6 +440,7 @@ def reply(
     *,
     capabilities_for: CapabilitiesFor,
     target: str | None = None,
+    template: Mapping[str, Any] | None = None,
 ) -> tuple[Message, bool]:
     """Record an agent's reply once per key and take the conversation; the caller enqueues the send.
 
@@ -471,6 +493,9 @@ def reply(
         agent_id=agent.id,
         now=now,
     )
+    # An approved template (name, language, variables) is what the channel takes past its window;
+    # `text` is what agents see of it.
+    message.template = dict(template) if template else None
     session.add(message)
     conversation.last_message_at = now
     session.flush()

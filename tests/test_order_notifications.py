@@ -230,3 +230,37 @@ def test_csv_import_command_queues_the_notifications(make_app, fake_api, tmp_pat
     assert out.exit_code == 0 and "1 customer notifications queued" in out.output
     [call] = whatsapp_calls(fake_api)
     assert "JT0001" in call.text
+
+
+def test_after_the_window_an_agent_sends_an_approved_template_filled_from_the_order(make_app, fake_api, tmp_path):
+    from datetime import timedelta as days_and_hours
+
+    from inbox.models import Conversation
+    from tests.web.test_agents_pages import CSRF_FIELD, form_value, log_in
+
+    app = make_app(brand_pack=pack_with_templates(tmp_path))
+    post_twilio(app.test_client(), twilio_message("pesanan INV-0100 saya kapan dikirim?"))
+    drain(app)
+    csv = HEADER + "INV-0100,shipped,JNE,JNE777,081234567890,185000\n"
+    with services(app).db.session() as session:
+        import_orders(session, io.StringIO(csv))
+        conversation = session.execute(select(Conversation)).scalar_one()
+        # the customer went quiet a day ago (the page reads the real clock)
+        conversation.last_inbound_at = datetime.now(timezone.utc) - days_and_hours(hours=25)
+        create_agent(session, "sari@toko.id", "rahasia-123", name="Sari")
+        conversation_id = conversation.id
+    fake_api.reset()
+    agent = app.test_client()
+    log_in(agent, "sari@toko.id", "rahasia-123")
+    page = agent.get(f"/conversations/{conversation_id}").get_data(as_text=True)
+    assert 'name="template"' in page and "JNE777" in page
+    answer = agent.post(f"/conversations/{conversation_id}/reply", data={
+        "csrf_token": form_value(CSRF_FIELD, page), "client_key": "tpl-1", "text": "", "template": "shipped"})
+    assert answer.status_code == 302
+    drain(app)
+    [call] = whatsapp_calls(fake_api)
+    assert "Body" not in call.body and call.body["ContentSid"] == "HXb5b62575e6e4ff6129ad7c8efe1f983e"
+    assert json.loads(call.body["ContentVariables"]) == {"1": "INV-0100", "2": "JNE", "3": "JNE777"}
+    refused = agent.post(f"/conversations/{conversation_id}/reply", data={
+        "csrf_token": form_value(CSRF_FIELD, page), "client_key": "tpl-2", "text": "", "template": "paid"})
+    assert refused.status_code == 302 and len(whatsapp_calls(fake_api)) == 1  # not offered: nothing sent

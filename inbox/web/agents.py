@@ -334,6 +334,8 @@ def conversation(conversation_id: int) -> str:
             reply_targets=agent_desk.reply_targets(current, capabilities),
             window_closed=agent_desk.reply_window_closed(current, capabilities, utcnow()),
             window_ends=agent_desk.reply_window_ends(current, capabilities),
+            templates=agent_desk.approved_templates(_services().engine.pack, current.platform, orders, utcnow())
+            if agent_desk.reply_window_closed(current, capabilities, utcnow()) else [],
             window_hours=_hours_left(agent_desk.reply_window_ends(current, capabilities)),
             post_link=_safe_link((current.post or {}).get("link")),
             live_initial=_live_initial(conversation_id),
@@ -420,11 +422,22 @@ def reply(conversation_id: int) -> Response:
     services = _services()
     text = request.form.get("text", "")
     client_key = request.form.get("client_key", "")
+    chosen_template = request.form.get("template") or None
     try:
         with services.db.session() as db:
+            template = None
+            if chosen_template:  # past the window: one of the approved templates offered on the page
+                current = _get_or_404(db, conversation_id)
+                offered = agent_desk.approved_templates(services.engine.pack, current.platform,
+                                                        agent_desk.orders_for(db, current), utcnow())
+                picked = next((c for c in offered if c["key"] == chosen_template), None)
+                if picked is None:
+                    raise agent_desk.DeskError("that template cannot be sent in this conversation")
+                text, template = picked["text"], picked["template"]
             message, created = agent_desk.reply(
                 db, conversation_id, g.agent, text, client_key, utcnow(),
                 capabilities_for=_services().pipeline.capabilities, target=request.form.get("target") or None,
+                template=template,
             )
             message_id = message.id
     except LookupError:
