@@ -65,7 +65,7 @@ bench: setup
 	$(PY) bench/pacing.py
 	$(PY) bench/intents.py
 	$(PY) bench/idle.py
-	$(PY) bench/queue.py
+	$(PY) bench/queue_page.py
 
 bench-intents: setup
 	$(PY) bench/intents.py $(FILES)

@@ -28,28 +28,11 @@ import logging  # noqa: E402
 from app import create_app  # noqa: E402
 from inbox.domain import Platform, Rate  # noqa: E402
 from tests.conftest import PUBLIC_URL, platform_env, telegram_update, twilio_message  # noqa: E402
-from tests.fakes.platform_api import FakePlatformAPI  # noqa: E402
+from tests.fakes.platform_api import FakePlatformAPI, most_in_any_window, rate_used  # noqa: E402
 from tests.fakes.signing import twilio_signature  # noqa: E402
 from tests.test_outages import OwnRedis  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def most_in_any_window(times: list[float], seconds: float) -> int:
-    times = sorted(times)
-    best, j = 0, 0
-    for i, start in enumerate(times):
-        while j < len(times) and times[j] < start + seconds:
-            j += 1
-        best = max(best, j - i)
-    return best
-
-
-def rate_used(times: list[float], count: int, seconds: float) -> float:
-    """How full, on average, the windows wholly inside the busy period were."""
-    times = sorted(times)
-    fills = [sum(1 for t in times if s <= t < s + seconds) / count for s in times if s + seconds <= times[-1]]
-    return sum(fills) / len(fills) if fills else float("nan")
 
 
 def run(platform: Platform, account: Rate, duration: float, paced: bool, workers: int = 0) -> tuple[int, float, float]:

@@ -12,7 +12,7 @@ from flask import Flask
 from inbox.domain import Platform, Rate
 from inbox.pacing import WINDOW_MARGIN, WINDOW_MARGIN_SECONDS, Bucket, LocalPacer, RedisPacer, buckets_for
 from tests.conftest import post_telegram, post_twilio, telegram_update, twilio_message
-from tests.fakes.platform_api import FakePlatformAPI
+from tests.fakes.platform_api import FakePlatformAPI, rate_used
 
 
 class Clock:
@@ -95,10 +95,7 @@ def assert_paced(times: Sequence[float], count: int, seconds: float) -> float:
     for i, start in enumerate(times):
         inside = [t for t in times[i:] if t < start + seconds]
         assert len(inside) <= count, f"{len(inside)} sends within {seconds}s from t={start - times[0]:.3f}"
-    # Use of the rate: how full, on average, the windows that lie wholly inside the busy period are.
-    fills = [sum(1 for t in times if start <= t < start + seconds) / count for start in times if start + seconds <= times[-1]]
-    assert fills, "too few sends to measure the rate"
-    return sum(fills) / len(fills)
+    return rate_used(list(times), count, seconds)
 
 
 def offer(pacers: Sequence[Any], bucket: Bucket, n: int, per_second: float) -> list[float]:
@@ -132,9 +129,9 @@ def offer(pacers: Sequence[Any], bucket: Bucket, n: int, per_second: float) -> l
 def test_local_pacer_offered_three_times_the_rate() -> None:
     bucket = Bucket("t:account", 10, 1.0)
     taken = offer([LocalPacer()], bucket, 50, per_second=30)
-    # Never over the rate is exact (assert_paced); how full the rate is used depends on the
-    # machine's load, so the figure itself is measured by `make bench` (bench/pacing.py).
-    assert assert_paced(taken, 10, 1.0) >= 0.90
+    # Never over the rate is exact (assert_paced); the share used is the goal (measured
+    # 0.97-0.98 here; each send's few milliseconds on the way are the price of never going over).
+    assert assert_paced(taken, 10, 1.0) >= 0.95
 
 
 def test_redis_pacer_shared_by_two_workers_offered_three_times_the_rate(redis_url: str) -> None:
@@ -143,7 +140,7 @@ def test_redis_pacer_shared_by_two_workers_offered_three_times_the_rate(redis_ur
     workers = [RedisPacer(Redis.from_url(redis_url)), RedisPacer(Redis.from_url(redis_url))]
     bucket = Bucket("t:account", 10, 1.0)
     taken = offer(workers, bucket, 50, per_second=30)
-    assert assert_paced(taken, 10, 1.0) >= 0.90  # see the test above
+    assert assert_paced(taken, 10, 1.0) >= 0.95  # see the test above
 
 
 @pytest.mark.parametrize("platform", [Platform.WHATSAPP_TWILIO, Platform.TELEGRAM])
@@ -167,5 +164,17 @@ def test_the_fake_platform_sees_no_burst_over_the_rate(
     used = assert_paced([call.at for call in calls], 8, 1.0)
     # A slot counts from when its request finished (never before the platform saw it), so each
     # request's own time, and here the CI machine's load, is the price of never going over; the
-    # pacer alone keeps >= 95% (the tests above), `make bench` measures it at full scale.
+    # pacer alone keeps >= 95% (the tests above; 0.94-0.98 here end to end, where the claim in
+    # SQLite under ingest load is part of each slot), `make bench` measures it at full scale.
     assert used >= 0.90
+
+
+def test_rate_used_is_the_throughput_whatever_the_shape_of_the_bursts() -> None:
+    bursts_of_ten = [k * 1.01 + i * 0.0005 for k in range(10) for i in range(10)]
+    spread_evenly = [k * 0.101 for k in range(100)]
+    half_bursts = [k * 1.01 + i * 0.0005 for k in range(10) for i in range(5)]
+    assert rate_used(bursts_of_ten, 10, 1.0) == pytest.approx(1 / 1.01, abs=0.01)
+    assert rate_used(spread_evenly, 10, 1.0) == pytest.approx(1 / 1.01, abs=0.01)
+    assert rate_used(half_bursts, 10, 1.0) == pytest.approx(0.5 / 1.01, abs=0.01)
+    with pytest.raises(ValueError):
+        rate_used([0.0, 0.5], 10, 1.0)

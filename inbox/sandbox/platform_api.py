@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import bisect
 import hashlib
 import json
 import logging
@@ -149,6 +150,31 @@ class RecordedCall:
         else:
             value = body.get({"twilio": "Body"}.get(self.platform, "text"))
         return None if value is None else str(value)
+
+
+def most_in_any_window(arrivals: list[float], seconds: float) -> int:
+    """The most requests that arrived within any `seconds`-long window: what a platform's limit counts."""
+    times = sorted(arrivals)
+    return max((bisect.bisect_left(times, start + seconds) - i for i, start in enumerate(times)), default=0)
+
+
+def rate_used(arrivals: list[float], count: int, seconds: float) -> float:
+    """The share of a `count` per `seconds` limit used while requests kept arriving.
+
+    The mean fill of a window slid evenly in time over the busy period (the throughput over the
+    rate). Windows that start at arrivals would undercount a pacer that sends in bursts: the window
+    starting at a burst's last request skips the burst's earlier slots, free again just after it.
+    """
+    times = sorted(arrivals)
+    busy = times[-1] - times[0] - seconds if times else -1.0
+    if busy <= 0:
+        raise ValueError("too few requests over too short a time to measure the rate")
+    steps = 1000
+    fills = []
+    for k in range(steps + 1):
+        start = times[0] + busy * k / steps
+        fills.append((bisect.bisect_left(times, start + seconds) - bisect.bisect_left(times, start)) / count)
+    return sum(fills) / len(fills)
 
 
 @dataclass

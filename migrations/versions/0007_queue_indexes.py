@@ -50,7 +50,7 @@ def downgrade() -> None:
 
 
 def drop_queue_indexes(connection: Any) -> None:
-    """Also used by bench/queue.py to measure the same requests without them."""
+    """Also used by bench/queue_page.py to measure the same requests without them."""
     for name, table, _ in PLAIN_INDEXES:
         connection.execute(sa.text(f"DROP INDEX IF EXISTS {name}"))
     if connection.dialect.name == "postgresql":

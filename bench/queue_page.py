@@ -1,6 +1,6 @@
 """The agents' queue at scale: the waiting view, a search and a conversation page with N conversations.
 
-    .venv/bin/python bench/queue.py [--conversations 100000] [--messages 5] [--runs 7]
+    .venv/bin/python bench/queue_page.py [--conversations 100000] [--messages 5] [--runs 7]
 
 Seeds N conversations (each with a contact and a few messages, 90 days of history, a few thousand
 open ones, some orders) into a temporary SQLite file, and into PostgreSQL when TEST_DATABASE_URL
