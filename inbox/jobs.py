@@ -42,6 +42,10 @@ def notify_order(notification_id: int) -> None:
     _bound().pipeline.notify_order(int(notification_id))
 
 
+def notify_restock(request_id: int) -> None:
+    _bound().pipeline.notify_restock(int(request_id))
+
+
 def request_rating(conversation_id: int, agent_id: int | None = None) -> None:
     _bound().pipeline.request_rating(int(conversation_id), agent_id)
 
@@ -56,6 +60,7 @@ JOBS: dict[str, Callable[..., Any]] = {
     "send_outbound": lambda services, outbound_id: services.pipeline.send_outbound(int(outbound_id)),
     "describe_post": lambda services, conversation_id: services.pipeline.describe_post(int(conversation_id)),
     "notify_order": lambda services, notification_id: services.pipeline.notify_order(int(notification_id)),
+    "notify_restock": lambda services, request_id: services.pipeline.notify_restock(int(request_id)),
     "request_rating": lambda services, conversation_id, agent_id=None: services.pipeline.request_rating(
         int(conversation_id), agent_id),
     "sweep": lambda services: services.pipeline.sweep(),

@@ -243,6 +243,27 @@ class OrderNotification(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
+class RestockRequest(Base):
+    """A customer's "ya" to "mau dikabari kalau restock?": one notice when the SKU is back in stock.
+
+    `round` counts the times the same customer asked again after a notice: each round is noticed once.
+    """
+
+    __tablename__ = "restock_requests"
+    __table_args__ = (
+        UniqueConstraint("conversation_id", "contact_id", "sku", "round", name="uq_restock_requests_round"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id"))
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id"))
+    sku: Mapped[str] = mapped_column(String(64), index=True)
+    round: Mapped[int] = mapped_column(Integer, default=0)
+    outbound_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
+    error: Mapped[str | None] = mapped_column(String(500))  # why no notice went out (shown to agents)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
 class StoredFile(Base):
     """An attachment the inbox keeps itself (no platform holds it): a web-chat visitor's photo."""
 

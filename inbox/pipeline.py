@@ -40,14 +40,16 @@ from inbox.domain import (
     ThreadKind,
 )
 from inbox.errors import AmbiguousSendError, PermanentSendError, TransientSendError
-from inbox.models import Contact, Conversation, Message, Order, OrderNotification, Rating, utcnow
+from inbox.models import Contact, Conversation, Message, Order, OrderNotification, Product, Rating, RestockRequest, utcnow
 from inbox.pacing import Bucket, LocalPacer, Pacer, buckets_for
 from inbox.queue import JobQueue
 from inbox.settings import Settings
+from inbox.shop_data import record_restock_requests
 from inbox.store import clean_text, mark_outcome, new_outbound
 from replies import Action, Decision, ReplyEngine, Turn
 from replies.ratings import read_rating
 from replies.shopdata import normalize_phone
+from replies.voice import RESTOCK, rupiah
 
 logger = logging.getLogger(__name__)
 
@@ -164,6 +166,8 @@ class Pipeline:
             )
             decision = self.engine.decide(turn)
             _remember(conversation, message.contact_id, decision.memory)
+            if decision.restock_skus:
+                record_restock_requests(session, conversation.id, message.contact_id, decision.restock_skus)
             mark_outcome(session, batch_ids[:-1], Outcome.MERGED.value)
             changed = mark_outcome(
                 session,
@@ -403,35 +407,75 @@ class Pipeline:
             if platform is None or not phone:
                 notification.error = "no WhatsApp channel is enabled" if platform is None else "the order has no phone"
                 return
-            capabilities = self.capabilities(platform)
-            assert capabilities is not None
             conversation = _whatsapp_thread(session, platform, phone, now)
-            lang = ((conversation.memory or {}).get(str(conversation.contact_id)) or {}).get("language", "id")
             values = {"order_number": order.number, "courier": order.courier or "-",
                       "tracking_number": order.tracking_number or "-", "total": order.total}
-            text = pack.notification_text(notification.status, values, lang, now)
-            if not text:
-                notification.error = f"the brand pack has no notification text for {notification.status}"
+            outbound, notification.error = self._notice(
+                session, conversation, notification.status, values, f"notify:{notification.id}", now)
+            if outbound is None:
                 return
-            window = capabilities.reply_window
-            template = None
-            if window is not None and (conversation.last_inbound_at is None or now - conversation.last_inbound_at > window):
-                spec = (pack.notifications.templates.get(platform, {}) if pack.notifications else {}).get(notification.status)
-                if spec is None:
-                    notification.error = (f"outside WhatsApp's 24-hour window and the pack maps no {platform} template "
-                                          f"for {notification.status}: not sent")
-                    conversations.add_flags(conversation, ["notification_unsent"])
-                    return
-                template = {"name": spec.name, "language": spec.language,
-                            "variables": [str(values.get(name) or "-") for name in spec.variables]}
-            message = new_outbound(conversation, _fit(text, capabilities.max_text_length), sender_type=SenderType.BOT,
-                                   idempotency_key=f"notify:{notification.id}", now=now)
-            message.template = template
-            session.add(message)
-            session.flush()
-            notification.outbound_id = message.id
-            outbound_id = message.id
+            notification.outbound_id = outbound_id = outbound.id
         self.send_outbound(outbound_id)
+
+    def notify_restock(self, request_id: int) -> None:
+        """Tell a customer who asked that a sold-out variant is back: once per request, in the thread
+        they asked in, with the same window, template and quiet-hour rules as order notifications.
+        A SKU out of stock again by now keeps its request waiting for the next restock."""
+        now = self.now()
+        wait = _quiet_seconds_left(self.engine.pack, now)
+        if wait > 0:
+            self.queue.submit("notify_restock", request_id, delay=wait)
+            return
+        with self.db.session() as session:
+            request = session.get(RestockRequest, request_id)
+            if request is None or request.outbound_id is not None or request.error:
+                return
+            product = session.execute(select(Product).where(Product.sku == request.sku)).scalar_one_or_none()
+            if product is None or product.stock <= 0:
+                return
+            conversation = session.get(Conversation, request.conversation_id)
+            assert conversation is not None
+            values = {"product": product.name, "variant": product.variant or "", "price": rupiah(product.price)}
+            outbound, request.error = self._notice(
+                session, conversation, RESTOCK, values, f"restock:{request.id}", now, contact_id=request.contact_id)
+            if outbound is None:
+                return
+            request.outbound_id = outbound_id = outbound.id
+        self.send_outbound(outbound_id)
+
+    def _notice(
+        self, session: Session, conversation: Conversation, kind: str, values: Mapping[str, Any], key: str,
+        now: datetime, *, contact_id: int | None = None,
+    ) -> tuple[Message | None, str | None]:
+        """An unasked message of the pack's `notifications` (an order status, a restock) in this thread:
+        free text inside the platform's reply window, the pack's approved template outside it, or
+        nothing and the reason why (the thread is flagged for agents)."""
+        pack = self.engine.pack
+        capabilities = self.capabilities(conversation.platform)
+        if capabilities is None:
+            return None, f"the {conversation.platform} channel is not enabled"
+        memory = _memory_of(conversation, contact_id if contact_id is not None else conversation.contact_id) or {}
+        text = pack.notification_text(kind, values, memory.get("language", "id"), now)
+        if not text:
+            return None, f"the brand pack has no notification text for {kind}"
+        window = capabilities.reply_window
+        template = None
+        if window is not None and (conversation.last_inbound_at is None or now - conversation.last_inbound_at > window):
+            templates = pack.notifications.templates.get(conversation.platform, {}) if pack.notifications else {}
+            spec = templates.get(kind)
+            if spec is None:
+                conversations.add_flags(conversation, ["notification_unsent"])
+                hours = round(window.total_seconds() / 3600)
+                return None, (f"outside the {hours}-hour window of {conversation.platform} and the pack maps no "
+                              f"{conversation.platform} template for {kind}: not sent")
+            template = {"name": spec.name, "language": spec.language,
+                        "variables": [str(values.get(name) or "-") for name in spec.variables]}
+        message = new_outbound(conversation, _fit(text, capabilities.max_text_length), sender_type=SenderType.BOT,
+                               idempotency_key=key, now=now)
+        message.template = template
+        session.add(message)
+        session.flush()
+        return message, None
 
     # -- outbound --------------------------------------------------------------------------
 
@@ -684,6 +728,15 @@ class Pipeline:
                     )
                 ).scalars()
             )
+            # A restock notice not yet sent while its SKU is in stock: lost, or asked after the restock.
+            restock_ids = [] if _quiet_seconds_left(getattr(self.engine, "pack", None), now) > 0 else list(
+                session.execute(
+                    select(RestockRequest.id)
+                    .join(Product, Product.sku == RestockRequest.sku)
+                    .where(Product.stock > 0, RestockRequest.outbound_id.is_(None), RestockRequest.error.is_(None),
+                           RestockRequest.created_at <= cutoff)
+                ).scalars()
+            )
         # The newest message of a burst answers for the older ones, so one job per conversation
         # would do; enqueueing all is simpler and each extra job is a cheap no-op.
         for message_id in inbound_ids:
@@ -694,13 +747,15 @@ class Pipeline:
             self._mark_unknown(outbound_id, "worker stopped during the send; not resent automatically")
         for notification_id in notification_ids:
             self.queue.submit("notify_order", notification_id)
+        for request_id in restock_ids:
+            self.queue.submit("notify_restock", request_id)
         if inbound_ids or outbound_ids or stuck_ids:
             logger.warning(
                 "sweep: re-enqueued %d inbound, %d outbound; %d sends of unknown outcome",
                 len(inbound_ids), len(outbound_ids), len(stuck_ids),
             )
         return {"inbound": len(inbound_ids), "outbound": len(outbound_ids), "unknown": len(stuck_ids),
-                "notifications": len(notification_ids)}
+                "notifications": len(notification_ids), "restocks": len(restock_ids)}
 
 
 WHATSAPP_PLATFORMS = ("whatsapp_twilio", "whatsapp_cloud")  # where a phone number is reached, in this order

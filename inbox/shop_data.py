@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from inbox.db import Database
 from inbox.errors import InboxError
-from inbox.models import Order, OrderNotification, Product, utcnow
+from inbox.models import Order, OrderNotification, Product, RestockRequest, utcnow
 from replies import Order as OrderFacts
 from replies import Product as ProductFacts
 from replies.shopdata import ORDER_STATUSES, normalize_phone
@@ -97,6 +97,7 @@ class ImportResult:
     created: int
     updated: int
     notifications: tuple[int, ...] = ()  # OrderNotification ids to send (orders whose status moved on)
+    restocks: tuple[int, ...] = ()  # RestockRequest ids to notice (their SKU is back in stock)
 
 
 # The order an order's life goes in; cancelled may follow anything but delivery.
@@ -241,8 +242,50 @@ def _upsert(
 
 
 def import_products(session: Session, stream: TextIO, progress: Callable[[int], None] | None = None) -> ImportResult:
-    """Catalogue rows (sku,name,variant,price,stock), upserted by SKU."""
-    return _import(PRODUCTS, session, stream, progress)
+    """Catalogue rows (sku,name,variant,price,stock), upserted by SKU.
+
+    A SKU back in stock lists the customers waiting for it (`ImportResult.restocks`).
+    """
+    return _products_with_restocks(session, lambda: _import(PRODUCTS, session, stream, progress))
+
+
+def upsert_products(session: Session, products: Sequence[Mapping[str, Any]]) -> ImportResult:
+    """Products from the API (the CSV's columns as JSON fields), upserted by SKU, checked as CSV rows are."""
+    return _products_with_restocks(session, lambda: _upsert(PRODUCTS, session, _json_rows(products, PRODUCTS, "product")))
+
+
+def _products_with_restocks(session: Session, upsert: Callable[[], ImportResult]) -> ImportResult:
+    before = {sku: stock for sku, stock in session.execute(select(Product.sku, Product.stock))}
+    result = upsert()
+    session.flush()
+    back = [sku for sku, stock in session.execute(select(Product.sku, Product.stock))
+            if stock > 0 and before.get(sku, 0) <= 0]
+    waiting = pending_restocks(session, back)
+    return ImportResult(result.created, result.updated, restocks=waiting)
+
+
+def pending_restocks(session: Session, skus: Sequence[str]) -> tuple[int, ...]:
+    """The restock requests for these SKUs that have had no notice yet."""
+    if not skus:
+        return ()
+    return tuple(session.execute(
+        select(RestockRequest.id).where(
+            RestockRequest.sku.in_(list(skus)), RestockRequest.outbound_id.is_(None), RestockRequest.error.is_(None)
+        ).order_by(RestockRequest.id)
+    ).scalars())
+
+
+def record_restock_requests(session: Session, conversation_id: int, contact_id: int | None, skus: Sequence[str]) -> None:
+    """The customer's "ya": one open request per SKU (asking again while one waits changes nothing)."""
+    for sku in skus:
+        rounds = list(session.execute(
+            select(RestockRequest).where(RestockRequest.conversation_id == conversation_id,
+                                         RestockRequest.contact_id == contact_id, RestockRequest.sku == sku)
+        ).scalars())
+        if any(r.outbound_id is None and r.error is None for r in rounds):
+            continue
+        session.add(RestockRequest(conversation_id=conversation_id, contact_id=contact_id, sku=sku[:64],
+                                   round=max((r.round for r in rounds), default=-1) + 1, created_at=utcnow()))
 
 
 def import_orders(session: Session, stream: TextIO, progress: Callable[[int], None] | None = None) -> ImportResult:
@@ -256,19 +299,25 @@ def import_orders(session: Session, stream: TextIO, progress: Callable[[int], No
 def upsert_orders(session: Session, orders: Sequence[Mapping[str, Any]]) -> ImportResult:
     """Orders from the API or a shop system's webhook: the CSV's columns as JSON fields, upserted by
     number, checked as a CSV row is (a bad one raises CsvImportError naming its position)."""
-    rows = []
-    for index, order in enumerate(orders, 1):
-        if not isinstance(order, Mapping):
-            raise CsvImportError(f"order {index}: expected an object")
-        unknown = set(order) - set(ORDER_COLUMNS)
-        if unknown:
-            raise CsvImportError(f"order {index}: unknown fields {', '.join(sorted(map(str, unknown)))}")
-        row = {column: "" if order.get(column) is None else str(order.get(column)) for column in ORDER_COLUMNS}
-        missing = [column for column in ORDERS.required if not row[column].strip()]
-        if missing:
-            raise CsvImportError(f"order {index}: {', '.join(missing)} required")
-        rows.append((index, row))
+    rows = _json_rows(orders, ORDERS, "order")
     return _orders_with_notifications(session, lambda: _upsert(ORDERS, session, rows))
+
+
+def _json_rows(items: Sequence[Mapping[str, Any]], table: _CsvTable, noun: str) -> list[tuple[int, dict[str, str]]]:
+    """JSON objects as CSV rows of `table` (position for line); an unknown or missing field raises."""
+    rows = []
+    for index, item in enumerate(items, 1):
+        if not isinstance(item, Mapping):
+            raise CsvImportError(f"{noun} {index}: expected an object")
+        unknown = set(item) - set(table.columns)
+        if unknown:
+            raise CsvImportError(f"{noun} {index}: unknown fields {', '.join(sorted(map(str, unknown)))}")
+        row = {column: "" if item.get(column) is None else str(item.get(column)).strip() for column in table.columns}
+        missing = [column for column in table.required if not row[column]]
+        if missing:
+            raise CsvImportError(f"{noun} {index}: {', '.join(missing)} required")
+        rows.append((index, row))
+    return rows
 
 
 def _orders_with_notifications(session: Session, upsert: Callable[[], ImportResult]) -> ImportResult:

@@ -2,6 +2,7 @@
 policy, and write one combined answer in the brand's voice."""
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 from dataclasses import dataclass, field
@@ -44,7 +45,15 @@ _ANSWERED = frozenset({"greeting", "price", "stock", "shipping_cost", "order_sta
 # Optional answered intents: answered when the pack has their texts, else handed over.
 _OPTIONAL_ANSWERED = frozenset({"business_hours", "bargain", "size_chart"})
 # What a conversation remembers between turns (Turn.memory / Decision.memory).
-MEMORY_KEYS = ("language", "city", "product", "variant", "order_number", "greeted_on", "greeted_daypart")
+MEMORY_KEYS = ("language", "city", "product", "variant", "order_number", "greeted_on", "greeted_daypart",
+               "restock_offer")
+# A short yes to "mau dikabari kalau restock?": every word one of these, and one of them a yes.
+_YES_WORDS = frozenset("ya iya iyaa iyah iy y yes yess yup yep boleh mau ok oke okay okey okee sip siap gas please pls "
+                       "plis sure bisa".split())
+_YES_FILLER = frozenset("kak ka kk kakak min gan sis dong deh aja ya yaa banget bgt tolong kabari kabarin dikabari "
+                        "dikabarin nanti me notify thanks makasih thx ditunggu yah".split())
+_NO_WORDS = frozenset("ga gak nggak ngga enggak engga gk tidak tdk gausah gaush no nope skip".split())
+_NO_FILLER = _YES_FILLER | frozenset("usah perlu dulu thank you not now later".split())
 _SEVERE = ("abuse", "complaint", "refund_status", "human")
 
 # Cue phrases for the refined intents, matched on the normalised text (see normalize.py:
@@ -254,6 +263,8 @@ class ReplyEngine:
         text = turn.text or ""
         recall = {k: v for k, v in (turn.memory or {}).items() if k in MEMORY_KEYS and v is not None}
         lang = detect_language(text, recall.get("language"))
+        # A restock offer is answered in the next turn or not at all.
+        offer = recall.pop("restock_offer", None)
         remember: dict[str, Any] = {**recall, "language": lang}
         honorific = self._honorific(text)
         formal = self._formal(text)
@@ -285,6 +296,17 @@ class ReplyEngine:
                             public if turn.is_public_comment else None, frozenset(flags), reason,
                             order_number=order_number, memory=remember)
 
+        if isinstance(offer, dict) and offer.get("skus") and _is_short_yes(text):
+            primary = "restock_request"
+            reply = msg("restock_confirmed", items=offer.get("items") or "")
+            decision = finish(Action.AUTO_REPLY, reply, None, "asked to hear when the sold-out item is back")
+            return dataclasses.replace(decision, intents=("restock_request",), confidence=1.0,
+                                       restock_skus=tuple(map(str, offer["skus"])))
+        if isinstance(offer, dict) and _is_short_no(text):
+            primary = "restock_declined"  # "ga usah kak": fine, anything else?
+            reply = pack.render(pack.pick(pack.closings.get(lang) or pack.closings["id"], seed), ctx)
+            return dataclasses.replace(finish(Action.AUTO_REPLY, reply, None, "declined the restock notice"),
+                                       intents=("restock_declined",), confidence=1.0)
         action = self.action_for(primary, conf)
         if "abuse" in intents and conf_of["abuse"] >= self.threshold:
             primary = "abuse"
@@ -360,8 +382,9 @@ class ReplyEngine:
             reply = "\n".join(lines)
             return finish(Action.ESCALATE, reply, msg("public_reply"),
                           "; ".join(dict.fromkeys(ans.reasons)) or "missing data")
-        # One closing, except after a thank-you or a greeting that already asks how we can help.
-        if not only_thanks and intents != ("greeting",):
+        # One closing, except after a thank-you, a greeting that already asks how we can help, or
+        # a question of ours (the restock offer) that the customer is to answer.
+        if not only_thanks and intents != ("greeting",) and "restock_offer" not in remember:
             lines.append(pack.render(pack.pick(pack.closings.get(lang) or pack.closings["id"], seed), ctx))
         reply = "\n".join(lines)
         return finish(Action.AUTO_REPLY, reply, msg("public_reply"),
@@ -438,15 +461,20 @@ class ReplyEngine:
             if in_stock:
                 ans.parts.append(render("available", items=_stock_items(in_stock, lang, True), **_first(in_stock)))
             else:
-                # Sold out: offer what is in stock of the same product(s), never a restock promise.
+                # Sold out: offer what is in stock of the same product(s); a restock notice only
+                # where the pack can send one.
                 names = {m.products[0].name for m in matches}
                 asked = {p.sku for m in matches for p in m.products}
                 others = [p for p in (self.shop.products() if self.shop else ())
                           if p.name in names and p.sku not in asked and p.stock > 0]
                 others_text = join_list([f"{p.name} {p.variant}".strip() if len(names) > 1 else (p.variant or p.name)
                                          for p in others[:6]], lang)
-                ans.parts.append(render("sold_out", items=_stock_items(matches, lang, False), others=others_text,
-                                        **_first(matches)))
+                items = _stock_items(matches, lang, False)
+                ans.parts.append(render("sold_out", items=items, others=others_text, **_first(matches)))
+                if pack.offers_restock_notices and not turn.is_public_comment and len(asked) <= 3:
+                    ans.parts.append(pack.render(pack.pick(pack.message_templates("restock_offer", lang), seed),
+                                                 {**ctx, "items": items}))
+                    ans.remember["restock_offer"] = {"skus": sorted(asked), "items": items}
             return
         if intent == "shipping_cost":
             rates = pack.facts.get("shipping_rates", {})
@@ -583,6 +611,16 @@ def _group_prices(groups: tuple[tuple[Product, ...], ...], lang: str) -> str:
     if len(groups) > 5:
         chunks.append(f"{len(groups) - 5} {'produk lain' if lang == 'id' else 'more'}")
     return join_list(chunks, lang)
+
+
+def _is_short_yes(text: str) -> bool:
+    words = re.findall(r"[a-z]+", text.lower())
+    return 0 < len(words) <= 6 and set(words) <= _YES_WORDS | _YES_FILLER and bool(set(words) & _YES_WORDS)
+
+
+def _is_short_no(text: str) -> bool:
+    words = re.findall(r"[a-z]+", text.lower())
+    return 0 < len(words) <= 6 and set(words) <= _NO_WORDS | _NO_FILLER and bool(set(words) & _NO_WORDS)
 
 
 def _stock_items(matches: list[ProductMatch], lang: str, available: bool) -> str:

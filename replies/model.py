@@ -80,3 +80,5 @@ class Decision:
     # Entities to remember for the next turn of this conversation (pass back as Turn.memory):
     # small and JSON-serialisable.
     memory: dict[str, Any] = field(default_factory=dict)
+    # SKUs the customer asked to hear about when back in stock (their "ya" to the bot's offer).
+    restock_skus: tuple[str, ...] = ()

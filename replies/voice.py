@@ -59,7 +59,7 @@ INTENT_CASES: dict[str, dict[str, frozenset[str]]] = {
 OPTIONAL_CASES = frozenset({("payment", "cod")})
 OPTIONAL_INTENTS = frozenset({"business_hours", "bargain", "size_chart", "payment_confirmation", "order_change"})
 OPTIONAL_MESSAGES = frozenset({"complaint_out_of_hours", "complaint_ack", "which_product", "salam_reply",
-                               "rating_request"})
+                               "rating_request", "restock_offer", "restock_confirmed"})
 # Messages outside the intents, with their extra placeholders.
 MESSAGES: dict[str, frozenset[str]] = {
     "out_of_hours": frozenset(),
@@ -81,6 +81,10 @@ MESSAGES: dict[str, frozenset[str]] = {
     "complaint_ack": frozenset({"wait_minutes"}),
     "public_reply": frozenset(),
     "public_complaint": frozenset(),
+    # Optional, together with notifications.texts.restock: offered when what was asked is sold out
+    # ("mau dikabari kalau restock?"), and the answer to a "ya". Without them no restock is promised.
+    "restock_offer": frozenset({"items"}),
+    "restock_confirmed": frozenset({"items"}),
 }
 ORDER_STATUS_KEYS = ("pending_payment", "paid", "packed", "shipped", "delivered", "cancelled")
 CUSTOM_ACTIONS = ("auto_reply", "escalate", "ignore")
@@ -191,6 +195,15 @@ class CustomIntent:
 
 NOTIFY_STATUSES = ("paid", "packed", "shipped", "delivered", "cancelled")
 NOTIFY_VARS = frozenset({"order_number", "courier", "tracking_number", "total", "status_text"})
+# Besides the order statuses, "restock": a sold-out variant a customer asked to hear about is back.
+RESTOCK = "restock"
+RESTOCK_VARS = frozenset({"product", "variant", "price"})
+NOTIFY_KINDS = (*NOTIFY_STATUSES, RESTOCK)
+
+
+def notify_vars(kind: str) -> frozenset[str]:
+    """The placeholders (and template variables) a notification of this kind may use."""
+    return RESTOCK_VARS if kind == RESTOCK else NOTIFY_VARS
 TEMPLATE_PROVIDERS = ("whatsapp_twilio", "whatsapp_cloud")
 
 
@@ -208,8 +221,8 @@ class NotificationTemplate:
 class Notifications:
     """What customers are told, unasked, when their order moves on (pack key `notifications`)."""
 
-    texts: dict[str, dict[str, tuple[Any, ...]]]  # status -> lang -> templates
-    templates: dict[str, dict[str, NotificationTemplate]]  # provider -> status -> template
+    texts: dict[str, dict[str, tuple[Any, ...]]]  # status (or "restock") -> lang -> templates
+    templates: dict[str, dict[str, NotificationTemplate]]  # provider -> status (or "restock") -> template
     quiet_start: time | None = None  # no notification between these local times
     quiet_end: time | None = None
 
@@ -321,14 +334,24 @@ class BrandPack:
         return templates[zlib.crc32(seed.encode("utf-8")) % len(templates)]
 
     def notification_text(self, status: str, order: Mapping[str, Any], lang: str, now: datetime) -> str | None:
-        """The unasked message for an order that reached `status`; None where the pack has none."""
+        """The unasked message for an order that reached `status` (or, for "restock", a product that
+        is back: `order` then holds product, variant, price); None where the pack has none."""
         if self.notifications is None or status not in self.notifications.texts:
             return None
         texts = self.notifications.texts[status]
         chosen = texts.get(lang) or texts["id"]
         values = {**self.base_context(lang, self.honorific, None, now), **order,
                   "status_text": self.order_status_text.get(status, {}).get(lang, status)}
-        return self.apply_emoji_level(self.render(self.pick(chosen, str(order.get("order_number"))), values), None)
+        seed = str(order.get("order_number") or order.get("product"))
+        return self.apply_emoji_level(self.render(self.pick(chosen, seed), values), None)
+
+    @property
+    def offers_restock_notices(self) -> bool:
+        """The pack can offer, confirm and send a restock notice: only then is one promised."""
+        return (
+            {"restock_offer", "restock_confirmed"} <= set(self.messages)
+            and self.notifications is not None and RESTOCK in self.notifications.texts
+        )
 
     def render(self, template: Any, ctx: Mapping[str, Any]) -> str:
         return template.render(**ctx).strip()
@@ -452,10 +475,11 @@ def _notifications(val: Any, data: Mapping[str, Any], base_vars: frozenset[str])
     texts_node = node.get("texts") or {}
     texts: dict[str, dict[str, tuple[Any, ...]]] = {}
     for status in texts_node:
-        if status not in NOTIFY_STATUSES:
+        if status not in NOTIFY_KINDS:
             raise val.fail(val.key_pos(texts_node, status),
-                           f"notifications.texts: unknown status '{status}' (use {', '.join(NOTIFY_STATUSES)})")
-        texts[status] = val.by_lang(texts_node[status], base_vars | NOTIFY_VARS, f"notifications.texts.{status}", texts_node)
+                           f"notifications.texts: unknown status '{status}' (use {', '.join(NOTIFY_KINDS)})")
+        texts[status] = val.by_lang(texts_node[status], base_vars | notify_vars(status),
+                                    f"notifications.texts.{status}", texts_node)
     templates: dict[str, dict[str, NotificationTemplate]] = {}
     templates_node = node.get("templates") or {}
     for provider, by_status in templates_node.items():
@@ -465,12 +489,12 @@ def _notifications(val: Any, data: Mapping[str, Any], base_vars: frozenset[str])
         templates[provider] = {}
         for status, spec in by_status.items():
             variables = spec.get("variables", []) if isinstance(spec, dict) else None
-            if status not in NOTIFY_STATUSES or not isinstance(spec, dict) or not spec.get("name") or not (
-                isinstance(variables, list) and set(map(str, variables)) <= NOTIFY_VARS
+            if status not in NOTIFY_KINDS or not isinstance(spec, dict) or not spec.get("name") or not (
+                isinstance(variables, list) and set(map(str, variables)) <= notify_vars(status)
             ):
                 raise val.fail(val.key_pos(by_status, status),
                                f"notifications.templates.{provider}.{status}: expected name, language and "
-                               f"variables from {', '.join(sorted(NOTIFY_VARS))}")
+                               f"variables from {', '.join(sorted(notify_vars(str(status))))}")
             templates[provider][status] = NotificationTemplate(
                 str(spec["name"]), str(spec.get("language") or "id"), tuple(map(str, variables)))
     quiet_start = quiet_end = None

@@ -227,7 +227,7 @@ def test_csv_import_command_queues_the_notifications(make_app, fake_api, tmp_pat
     second.write_text(HEADER + "INV-0300,shipped,J&T,JT0001,081234567890,50000\n", encoding="utf-8")
     assert runner.invoke(args=["shop", "import-orders", str(first)]).exit_code == 0
     out = runner.invoke(args=["shop", "import-orders", str(second)])
-    assert out.exit_code == 0 and "1 customer notifications queued" in out.output
+    assert out.exit_code == 0 and "queued: 1 order notification(s), 0 restock notice(s)" in out.output
     [call] = whatsapp_calls(fake_api)
     assert "JT0001" in call.text
 

@@ -368,7 +368,7 @@ def test_recovery_sweep_answers_what_the_queue_lost(make_app, fake_api):
     drain(app)
     assert counts["inbound"] == 1
     assert len(fake_api.calls) == 1
-    assert services(app).pipeline.sweep() == {"inbound": 0, "outbound": 0, "unknown": 0, "notifications": 0}
+    assert services(app).pipeline.sweep() == {"inbound": 0, "outbound": 0, "unknown": 0, "notifications": 0, "restocks": 0}
 
 
 def test_send_interrupted_by_a_dead_worker_is_never_resent(make_app, fake_api):

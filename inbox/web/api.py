@@ -25,7 +25,7 @@ from inbox.accounts import agent_for_token
 from inbox.domain import ConversationStatus
 from inbox.models import Conversation, Message, utcnow
 from inbox.services import Services
-from inbox.shop_data import CsvImportError, upsert_orders
+from inbox.shop_data import CsvImportError, upsert_orders, upsert_products
 from inbox.web.errors import error_response
 
 logger = logging.getLogger(__name__)
@@ -219,6 +219,32 @@ def orders() -> Response:
         services.queue.submit("notify_order", notification_id)
     return jsonify({"created": result.created, "updated": result.updated,
                     "notifications": len(result.notifications)})
+
+
+@bp.post("/products")
+def products() -> Response:
+    """Upsert catalogue rows by SKU (stock updates from a shop system); a SKU back in stock sends the
+    restock notices customers asked for."""
+    if not _order_caller_ok():
+        return error_response(403, "send 'Authorization: Bearer <token>' or a valid X-Inbox-Signature")
+    body = request.get_json(silent=True)
+    if isinstance(body, dict) and "products" in body:
+        body = body["products"]
+    batch = [body] if isinstance(body, dict) else body
+    if not isinstance(batch, list) or not batch:
+        return error_response(400, 'expected JSON: {"products": [{"sku": ..., "name": ..., "price": ..., "stock": ...}]}')
+    if len(batch) > 5000:
+        return error_response(413, "at most 5000 products per request")
+    services = _services()
+    try:
+        with services.db.session() as session:
+            result = upsert_products(session, batch)
+    except CsvImportError as exc:
+        return error_response(400, f"{exc} (nothing stored)")
+    services.shop.invalidate()
+    for request_id in result.restocks:
+        services.queue.submit("notify_restock", request_id)
+    return jsonify({"created": result.created, "updated": result.updated, "restock_notices": len(result.restocks)})
 
 
 def _order_caller_ok() -> bool:

@@ -125,10 +125,12 @@ def register_commands(app: Flask) -> None:
         services.shop.invalidate()
         click.echo("", err=True)
         click.echo(f"{kind}: {result.created} created, {result.updated} updated")
-        if result.notifications:
-            for notification_id in result.notifications:
-                services.queue.submit("notify_order", notification_id)
-            click.echo(f"{len(result.notifications)} customer notifications queued")
+        for notification_id in result.notifications:
+            services.queue.submit("notify_order", notification_id)
+        for request_id in result.restocks:
+            services.queue.submit("notify_restock", request_id)
+        if result.notifications or result.restocks:
+            click.echo(f"queued: {len(result.notifications)} order notification(s), {len(result.restocks)} restock notice(s)")
             drain = getattr(services.queue, "drain", None)
             if drain is not None:  # the in-process queue dies with this command; Redis keeps its jobs
                 drain(timeout=60)

@@ -1,7 +1,9 @@
 """Reply shape: one greeting per conversation and daypart, points in the order asked, brief, only facts that apply."""
 from datetime import timedelta
+from pathlib import Path
 
-from replies import Action, Turn
+from replies import Action, ReplyEngine, Turn
+from replies.voice import DEFAULT_PACK, load_brand_pack
 
 from .conftest import OPEN
 
@@ -47,10 +49,37 @@ def test_free_shipping_only_where_it_applies(engine, turn) -> None:
     assert "Gratis ongkir ke Bandung" in engine.decide(turn("ongkir ke bandung brp")).reply
 
 
-def test_sold_out_offers_variants_in_stock_and_promises_no_restock(engine, turn) -> None:
+def test_sold_out_offers_variants_in_stock_and_a_restock_notice(engine, turn) -> None:
     d = engine.decide(turn("hoodie navy L ready gan?"))
     assert "Navy L sedang kosong" in d.reply and "Abu M" in d.reply
-    assert "restock" not in d.reply.lower() and "kabari" not in d.reply
+    assert d.reply.rstrip(" 🙏").endswith('Balas "ya" aja') and "dikabari" in d.reply  # a question: no closing
+    assert d.memory["restock_offer"]["skus"] == ["HOD-NAV-L"]
+
+
+def test_no_restock_promise_from_a_pack_that_cannot_send_one(shop, turn, tmp_path) -> None:
+    text = Path(DEFAULT_PACK).read_text(encoding="utf-8")
+    start, end = text.index("  restock_offer:"), text.index("  public_reply:")
+    path = tmp_path / "pack.yaml"
+    path.write_text(text[:start] + text[end:], encoding="utf-8")
+    d = ReplyEngine(load_brand_pack(path), shop).decide(turn("hoodie navy L ready gan?"))
+    assert "Navy L sedang kosong" in d.reply
+    assert "restock" not in d.reply.lower() and "kabari" not in d.reply and "restock_offer" not in d.memory
+
+
+def test_a_yes_to_the_offer_asks_for_the_notice_and_anything_else_lets_it_go(engine, turn) -> None:
+    offer = engine.decide(turn("hoodie navy L ready gan?")).memory
+    for yes in ("ya", "iya kak boleh", "Boleh dong min 🙏", "yes please", "mau kak, kabari ya"):
+        d = engine.decide(turn(yes, memory=offer))
+        assert d.restock_skus == ("HOD-NAV-L",) and d.action is Action.AUTO_REPLY, yes
+        assert "kabari" in d.reply or "message you" in d.reply
+        assert "restock_offer" not in d.memory  # asked once
+    no = engine.decide(turn("ga usah kak", memory=offer))
+    assert no.restock_skus == () and no.action is Action.AUTO_REPLY and "kabari" not in no.reply
+    other = engine.decide(turn("ongkir ke bandung brp?", memory=offer))
+    assert other.restock_skus == () and "Bandung" in other.reply and "restock_offer" not in other.memory
+    assert engine.decide(turn("ya")).restock_skus == ()  # a "ya" with no offer before it
+    public = engine.decide(turn("hoodie navy L ready gan?", is_public_comment=True))
+    assert "restock_offer" not in public.memory
 
 
 def test_greeting_alone_is_not_followed_by_a_closing_question(engine, turn) -> None:
