@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 import statistics
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from operator import itemgetter
 from typing import Any, Callable, Collection, Mapping, Sequence
 
@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, Float, FunctionElement, Select, and_, case
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, aliased
 
-from inbox import conversations
+from inbox import conversations, events
 from inbox.domain import (
     Capabilities,
     ConversationStatus,
@@ -24,7 +24,7 @@ from inbox.domain import (
     ThreadKind,
 )
 from inbox.errors import InboxError
-from inbox.models import Agent, CannedResponse, Contact, Conversation, Message, Order, OrderNotification
+from inbox.models import Agent, CannedResponse, Contact, Conversation, Message, Order, OrderNotification, utcnow
 from inbox.shop_data import order_number_key
 from inbox.store import clean_text, new_outbound
 from replies.shopdata import normalize_phone
@@ -321,6 +321,45 @@ def history(session: Session, conversation_id: int, limit: int = 200) -> list[Me
     return list(reversed(list(rows)))
 
 
+def other_threads(session: Session, conversation: Conversation, limit: int = 10) -> list[Conversation]:
+    """The same customer's other conversations: their other threads on this channel, and threads on
+    other channels from the same phone number (a WhatsApp chat and a web chat of one person)."""
+    same_person = Conversation.contact_id == conversation.contact_id
+    phone = conversation.contact.phone if conversation.contact else None
+    if phone:
+        same_person = or_(same_person, Conversation.contact_id.in_(select(Contact.id).where(Contact.phone == phone)))
+    return list(session.execute(
+        select(Conversation).where(same_person, Conversation.id != conversation.id)
+        .order_by(Conversation.last_message_at.desc().nulls_last(), Conversation.id.desc()).limit(limit)
+    ).unique().scalars())
+
+
+def timeline(messages: Sequence[Message], happenings: Sequence[Any]) -> list[tuple[str, Any]]:
+    """Messages and events in the order they happened: [("message", m) | ("event", e)]."""
+    merged = [("message", m) for m in messages] + [("event", e) for e in happenings]
+    return sorted(merged, key=lambda item: (_aware(item[1].created_at), item[0] == "message", item[1].id))
+
+
+def next_waiting(session: Session, after: int | None = None) -> int | None:
+    """The conversation an agent should open next: the most urgent, longest-waiting one."""
+    query = select(Conversation.id).where(Conversation.status == ConversationStatus.WAITING.value)
+    if after is not None:
+        query = query.where(Conversation.id != after)
+    return session.execute(
+        query.order_by(Conversation.priority.desc(), Conversation.waiting_since.asc(), Conversation.id).limit(1)
+    ).scalar_one_or_none()
+
+
+def active_agents(session: Session) -> list[Agent]:
+    return list(session.execute(select(Agent).where(Agent.disabled_at.is_(None)).order_by(Agent.name)).scalars())
+
+
+def _aware(moment: datetime | None) -> datetime:
+    if moment is None:
+        return datetime.min.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
 def orders_for(session: Session, conversation: Conversation) -> list[Order]:
     phone = conversation.contact.phone
     if not phone:
@@ -407,27 +446,77 @@ def get_conversation(session: Session, conversation_id: int, *, for_update: bool
     return conversation
 
 
-def take(session: Session, conversation_id: int, agent: Agent) -> Conversation:
+def take(session: Session, conversation_id: int, agent: Agent, now: datetime | None = None) -> Conversation:
     conversation = get_conversation(session, conversation_id, for_update=True)
     try:
-        conversations.take(conversation, agent.id)
+        if conversations.take(conversation, agent.id):
+            events.record(session, conversation.id, events.Kind.TAKEN, now or _now(), agent_id=agent.id)
     except conversations.StateError as exc:
         raise ConversationTaken(str(exc)) from exc
     return conversation
 
 
-def resolve(session: Session, conversation_id: int, agent: Agent | None = None) -> Conversation:
+def resolve(session: Session, conversation_id: int, agent: Agent | None = None, now: datetime | None = None) -> Conversation:
     """Close a conversation. Someone else's may be closed only by an admin: an agent's open work
     is never closed behind their back."""
     conversation = get_conversation(session, conversation_id, for_update=True)
-    if (
-        agent is not None
-        and conversation.assigned_agent_id not in (None, agent.id)
-        and not agent.is_admin
-    ):
-        raise ConversationTaken("another agent has this conversation; only they or an admin can resolve it")
+    _own_or_admin(conversation, agent, "resolve")
+    if conversation.status != ConversationStatus.RESOLVED.value:
+        events.record(session, conversation.id, events.Kind.RESOLVED, now or _now(), agent_id=agent.id if agent else None)
     conversations.resolve(conversation)
     return conversation
+
+
+def transfer(session: Session, conversation_id: int, agent: Agent, to_agent_id: int, now: datetime | None = None) -> Conversation:
+    """Give an open conversation to a named agent: the one who has it, or an admin, may; one nobody
+    has may be given by anyone."""
+    conversation = get_conversation(session, conversation_id, for_update=True)
+    _own_or_admin(conversation, agent, "transfer")
+    target = session.get(Agent, to_agent_id)
+    if target is None or target.disabled_at is not None:
+        raise DeskError("choose an active agent to transfer to")
+    if conversation.assigned_agent_id == target.id:
+        return conversation
+    try:
+        conversations.transfer(conversation, target.id)
+    except conversations.StateError as exc:
+        raise DeskError(str(exc)) from exc
+    events.record(session, conversation.id, events.Kind.TRANSFERRED, now or _now(), agent_id=agent.id, to_agent_id=target.id)
+    return conversation
+
+
+def release(session: Session, conversation_id: int, agent: Agent, now: datetime | None = None) -> Conversation:
+    """Unassign: back to the waiting queue for anyone to take (the one who has it, or an admin)."""
+    conversation = get_conversation(session, conversation_id, for_update=True)
+    _own_or_admin(conversation, agent, "release")
+    try:
+        conversations.release(conversation, now or _now())
+    except conversations.StateError as exc:
+        raise DeskError(str(exc)) from exc
+    events.record(session, conversation.id, events.Kind.RELEASED, now or _now(), agent_id=agent.id)
+    return conversation
+
+
+def add_note(session: Session, conversation_id: int, agent: Agent, text: str, now: datetime | None = None) -> Any:
+    """A private note for agents (never sent to the customer); @handle or @firstname mentions notify."""
+    body = (clean_text(text) or "").strip()
+    if not body:
+        raise DeskError("the note is empty")
+    if len(body) > events.NOTE_MAX_LENGTH:
+        raise DeskError(f"the note is longer than {events.NOTE_MAX_LENGTH} characters")
+    conversation = get_conversation(session, conversation_id)
+    mentioned = events.mentioned_agents(body, session.execute(select(Agent)).scalars())
+    return events.record(session, conversation.id, events.Kind.NOTE, now or _now(), agent_id=agent.id, text=body,
+                         mentions=[a for a in mentioned if a != agent.id])
+
+
+def _own_or_admin(conversation: Conversation, agent: Agent | None, action: str) -> None:
+    if agent is not None and conversation.assigned_agent_id not in (None, agent.id) and not agent.is_admin:
+        raise ConversationTaken(f"another agent has this conversation; only they or an admin can {action} it")
+
+
+def _now() -> datetime:
+    return utcnow()
 
 
 def reply(
@@ -472,7 +561,8 @@ def reply(
     if len(text) > capabilities.text_limit(chosen):
         raise DeskError(f"the reply is longer than {capabilities.text_limit(chosen)} characters")
     try:
-        conversations.take(conversation, agent.id)
+        if conversations.take(conversation, agent.id):
+            events.record(session, conversation.id, events.Kind.TAKEN, now, agent_id=agent.id)
     except conversations.StateError as exc:
         raise ConversationTaken(str(exc)) from exc
     # Answering the newest customer message: it is what the response-time figures measure, and

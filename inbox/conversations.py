@@ -28,8 +28,9 @@ def hand_over(
     now: datetime,
     flags: Iterable[str] = (),
     urgent: bool = False,
-) -> None:
-    """Put the conversation in the agents' queue (or keep it with the agent who has it)."""
+) -> bool:
+    """Put the conversation in the agents' queue (or keep it with the agent who has it).
+    True when it entered the queue now."""
     add_flags(conversation, flags)
     if urgent:
         conversation.priority = HIGH_PRIORITY
@@ -37,15 +38,38 @@ def hand_over(
     if conversation.status in (ConversationStatus.BOT.value, ConversationStatus.RESOLVED.value):
         conversation.status = ConversationStatus.WAITING.value
         conversation.waiting_since = now
+        return True
+    return False
 
 
-def take(conversation: Conversation, agent_id: int) -> None:
-    """An agent takes the conversation: the bot stays out until it is resolved."""
+def take(conversation: Conversation, agent_id: int) -> bool:
+    """An agent takes the conversation: the bot stays out until it is resolved. True when it was
+    not theirs yet."""
     if conversation.status == ConversationStatus.ASSIGNED.value and conversation.assigned_agent_id not in (None, agent_id):
         raise StateError("another agent has already taken this conversation")
+    changed = not (conversation.status == ConversationStatus.ASSIGNED.value and conversation.assigned_agent_id == agent_id)
     conversation.status = ConversationStatus.ASSIGNED.value
     conversation.assigned_agent_id = agent_id
     conversation.waiting_since = None
+    return changed
+
+
+def transfer(conversation: Conversation, agent_id: int) -> None:
+    """Hand an open conversation to another agent (who then has it, as if they had taken it)."""
+    if conversation.status not in (ConversationStatus.WAITING.value, ConversationStatus.ASSIGNED.value):
+        raise StateError("only an open conversation can be transferred")
+    conversation.status = ConversationStatus.ASSIGNED.value
+    conversation.assigned_agent_id = agent_id
+    conversation.waiting_since = None
+
+
+def release(conversation: Conversation, now: datetime) -> None:
+    """Back to the waiting queue, nobody's (the bot still keeps out: a person is expected)."""
+    if conversation.status != ConversationStatus.ASSIGNED.value:
+        raise StateError("only a taken conversation can be released")
+    conversation.status = ConversationStatus.WAITING.value
+    conversation.assigned_agent_id = None
+    conversation.waiting_since = now
 
 
 def resolve(conversation: Conversation) -> None:

@@ -191,6 +191,8 @@ class Agent(Base):
     # Raised on logout, password change and disabling: every session signed with an older one ends.
     session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Notes that @mention this agent after this moment are new to them.
+    mentions_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
@@ -240,6 +242,25 @@ class OrderNotification(Base):
     status: Mapped[str] = mapped_column(String(32))
     outbound_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
     error: Mapped[str | None] = mapped_column(String(500))  # why it was not sent (shown to agents)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ConversationEvent(Base):
+    """What happened to a conversation besides its messages, for its history and the reports:
+    handed over by the bot, taken, transferred, released, resolved, reopened; an agent's private
+    note (with the agents it @mentions)."""
+
+    __tablename__ = "conversation_events"
+    __table_args__ = (Index("ix_conversation_events_conversation", "conversation_id", "id"),
+                      Index("ix_conversation_events_kind_created", "kind", "created_at"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id"))
+    kind: Mapped[str] = mapped_column(String(16))  # EventKind values in inbox.events
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"))  # who; None: the bot
+    to_agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"))  # a transfer's new agent
+    text: Mapped[str | None] = mapped_column(Text)  # a note, or why the bot handed over
+    mentions: Mapped[list[int]] = mapped_column(JSON, default=list)  # agents @mentioned in a note
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 

@@ -20,10 +20,10 @@ from typing import Any, Callable, Mapping
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from connectors.base import Connector
-from inbox import conversations
+from inbox import conversations, events
 from inbox.db import Database
 from inbox.domain import (
     Capabilities,
@@ -113,7 +113,7 @@ class Pipeline:
         conversation = session.get(Conversation, message.conversation_id)
         assert conversation is not None
         mark_outcome(session, [message.id], Outcome.ESCALATED.value)
-        conversations.hand_over(
+        _hand_over(
             conversation,
             reason=f"the bot failed to process a message {MAX_PROCESS_ATTEMPTS} times",
             now=self.now(),
@@ -184,7 +184,7 @@ class Pipeline:
                 message_id, decision.intent, decision.confidence, decision.action.value,
             )
             if decision.action is Action.ESCALATE:
-                conversations.hand_over(
+                _hand_over(
                     conversation,
                     reason=decision.reason,
                     now=now,
@@ -232,7 +232,7 @@ class Pipeline:
         window = capabilities.window_for(by_agent=False)
         if window is not None and now - message.created_at > window:
             # Processed too late (an outage, a long backlog): the platform would refuse free text.
-            conversations.hand_over(
+            _hand_over(
                 conversation, reason="the reply window closed before the bot answered", now=now, flags=["window_closed"]
             )
             return actions
@@ -374,8 +374,8 @@ class Pipeline:
                            score=score, comment=clean_text(comment, 200), created_at=self.now()))
         mark_outcome(session, [m.id for m in pending], Outcome.IGNORED.value, intent="rating", confidence=1.0)
         if score <= 2:
-            conversations.hand_over(conversation, reason=f"low rating {score}/5: {comment}"[:300], now=self.now(),
-                                    flags=["low_rating"], urgent=True)
+            _hand_over(conversation, reason=f"low rating {score}/5: {comment}"[:300], now=self.now(),
+                       flags=["low_rating"], urgent=True, kind=events.Kind.REOPENED)
         else:
             conversations.resolve(conversation)  # a thank-you rating keeps it closed
         logger.info("conversation %s: rated %d/5", conversation.id, score)
@@ -666,7 +666,7 @@ class Pipeline:
             message.error = error[:500]
             conversation = session.get(Conversation, message.conversation_id)
             assert conversation is not None
-            conversations.hand_over(
+            _hand_over(
                 conversation, reason=f"reply not delivered: {error}", now=self.now(), flags=[flag], urgent=True
             )
 
@@ -811,6 +811,15 @@ def _whatsapp_thread(session: Session, platform: str, phone: str, now: datetime)
     session.add(conversation)
     session.flush()
     return conversation
+
+
+def _hand_over(conversation: Conversation, *, reason: str, now: datetime, flags: Any = (), urgent: bool = False,
+               kind: events.Kind = events.Kind.HANDED_OVER) -> None:
+    """Into the agents' queue; the history says why when it entered it now (not when it was there)."""
+    if conversations.hand_over(conversation, reason=reason, now=now, flags=flags, urgent=urgent):
+        session = object_session(conversation)
+        assert session is not None
+        events.record(session, conversation.id, kind, now, text=reason[:500])
 
 
 def _memory_of(conversation: Conversation, contact_id: int | None) -> dict[str, Any] | None:

@@ -16,10 +16,11 @@ from typing import Any, Callable
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
-from inbox import agent_desk
+from inbox import agent_desk, events
 from inbox.accounts import authenticate, end_sessions
 from inbox.domain import Platform
 from inbox.models import Agent, Conversation, utcnow
@@ -187,7 +188,18 @@ def template_helpers() -> dict[str, Any]:
         "channel_label": lambda platform: i18n.translate_optional(lang, f"channel.{platform}", platform),
         "flag_label": lambda flag: i18n.translate_optional(lang, f"flag.{flag}", flag.replace("_", " ")),
         "media_thumbnail": shows_thumbnail,
+        "order_status": lambda status: i18n.translate_optional(lang, f"orderstatus.{status}", status),
+        "unseen_mentions": _unseen_mentions,
     }
+
+
+def _unseen_mentions() -> int:
+    """For the menu: notes mentioning the signed-in agent since they last looked."""
+    agent = g.get("agent")
+    if agent is None:
+        return 0
+    with _services().db.session() as db:
+        return events.unseen_mentions(db, agent)
 
 
 # -- log in and out -----------------------------------------------------------------------------
@@ -321,10 +333,16 @@ def conversation(conversation_id: int) -> str:
     with _services().db.session() as db:
         current = _get_or_404(db, conversation_id)
         capabilities = _services().pipeline.capabilities(current.platform)
+        agents = agent_desk.active_agents(db)
         return render_template(
             "conversation.html",
             conversation=current,
-            messages=agent_desk.history(db, conversation_id),
+            timeline=agent_desk.timeline(agent_desk.history(db, conversation_id),
+                                         events.for_conversation(db, conversation_id)),
+            agent_names={a.id: a.name for a in db.execute(select(Agent)).scalars()},
+            transfer_to=[a for a in agents if a.id != current.assigned_agent_id],
+            may_change=current.assigned_agent_id in (None, g.agent.id) or g.agent.is_admin,
+            other_threads=agent_desk.other_threads(db, current),
             orders=(orders := agent_desk.orders_for(db, current)),
             order_notices=agent_desk.unsent_notifications(db, orders),
             canned=agent_desk.canned_responses(db),
@@ -413,7 +431,61 @@ def resolve(conversation_id: int) -> Response:
     response = _apply(conversation_id, lambda db: agent_desk.resolve(db, conversation_id, g.agent), "conv.resolved")
     # The customer is asked for a rating (the job asks only if it is still resolved, once).
     _services().queue.submit("request_rating", conversation_id, g.agent.id)
+    with _services().db.session() as db:
+        following = agent_desk.next_waiting(db, after=conversation_id)
+    if following is not None and request.form.get("next") != "stay":
+        flash(t("conv.next_waiting"), "info")
+        return redirect(url_for(".conversation", conversation_id=following))
     return response
+
+
+@bp.post("/conversations/<id:conversation_id>/transfer")
+@login_required
+def transfer(conversation_id: int) -> Response:
+    to_agent = request.form.get("agent_id", "")
+    if not to_agent.isdigit():
+        flash(t("desk.bad_transfer"), "error")
+        return _back_to(conversation_id)
+    return _apply(conversation_id, lambda db: agent_desk.transfer(db, conversation_id, g.agent, int(to_agent)),
+                  "conv.transferred")
+
+
+@bp.post("/conversations/<id:conversation_id>/release")
+@login_required
+def release(conversation_id: int) -> Response:
+    return _apply(conversation_id, lambda db: agent_desk.release(db, conversation_id, g.agent), "conv.released")
+
+
+@bp.post("/conversations/<id:conversation_id>/notes")
+@login_required
+def add_note(conversation_id: int) -> Response:
+    try:
+        with _services().db.session() as db:
+            note = agent_desk.add_note(db, conversation_id, g.agent, request.form.get("text", ""))
+            names = [a.name for a in db.execute(select(Agent).where(Agent.id.in_(note.mentions or []))).scalars()]
+    except LookupError:
+        abort(404, description=t("desk.not_found"))
+    except agent_desk.DeskError as exc:
+        flash(i18n.desk_error_message(g.lang, str(exc)), "error")
+        return _back_to(conversation_id)
+    flash(t("conv.note_mentioned", names=", ".join(names)) if names else t("conv.note_saved"), "success")
+    return _back_to(conversation_id)
+
+
+@bp.get("/mentions")
+@login_required
+def mentions() -> str:
+    """Notes that @mention the agent; opening the page marks them seen."""
+    with _services().db.session() as db:
+        found = events.mentions_of(db, g.agent.id)
+        seen_before = g.agent.mentions_seen_at
+        names = {a.id: a.name for a in db.execute(select(Agent)).scalars()}
+        me = db.get(Agent, g.agent.id)
+        if me is not None:
+            me.mentions_seen_at = utcnow()
+        rows = [{"event": event, "conversation": conversation, "contact": conversation.contact,
+                 "new": seen_before is None or event.created_at > seen_before} for event, conversation in found]
+        return render_template("mentions.html", rows=rows, agent_names=names)
 
 
 @bp.post("/conversations/<id:conversation_id>/reply")

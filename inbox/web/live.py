@@ -17,7 +17,7 @@ from flask import Response, request, stream_with_context
 from sqlalchemy import func, select
 
 from inbox.domain import DeliveryStatus, Direction
-from inbox.models import Conversation, Message
+from inbox.models import Conversation, ConversationEvent, Message
 from inbox.web.agents import _services, bp, login_required
 
 STREAM_SECONDS = 60.0
@@ -55,9 +55,11 @@ def live_state(conversation_id: int | None) -> dict[str, Any]:
                                            Message.delivery_status.in_([DeliveryStatus.DELIVERED.value,
                                                                         DeliveryStatus.READ.value]))
             ).scalar()
+            latest_event = db.execute(select(func.max(ConversationEvent.id))
+                                      .where(ConversationEvent.conversation_id == conversation_id)).scalar()
             state["conversation"] = None if row is None else {
                 "status": row.status, "agent": row.assigned_agent_id, "flags": sorted(row.flags or []),
-                "last": last or 0, "unsettled": unsettled[0], "delivered": delivered,
+                "last": last or 0, "unsettled": unsettled[0], "delivered": delivered, "events": latest_event or 0,
             }
         return state
 

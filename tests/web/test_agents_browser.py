@@ -5,6 +5,7 @@ where either is missing. Screenshots go to screenshots/ (git-ignored) for a pers
 """
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass
 from datetime import timedelta
@@ -170,7 +171,13 @@ def test_agent_answers_a_waiting_customer_with_a_canned_text(live_desk: LiveDesk
 
     page.get_by_role("button", name="Tandai selesai").click()
     expect(page.locator(".flash-success")).to_contain_text("ditandai selesai")
+    # Resolving moves on to the next customer waiting, and the history says who resolved what.
+    expect(page.locator(".flash-info")).to_contain_text("Lanjut ke percakapan menunggu")
+    expect(page).not_to_have_url(re.compile(rf"/conversations/{live_desk.conversation_id}$"))
+    page.goto(f"{live_desk.base_url}/conversations/{live_desk.conversation_id}")
     expect(page.locator(".conversation-head .status")).to_have_text("Selesai")
+    expect(page.locator(".history-resolved")).to_contain_text("menyelesaikan percakapan")
+    expect(page.locator(".history-taken")).to_contain_text("mengambil percakapan")
 
     with live_desk.app.extensions["inbox"].db.session() as db:
         conversation = db.get_one(Conversation, live_desk.conversation_id)

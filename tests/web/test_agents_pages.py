@@ -320,8 +320,10 @@ def test_conversation_page_shows_history_orders_and_canned_answers(desk: Desk, l
     conversation_id = desk.add_conversation("Budi", phone="+6281234567890", texts=())
     with desk.session() as db:
         conversation = db.get_one(Conversation, conversation_id)
+        db.add(inbound(conversation, "m0", "harga kaos brp?", utcnow(), intent="price", confidence=0.88,
+                       outcome="auto_replied"))
         db.add(inbound(conversation, "m1", "Pesanan INV-0099 di mana?", utcnow(), intent="order_status",
-                       confidence=0.91))
+                       confidence=0.91, outcome="escalated"))
         db.add(Message(conversation_id=conversation_id, platform=conversation.platform, direction="out",
                        sender_type="bot", text="Sedang kami cek ya kak", media=[], delivery_status="delivered"))
         db.add(Order(number="INV-0099", number_key="inv0099", customer_phone="+6281234567890", status="dikirim",
@@ -333,7 +335,9 @@ def test_conversation_page_shows_history_orders_and_canned_answers(desk: Desk, l
 
     assert "Pesanan INV-0099 di mana?" in html and "Sedang kami cek ya kak" in html
     assert "msg-customer" in html and "msg-bot" in html
-    assert "order_status · 0.91" in html  # intent for agents
+    # Intent codes only behind "why did the bot hand over?", on the message it handed over.
+    assert "Kenapa bot meneruskan?" in html and "order_status · 0.91" in html
+    assert "price · 0.88" not in html
     assert "diterima" in html  # delivery status of the bot's message
     assert "INV-0099" in html and "JNE123" in html and "Rp 150.000" in html
     assert "INV-0100" not in html  # someone else's order
