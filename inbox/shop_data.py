@@ -1,13 +1,11 @@
 """The catalogue and orders in the database: the replies engine's `ShopData`, and CSV import."""
 from __future__ import annotations
 
-import csv
-import io
 import re
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence, TextIO
+from typing import IO, Any, Callable, Iterable, Mapping, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -19,7 +17,7 @@ from inbox.errors import InboxError
 from inbox.models import Order, OrderNotification, Product, RestockRequest, utcnow
 from replies import Order as OrderFacts
 from replies import Product as ProductFacts
-from replies.shopdata import ORDER_STATUSES, normalize_phone
+from replies.shopdata import ORDER_STATUSES, normalize_phone, parse_amount_cell, read_catalogue_csv, read_orders_csv
 
 CATALOGUE_CACHE_SECONDS = 30.0
 PRODUCT_COLUMNS = ("sku", "name", "variant", "price", "stock")
@@ -143,48 +141,33 @@ def _insert_ignoring(session: Session, model: Any) -> Any:
     return insert(model).on_conflict_do_nothing(index_elements=["order_id", "status"])
 
 
-def _rows(stream: TextIO, columns: Sequence[str], required: Sequence[str]) -> Iterator[tuple[int, dict[str, str]]]:
-    reader = csv.DictReader(stream)
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
-    missing = [c for c in required if c not in header]
-    if missing:
-        raise CsvImportError(f"line 1: missing column(s): {', '.join(missing)}; expected {', '.join(columns)}")
-    reader.fieldnames = header
-    for row in reader:
-        yield reader.line_num, {k: (v or "").strip() for k, v in row.items() if k}
+def _amount(value: str, where: str, column: str, *, allow_empty: bool = False) -> int | None:
+    """The catalogue reader's rupiah parser (89.000, Rp 89.000, 89000) for JSON fields too."""
+    try:
+        return parse_amount_cell(value, 0, column, allow_empty=allow_empty)
+    except ValueError as exc:
+        raise CsvImportError(f"{where}: {str(exc).split(': ', 1)[-1]} ({column})") from None
 
 
-def _int(value: str, line: int, column: str, *, allow_empty: bool = False) -> int | None:
-    cleaned = value.replace(".", "").replace(",", "").replace("Rp", "").replace("rp", "").strip()
-    if not cleaned and allow_empty:
-        return None
-    if not cleaned.lstrip("-").isdigit():
-        raise CsvImportError(f"line {line}: {column} must be a whole number, got {value!r}")
-    number = int(cleaned)
-    if number < 0:
-        raise CsvImportError(f"line {line}: {column} must not be negative")
-    return number
-
-
-def _product_row(line: int, row: dict[str, str]) -> tuple[str, dict[str, Any]]:
+def _product_row(where: str, row: Mapping[str, str]) -> tuple[str, dict[str, Any]]:
     if not row.get("sku") or not row.get("name"):
-        raise CsvImportError(f"line {line}: sku and name are required")
+        raise CsvImportError(f"{where}: sku and name are required")
     return row["sku"][:64], {
         "sku": row["sku"][:64],
         "name": row["name"][:255],
         "variant": row.get("variant") or None,
-        "price": _int(row["price"], line, "price"),
-        "stock": _int(row["stock"], line, "stock"),
+        "price": _amount(row["price"], where, "price"),
+        "stock": _amount(row["stock"], where, "stock"),
     }
 
 
-def _order_row(line: int, row: dict[str, str]) -> tuple[str, dict[str, Any]]:
+def _order_row(where: str, row: Mapping[str, str]) -> tuple[str, dict[str, Any]]:
     key = order_number_key(row.get("number", ""))
     if not key:
-        raise CsvImportError(f"line {line}: number is required")
+        raise CsvImportError(f"{where}: number is required")
     status = row["status"].lower()
     if status not in ORDER_STATUSES:
-        raise CsvImportError(f"line {line}: status must be one of {', '.join(ORDER_STATUSES)}, got {row['status']!r}")
+        raise CsvImportError(f"{where}: status must be one of {', '.join(ORDER_STATUSES)}, got {row['status']!r}")
     return key, {
         "number": row["number"][:64],
         "number_key": key,
@@ -192,7 +175,7 @@ def _order_row(line: int, row: dict[str, str]) -> tuple[str, dict[str, Any]]:
         "courier": row.get("courier") or None,
         "tracking_number": row.get("tracking_number") or None,
         "customer_phone": normalize_phone(row.get("customer_phone", "")) or None,
-        "total": _int(row.get("total", ""), line, "total", allow_empty=True),
+        "total": _amount(row.get("total", ""), where, "total", allow_empty=True),
     }
 
 
@@ -202,29 +185,39 @@ class _CsvTable:
     key_column: str
     columns: tuple[str, ...]
     required: tuple[str, ...]
-    read_row: Callable[[int, dict[str, str]], tuple[str, dict[str, Any]]]
+    read_row: Callable[[str, Mapping[str, str]], tuple[str, dict[str, Any]]]
+    read_file: Callable[[Any], Sequence[Any]]  # the replies engine's CSV reader: one parser for both
 
 
-PRODUCTS = _CsvTable(Product, "sku", PRODUCT_COLUMNS, ("sku", "name", "price", "stock"), _product_row)
-ORDERS = _CsvTable(Order, "number_key", ORDER_COLUMNS, ("number", "status"), _order_row)
+PRODUCTS = _CsvTable(Product, "sku", PRODUCT_COLUMNS, ("sku", "name", "price", "stock"), _product_row,
+                     read_catalogue_csv)
+ORDERS = _CsvTable(Order, "number_key", ORDER_COLUMNS, ("number", "status"), _order_row, read_orders_csv)
 
 
 def _import(
-    table: _CsvTable, session: Session, stream: TextIO, progress: Callable[[int], None] | None
+    table: _CsvTable, session: Session, stream: IO[Any], progress: Callable[[int], None] | None
 ) -> ImportResult:
-    """Upsert rows by key. Raises CsvImportError (with the line) on the first bad row; the
-    caller's transaction then rolls back, so a file is imported whole or not at all."""
-    return _upsert(table, session, _rows(stream, table.columns, table.required), progress)
+    """Upsert a file's rows by key. The whole file is read and checked first (UTF-8 with or without
+    a BOM, comma or semicolon separated; UTF-16 and duplicate keys are refused with the reason);
+    a bad file raises CsvImportError naming the row, and nothing of it is stored."""
+    try:
+        facts = table.read_file(stream)
+    except ValueError as exc:
+        raise CsvImportError(str(exc)) from None
+    # The reader's Product/Order fields are the CSV's columns.
+    rows = [(f"row {n}", {column: "" if getattr(fact, column) is None else str(getattr(fact, column))
+                          for column in table.columns}) for n, fact in enumerate(facts, 2)]
+    return _upsert(table, session, rows, progress)
 
 
 def _upsert(
-    table: _CsvTable, session: Session, rows: Iterable[tuple[int, dict[str, str]]],
+    table: _CsvTable, session: Session, rows: Iterable[tuple[str, Mapping[str, str]]],
     progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
     existing = {getattr(r, table.key_column): r for r in session.execute(select(table.model)).scalars()}
     created = updated = 0
-    for count, (line, row) in enumerate(rows, 1):
-        key, values = table.read_row(line, row)
+    for count, (where, row) in enumerate(rows, 1):
+        key, values = table.read_row(where, row)
         record = existing.get(key)
         if record is None:
             record = existing[key] = table.model(**values, updated_at=utcnow())
@@ -241,7 +234,7 @@ def _upsert(
     return ImportResult(created, updated)
 
 
-def import_products(session: Session, stream: TextIO, progress: Callable[[int], None] | None = None) -> ImportResult:
+def import_products(session: Session, stream: IO[Any], progress: Callable[[int], None] | None = None) -> ImportResult:
     """Catalogue rows (sku,name,variant,price,stock), upserted by SKU.
 
     A SKU back in stock lists the customers waiting for it (`ImportResult.restocks`).
@@ -288,7 +281,7 @@ def record_restock_requests(session: Session, conversation_id: int, contact_id: 
                                    round=max((r.round for r in rounds), default=-1) + 1, created_at=utcnow()))
 
 
-def import_orders(session: Session, stream: TextIO, progress: Callable[[int], None] | None = None) -> ImportResult:
+def import_orders(session: Session, stream: IO[Any], progress: Callable[[int], None] | None = None) -> ImportResult:
     """Order rows (number,status,courier,tracking_number,customer_phone,total), upserted by number.
 
     A status that moved on queues the customer's notification (`ImportResult.notifications`).
@@ -303,7 +296,7 @@ def upsert_orders(session: Session, orders: Sequence[Mapping[str, Any]]) -> Impo
     return _orders_with_notifications(session, lambda: _upsert(ORDERS, session, rows))
 
 
-def _json_rows(items: Sequence[Mapping[str, Any]], table: _CsvTable, noun: str) -> list[tuple[int, dict[str, str]]]:
+def _json_rows(items: Sequence[Mapping[str, Any]], table: _CsvTable, noun: str) -> list[tuple[str, dict[str, str]]]:
     """JSON objects as CSV rows of `table` (position for line); an unknown or missing field raises."""
     rows = []
     for index, item in enumerate(items, 1):
@@ -316,7 +309,7 @@ def _json_rows(items: Sequence[Mapping[str, Any]], table: _CsvTable, noun: str) 
         missing = [column for column in table.required if not row[column]]
         if missing:
             raise CsvImportError(f"{noun} {index}: {', '.join(missing)} required")
-        rows.append((index, row))
+        rows.append((f"{noun} {index}", row))
     return rows
 
 
@@ -328,7 +321,3 @@ def _orders_with_notifications(session: Session, upsert: Callable[[], ImportResu
                if order.id in before and before[order.id] != order.status]
     return ImportResult(result.created, result.updated, record_status_changes(session, changes))
 
-
-def read_text(data: bytes) -> TextIO:
-    """CSV exported from spreadsheets often starts with a BOM."""
-    return io.StringIO(data.decode("utf-8-sig"))

@@ -69,7 +69,7 @@ def test_a_bad_csv_row_names_its_line_and_imports_nothing(make_app, tmp_path):
     bad.write_text("sku,name,variant,price,stock\nA-1,Kaos,M,89000,3\nA-2,Jaket,L,mahal,1\n")
     result = app.test_cli_runner().invoke(args=["shop", "import-products", str(bad)])
     assert result.exit_code != 0
-    assert "line 3" in result.output and "price" in result.output and "nothing imported" in result.output
+    assert "row 3" in result.output and "price" in result.output and "nothing imported" in result.output
     with app.extensions["inbox"].db.session() as session:
         assert session.execute(select(func.count()).select_from(Product)).scalar_one() == 0
 
@@ -79,9 +79,34 @@ def test_orders_need_a_known_status(make_app, tmp_path):
     bad = tmp_path / "orders.csv"
     bad.write_text("number,status\nINV-1,lost_in_space\n")
     result = app.test_cli_runner().invoke(args=["shop", "import-orders", str(bad)])
-    assert result.exit_code != 0 and "status must be one of" in result.output
+    assert result.exit_code != 0 and "is not one of" in result.output and "row 2" in result.output
     with app.extensions["inbox"].db.session() as session:
         assert session.execute(select(func.count()).select_from(Order)).scalar_one() == 0
+
+
+def test_the_importer_reads_what_the_replies_engine_reads(make_app, tmp_path):
+    """One CSV reader for `flask shop import-*` and `python -m replies try`: Excel's semicolons and
+    BOM, rupiah written 89.000; a UTF-16 file or a duplicate SKU is refused with the reason."""
+    app = make_app()
+    runner = app.test_cli_runner()
+    excel = tmp_path / "excel.csv"
+    excel.write_bytes("\ufeffsku;name;variant;price;stock\r\nA-1;Kaos Polos;M;89.000;3\r\nA-2;Kaos Polos;L;Rp 1.250.000;0\r\n"
+                      .encode("utf-8"))
+    assert "2 created" in runner.invoke(args=["shop", "import-products", str(excel)]).output
+    with app.extensions["inbox"].db.session() as session:
+        prices = {sku: price for sku, price in session.execute(select(Product.sku, Product.price))}
+    assert prices == {"A-1": 89000, "A-2": 1250000}
+
+    utf16 = tmp_path / "unicode.csv"
+    utf16.write_bytes("sku,name,variant,price,stock\nB-1,Topi,,50000,1\n".encode("utf-16"))
+    refused = runner.invoke(args=["shop", "import-products", str(utf16)])
+    assert refused.exit_code != 0 and "UTF-16" in refused.output and "CSV UTF-8" in refused.output
+    twice = tmp_path / "twice.csv"
+    twice.write_text("sku,name,variant,price,stock\nC-1,Tas,,1,1\nC-1,Tas,,2,2\n")
+    refused = runner.invoke(args=["shop", "import-products", str(twice)])
+    assert refused.exit_code != 0 and "duplicate SKU" in refused.output and "row 3" in refused.output
+    with app.extensions["inbox"].db.session() as session:
+        assert session.execute(select(func.count()).select_from(Product)).scalar_one() == 2
 
 
 def test_canned_answer_add_and_update(make_app):

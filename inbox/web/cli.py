@@ -1,6 +1,7 @@
 """`flask --app app ...` commands: agents, the shop's catalogue and orders, the database, the sweep."""
 from __future__ import annotations
 
+import io
 import logging
 from typing import Any
 
@@ -16,7 +17,7 @@ from inbox.errors import SendError
 from inbox.models import Agent, CannedResponse, utcnow
 from inbox.queue import InProcessJobQueue
 from inbox.services import Services
-from inbox.shop_data import CsvImportError, import_orders, import_products, read_text
+from inbox.shop_data import CsvImportError, import_orders, import_products
 
 logger = logging.getLogger(__name__)
 
@@ -111,7 +112,7 @@ def register_commands(app: Flask) -> None:
         importer = import_products if kind == "products" else import_orders
         services = _services()
         with open(path, "rb") as fh:
-            stream = read_text(fh.read())
+            stream = io.BytesIO(fh.read())  # bytes: the reader tells UTF-16 from UTF-8 itself
 
         def progress(count: int) -> None:
             click.echo(f"\r{kind}: {count} rows", nl=False, err=True)
