@@ -66,6 +66,7 @@ bench: setup
 	$(PY) bench/intents.py
 	$(PY) bench/idle.py
 	$(PY) bench/queue_page.py
+	$(PY) bench/reports.py
 
 bench-intents: setup
 	$(PY) bench/intents.py $(FILES)

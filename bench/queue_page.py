@@ -27,8 +27,7 @@ from typing import Any, Iterator
 from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
-# This file is named queue.py: its own folder first on the path would hide the standard `queue`.
-sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import insert, text  # noqa: E402
 
@@ -65,8 +64,8 @@ def chunks(rows: Iterator[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
         yield batch
 
 
-def seed(app: Any, conversations: int, messages_each: int) -> dict[str, Any]:
-    """Bulk rows through SQLAlchemy Core; returns what the requests look for."""
+def seed(app: Any, conversations: int, messages_each: int, history_days: float = 90) -> dict[str, Any]:
+    """Bulk rows through SQLAlchemy Core, spread over `history_days`; returns what the requests look for."""
     rng = random.Random(7)
     services = app.extensions["inbox"]
     now = utcnow()
@@ -90,7 +89,7 @@ def seed(app: Any, conversations: int, messages_each: int) -> dict[str, Any]:
         # Open ones are today's; the rest spread over 90 days.
         if status_of(i) in ("waiting", "assigned"):
             return now - timedelta(seconds=rng.uniform(30, 86400))
-        return now - timedelta(days=rng.uniform(0, 90))
+        return now - timedelta(days=rng.uniform(0, history_days))
 
     starts = [started(i) for i in range(conversations)]
     with engine.begin() as connection:

@@ -321,6 +321,17 @@ def history(session: Session, conversation_id: int, limit: int = 200) -> list[Me
     return list(reversed(list(rows)))
 
 
+def open_suggestion(messages: Sequence[Message]) -> str | None:
+    """The bot's suggested answer to the newest customer message, while no agent has answered it
+    (the bot's own handover note since then answers nothing)."""
+    for message in reversed(messages):
+        if message.direction == Direction.OUTBOUND.value and message.sender_type == SenderType.AGENT.value:
+            return None
+        if message.direction == Direction.INBOUND.value:
+            return message.suggestion or None
+    return None
+
+
 def other_threads(session: Session, conversation: Conversation, limit: int = 10) -> list[Conversation]:
     """The same customer's other conversations: their other threads on this channel, and threads on
     other channels from the same phone number (a WhatsApp chat and a web chat of one person)."""

@@ -121,6 +121,7 @@ class Message(Base):
         Index("ix_messages_pending", "direction", "outcome"),
         Index("ix_messages_delivery", "direction", "delivery_status"),
         Index("ix_messages_platform_message_id", "platform", "platform_message_id"),
+        Index("ix_messages_direction_created", "direction", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -145,6 +146,8 @@ class Message(Base):
     outcome: Mapped[str | None] = mapped_column(String(16))
     intent: Mapped[str | None] = mapped_column(String(64))
     confidence: Mapped[float | None] = mapped_column(Float)
+    # A low-confidence handover: what the bot would have answered, for the agent to use or edit.
+    suggestion: Mapped[str | None] = mapped_column(Text)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

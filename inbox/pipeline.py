@@ -183,6 +183,10 @@ class Pipeline:
                 "message %s: intent=%s confidence=%.2f action=%s",
                 message_id, decision.intent, decision.confidence, decision.action.value,
             )
+            if decision.action is Action.ESCALATE and "low_confidence" in decision.flags and not turn.is_public_comment:
+                suggestion = self.engine.suggest(turn)
+                if suggestion:
+                    message.suggestion = suggestion
             if decision.action is Action.ESCALATE:
                 _hand_over(
                     conversation,

@@ -2,6 +2,7 @@
 policy, and write one combined answer in the brand's voice."""
 from __future__ import annotations
 
+import copy
 import dataclasses
 import logging
 import re
@@ -135,6 +136,15 @@ class ReplyEngine:
         # A custom intent's keyword in a message makes that point the custom intent.
         self._custom_cues = [(ci.name, tuple(k for k in lexicon[ci.name] if k)) for ci in pack.custom_intents.values()
                              if ci.keywords]
+
+    def suggest(self, turn: Turn) -> str | None:
+        """What the bot would have answered had it been sure of the intent: shown to the agent who
+        takes a low-confidence handover, to send as is or edit (never sent by itself). None where
+        even then it would hand over (a complaint, a request for a person, missing data)."""
+        sure = copy.copy(self)  # the same classifier and pack; only the bar differs (threads share self)
+        sure.threshold = 0.0
+        decision = sure.decide(turn)
+        return decision.reply if decision.action is Action.AUTO_REPLY else None
 
     @classmethod
     def default(cls, shop: ShopData | None = None) -> "ReplyEngine":

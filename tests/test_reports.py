@@ -9,9 +9,10 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from sqlalchemy import select
 
 from inbox.accounts import create_agent
-from inbox.models import Contact, Conversation, Message, Rating
+from inbox.models import Contact, Conversation, ConversationEvent, Message, Rating
 from inbox.reports import Figures, build_report
 from tests.web.test_agents_pages import log_in
 
@@ -54,9 +55,15 @@ def seed(app: Flask) -> int:
         return sari.id
 
 
-def test_the_figures(make_app):
-    app = make_app()
-    seed(app)
+def test_the_figures(make_app, database_url):
+    app = make_app(database_url=database_url)
+    sari = seed(app)
+    with app.extensions["inbox"].db.session() as db:
+        # Sari resolved the handed-over one 10 minutes after the customer wrote (twice: the first counts).
+        handed_over = db.execute(select(Message.conversation_id).where(Message.sender_type == "agent")).scalar_one()
+        for minutes in (10, 30):
+            db.add(ConversationEvent(conversation_id=handed_over, kind="resolved", agent_id=sari, mentions=[],
+                                     created_at=NOW - timedelta(hours=1, minutes=1) + timedelta(minutes=minutes)))
     with app.extensions["inbox"].db.session() as db:
         report = build_report(db, NOW, 7)
     total = report.total
@@ -64,6 +71,7 @@ def test_the_figures(make_app):
     assert sorted(total.first_response) == [2.0, 3.0]  # the bot's note counts as a response...
     assert total.first_human == [120.0]  # ...but not as a human one
     assert total.rating == 5 and report.by_agent["Sari"].conversations == 1
+    assert total.resolution == [600.0] and report.by_agent["Sari"].resolution == [600.0]
     assert sum(map(sum, report.busiest)) == 3  # Friday 11:00, 10:59 and 10:58 WIB
     assert (report.busiest[4][11], report.busiest[4][10]) == (1, 2)
     assert Figures.median([1.0, 5.0, 9.0]) == 5.0 and Figures.p90(list(map(float, range(10)))) == 9.0

@@ -294,3 +294,38 @@ def test_slash_finds_a_canned_answer_and_fills_its_placeholders(live_desk: LiveD
     box.press_sequentially(" /zzz")
     expect(page.locator(".canned-picker")).to_be_hidden()  # nothing matches: no list
     page.screenshot(path=str(SCREENSHOTS / "canned-slash.png"))
+
+
+def test_a_note_mentions_a_colleague_who_then_gets_the_conversation(live_desk: LiveDesk, browser_page: Any) -> None:
+    page, expect = browser_page, sync_api.expect
+    page.goto(live_desk.base_url + "/login")
+    page.get_by_label("E-mail").fill(EMAIL)
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    page.goto(f"{live_desk.base_url}/conversations/{live_desk.conversation_id}")
+    page.get_by_role("button", name="Ambil percakapan").click()
+    page.locator(".note-form textarea").fill("@rudi pelanggan ini minta retur, tolong bantu <i>ya</i>")
+    page.get_by_role("button", name="Simpan catatan").click()
+    expect(page.locator(".flash-success")).to_contain_text("Rudi diberi tahu")
+    expect(page.locator(".msg-note").last).to_contain_text("minta retur, tolong bantu <i>ya</i>")
+    page.locator(".transfer-form select").select_option(label="Rudi")
+    page.get_by_role("button", name="Alihkan", exact=True).click()
+    expect(page.locator(".flash-success")).to_contain_text("dialihkan")
+    expect(page.locator(".history-transferred")).to_contain_text("Sari mengalihkan ke Rudi")
+    page.screenshot(path=str(SCREENSHOTS / "conversation-team.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=str(SCREENSHOTS / "conversation-team-mobile.png"), full_page=True)
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390  # nothing overflows
+
+    # Rudi sees the mention and the conversation is his.
+    page.get_by_role("button", name="Keluar").click()
+    page.set_viewport_size({"width": 1280, "height": 860})
+    page.get_by_label("E-mail").fill("rudi@toko.id")
+    page.get_by_label("Kata sandi").fill("rahasia-456")
+    page.get_by_role("button", name="Masuk").click()
+    expect(page.locator(".nav-mentions .count")).to_have_text("1")
+    page.locator(".nav-mentions").click()
+    expect(page.locator(".mention").first).to_contain_text("minta retur")
+    page.screenshot(path=str(SCREENSHOTS / "mentions.png"), full_page=True)
+    page.locator(".mention a").first.click()
+    expect(page.locator(".conversation-head")).to_contain_text("Ditangani oleh Anda")

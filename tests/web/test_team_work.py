@@ -122,3 +122,15 @@ def test_agent_replies_carry_the_agents_name_and_orders_read_in_words(desk: Desk
     html = logged_in.get(page).get_data(as_text=True)
     assert '<span class="msg-sender">Sari' in html
     assert 'data-status="shipped">Dikirim<' in html
+
+
+def test_the_bots_suggestion_is_offered_until_an_agent_answers(desk: Desk, logged_in: FlaskClient) -> None:
+    conversation_id = desk.add_conversation("Rina", texts=("kirimnya pake apa",))
+    with desk.session() as db:
+        question = db.execute(select(Message).where(Message.conversation_id == conversation_id)).scalar_one()
+        question.suggestion = "Kami kirim pakai JNE & <b>J&T</b> ya kak"
+    page = f"/conversations/{conversation_id}"
+    html = logged_in.get(page).get_data(as_text=True)
+    assert "data-suggestion" in html and 'data-canned-text="Kami kirim pakai JNE &amp; &lt;b&gt;J&amp;T&lt;/b&gt; ya kak"' in html
+    post(logged_in, f"{page}/reply", page, text="Pakai JNE kak", client_key="k1")
+    assert "data-suggestion" not in logged_in.get(page).get_data(as_text=True)
