@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 from operator import itemgetter
 from typing import Any, Callable, Collection, Mapping, Sequence
 
-from sqlalchemy import ColumnElement, Float, FunctionElement, Select, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, Float, FunctionElement, Select, String, and_, case, cast, func, or_, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, aliased
 
@@ -63,10 +63,12 @@ class QueueFilter:
     agent_id: int | None = None  # the agent it is assigned to
     unassigned: bool = False
     priority: str | None = None  # "high" or "normal"
+    label: str | None = None
 
     def as_args(self) -> dict[str, str]:
         """The query string that gives this filter back (links to other pages and tabs keep it)."""
-        args = {"q": self.text, "channel": self.platform or "", "priority": self.priority or ""}
+        args = {"q": self.text, "channel": self.platform or "", "priority": self.priority or "",
+                "label": self.label or ""}
         args["agent"] = "none" if self.unassigned else str(self.agent_id) if self.agent_id is not None else ""
         return {name: value for name, value in args.items() if value}
 
@@ -90,6 +92,7 @@ def parse_queue_filter(args: Mapping[str, str], *, platforms: Collection[str], a
         agent_id=agent_id if agent_id in agent_ids else None,
         unassigned=agent_text == "none",
         priority=priority if priority in ("high", "normal") else None,
+        label=(clean_labels([args.get("label") or ""]) or [None])[0],
     )
 
 
@@ -105,9 +108,44 @@ def _filter_conditions(queue_filter: QueueFilter) -> list[ColumnElement[bool]]:
         conditions.append(Conversation.priority > 0)
     elif queue_filter.priority == "normal":
         conditions.append(Conversation.priority <= 0)
+    if queue_filter.label:
+        # Labels are stored as a JSON list of plain words: the quoted word is a safe substring.
+        conditions.append(cast(Conversation.labels, String).like(f'%"{queue_filter.label}"%'))
     if queue_filter.text:
         conditions.append(_search_condition(queue_filter.text))
     return conditions
+
+
+MAX_LABELS = 8
+LABEL = re.compile(r"[a-z0-9][a-z0-9 -]{0,23}")
+
+
+def clean_labels(raw: Sequence[str]) -> list[str]:
+    """Labels as agents type them ("Retur, COD"), kept as short lowercase words; others dropped."""
+    found: list[str] = []
+    for chunk in raw:
+        for part in chunk.split(","):
+            label = " ".join(part.lower().split())
+            if LABEL.fullmatch(label) and label not in found:
+                found.append(label)
+    return found[:MAX_LABELS]
+
+
+def set_labels(session: Session, conversation_id: int, text: str) -> Conversation:
+    conversation = get_conversation(session, conversation_id, for_update=True)
+    conversation.labels = clean_labels([text])
+    return conversation
+
+
+def known_labels(session: Session, limit: int = 500) -> list[str]:
+    """Labels in use lately, for the label box's suggestions."""
+    seen: set[str] = set()
+    for labels in session.execute(
+        select(Conversation.labels).where(cast(Conversation.labels, String) != "[]")
+        .order_by(Conversation.id.desc()).limit(limit)
+    ).scalars():
+        seen.update(labels or [])
+    return sorted(seen)
 
 
 def _search_condition(text: str) -> ColumnElement[bool]:

@@ -99,6 +99,7 @@ class Conversation(Base):
     status: Mapped[str] = mapped_column(String(16), default="bot")
     priority: Mapped[int] = mapped_column(Integer, default=0)  # 1 = complaint or failed send
     flags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    labels: Mapped[list[str]] = mapped_column(JSON, default=list)  # the agents' own: retur, cod, reseller...
     handover_reason: Mapped[str | None] = mapped_column(String(255))
     assigned_agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"))
     waiting_since: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -297,6 +297,7 @@ def queue() -> str:
             filter=queue_filter,
             filter_args=queue_filter.as_args(),
             platforms=_platform_choices(),
+            labels=agent_desk.known_labels(db),
             agents=agents,
             target_seconds=target,
         )
@@ -344,6 +345,7 @@ def conversation(conversation_id: int) -> str:
             transfer_to=[a for a in agents if a.id != current.assigned_agent_id],
             may_change=current.assigned_agent_id in (None, g.agent.id) or g.agent.is_admin,
             other_threads=agent_desk.other_threads(db, current),
+            known_labels=agent_desk.known_labels(db),
             orders=(orders := agent_desk.orders_for(db, current)),
             order_notices=agent_desk.unsent_notifications(db, orders),
             canned=agent_desk.canned_responses(db),
@@ -455,6 +457,13 @@ def transfer(conversation_id: int) -> Response:
 @login_required
 def release(conversation_id: int) -> Response:
     return _apply(conversation_id, lambda db: agent_desk.release(db, conversation_id, g.agent), "conv.released")
+
+
+@bp.post("/conversations/<id:conversation_id>/labels")
+@login_required
+def labels(conversation_id: int) -> Response:
+    return _apply(conversation_id, lambda db: agent_desk.set_labels(db, conversation_id, request.form.get("labels", "")),
+                  "conv.labels_saved")
 
 
 @bp.post("/conversations/<id:conversation_id>/notes")

@@ -134,3 +134,18 @@ def test_the_bots_suggestion_is_offered_until_an_agent_answers(desk: Desk, logge
     assert "data-suggestion" in html and 'data-canned-text="Kami kirim pakai JNE &amp; &lt;b&gt;J&amp;T&lt;/b&gt; ya kak"' in html
     post(logged_in, f"{page}/reply", page, text="Pakai JNE kak", client_key="k1")
     assert "data-suggestion" not in logged_in.get(page).get_data(as_text=True)
+
+
+def test_labels_are_set_on_the_conversation_and_filter_the_queue(desk: Desk, logged_in: FlaskClient) -> None:
+    rina = desk.add_conversation("Rina")
+    desk.add_conversation("Tono")
+    page = f"/conversations/{rina}"
+    post(logged_in, f"{page}/labels", page, labels='Retur, COD , "x%", retur, <b>')
+    assert desk.conversation(rina).labels == ["retur", "cod"]  # lowercase words, no duplicates, nothing else
+    queue = logged_in.get("/?tab=waiting").get_data(as_text=True)
+    assert 'data-label="retur"' in queue and '<option value="cod"' in queue
+    only_retur = logged_in.get("/?tab=waiting&label=retur").get_data(as_text=True)
+    assert "Rina" in only_retur and "Tono" not in only_retur
+    assert "Tono" in logged_in.get("/?tab=waiting&label=%22%25").get_data(as_text=True)  # a bad label filters nothing
+    post(logged_in, f"{page}/labels", page, labels="")
+    assert desk.conversation(rina).labels == []
