@@ -31,7 +31,7 @@ from telegram.request import HTTPXRequest
 from connectors.base import UNKNOWN_CONTENT_TYPE, Connector, Event, WebhookRequest, read_at_most, too_large
 from connectors.config import check_api_base, check_positive
 from connectors.telegram_events import ALLOWED_UPDATES, FILE_URL_PREFIX, parse_update
-from inbox.domain import Capabilities, MediaFile, Outbound, OutboundKind, Platform, Rate, SendResult
+from inbox.domain import Capabilities, Media, MediaFile, Outbound, OutboundKind, Platform, Rate, SendResult
 from inbox.errors import (
     AmbiguousSendError,
     ConfigError,
@@ -69,6 +69,7 @@ class TelegramSettings:
 TELEGRAM_CAPABILITIES = Capabilities(
     max_text_length=4096,
     quotes=True,
+    media=True,  # sendPhoto / sendDocument by URL (Telegram downloads it; captions up to 1024)
     rates=(Rate("account", 30, 1.0), Rate("recipient", 3, 3.0)),
 )
 
@@ -99,7 +100,10 @@ class TelegramConnector(Connector):
         try:
             # PTB is asyncio-only; callers are sync worker threads and RQ work horses. One short
             # event loop and HTTP client per send keeps nothing shared across threads or forks.
-            message = asyncio.run(self._send_message(chat_id, outbound.text, reply))
+            if outbound.media:
+                message = asyncio.run(self._send_file(chat_id, outbound.media[0], outbound.text, reply))
+            else:
+                message = asyncio.run(self._send_message(chat_id, outbound.text, reply))
         except TelegramError as exc:
             raise self._send_error(exc) from exc
         logger.info("telegram: sent message chat=%s message_id=%s", message.chat_id, message.message_id)
@@ -111,6 +115,16 @@ class TelegramConnector(Connector):
         # Open and close the HTTP client only: Bot.initialize() would add a getMe round trip.
         async with request:
             return await bot.send_message(chat_id=chat_id, text=text, reply_parameters=reply)
+
+    async def _send_file(self, chat_id: int | str, media: Media, caption: str, reply: ReplyParameters | None) -> Message:
+        """One photo or document by URL, the text as its caption (Telegram allows 1024 characters)."""
+        bot, request = self._bot()
+        async with request:
+            if (media.content_type or "").startswith("image/"):
+                return await bot.send_photo(chat_id=chat_id, photo=media.url, caption=caption[:1024] or None,
+                                            reply_parameters=reply)
+            return await bot.send_document(chat_id=chat_id, document=media.url, caption=caption[:1024] or None,
+                                           reply_parameters=reply)
 
     def register_webhook(self, url: str) -> None:
         """Point Telegram at our webhook, with the secret it must send back and the updates we handle."""

@@ -89,6 +89,7 @@ WHATSAPP_TWILIO_CAPABILITIES = Capabilities(
     max_text_length=1600,
     reply_window=timedelta(hours=24),
     templates=True,  # Content templates (ContentSid) outside the window
+    media=True,  # MediaUrl: JPEG, PNG, PDF up to 5 MB
     rates=(Rate("account", 10, 1.0), Rate("recipient", 10, 60.0)),
 )
 
@@ -137,7 +138,11 @@ class TwilioWhatsAppConnector(Connector):
             options["content_sid"] = outbound.template.name
             options["content_variables"] = json.dumps({str(i): v for i, v in enumerate(outbound.template.variables, 1)})
         else:
-            options["body"] = outbound.text
+            if outbound.text:
+                options["body"] = outbound.text
+            if outbound.media:
+                # Twilio downloads each URL itself (our signed public file URL); the body is the caption.
+                options["media_url"] = [media.url for media in outbound.media]
         try:
             message = client.messages.create(to=whatsapp_address(outbound.chat_id), from_=self._sender, **options)
         except (TwilioRestException, TwilioServiceException) as exc:

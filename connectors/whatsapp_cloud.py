@@ -65,6 +65,7 @@ WHATSAPP_CLOUD_CAPABILITIES = Capabilities(
     reply_window=timedelta(hours=24),
     quotes=True,
     templates=True,
+    media=True,  # image / document by link, the text as its caption
     rates=(Rate("account", 80, 1.0), Rate("recipient", 10, 60.0)),
 )
 
@@ -172,6 +173,16 @@ class WhatsAppCloudConnector(MetaConnector):
                 "components": [{"type": "body", "parameters": [{"type": "text", "text": v} for v in template.variables]}]
                 if template.variables else [],
             })
+        elif outbound.media:
+            # WhatsApp downloads the link itself (our signed public file URL).
+            media = outbound.media[0]
+            kind = "image" if (media.content_type or "").startswith("image/") else "document"
+            attachment: dict[str, Any] = {"link": media.url}
+            if outbound.text:
+                attachment["caption"] = outbound.text
+            if kind == "document":
+                attachment["filename"] = "lampiran.pdf" if media.content_type == "application/pdf" else "lampiran"
+            payload.update(type=kind, **{kind: attachment})
         else:
             if not outbound.text:
                 raise PermanentSendError("a WhatsApp message needs text")

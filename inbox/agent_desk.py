@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, Float, FunctionElement, Select, String, an
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, aliased
 
+from connectors.base import STORED_FILE_PREFIX
 from inbox import conversations, events
 from inbox.domain import (
     Capabilities,
@@ -24,7 +25,18 @@ from inbox.domain import (
     ThreadKind,
 )
 from inbox.errors import InboxError
-from inbox.models import Agent, CannedResponse, Contact, Conversation, Message, Order, OrderNotification, utcnow
+from inbox.models import (
+    Agent,
+    CannedResponse,
+    Contact,
+    Conversation,
+    Message,
+    Order,
+    OrderNotification,
+    StoredFile,
+    utcnow,
+)
+from inbox.outbound_files import MAX_CAPTION_LENGTH, FileRefused, sniff
 from inbox.shop_data import order_number_key
 from inbox.store import clean_text, new_outbound
 from replies.shopdata import normalize_phone
@@ -579,6 +591,7 @@ def reply(
     capabilities_for: CapabilitiesFor,
     target: str | None = None,
     template: Mapping[str, Any] | None = None,
+    attachment: tuple[bytes, str] | None = None,
 ) -> tuple[Message, bool]:
     """Record an agent's reply once per key and take the conversation; the caller enqueues the send.
 
@@ -588,7 +601,7 @@ def reply(
     comment or privately to its author.
     """
     text = (clean_text(text) or "").strip()
-    if not text:
+    if not text and attachment is None:
         raise DeskError("the reply is empty")
     if not idempotency_key or len(idempotency_key) > 120 or not idempotency_key.isprintable():
         raise DeskError("a client key of 1 to 120 printable characters is required")
@@ -609,6 +622,21 @@ def reply(
         raise DeskError(f"{chosen.value} is not possible in this conversation")
     if len(text) > capabilities.text_limit(chosen):
         raise DeskError(f"the reply is longer than {capabilities.text_limit(chosen)} characters")
+    media: list[dict[str, Any]] = []
+    if attachment is not None:
+        content, _ = attachment
+        if not capabilities.media or chosen is not OutboundKind.MESSAGE:
+            raise DeskError(f"photos and files cannot be sent on {conversation.platform} here")
+        try:
+            content_type = sniff(content)
+        except FileRefused as exc:
+            raise DeskError(str(exc)) from None
+        if len(text) > MAX_CAPTION_LENGTH:
+            raise DeskError(f"the text with a file is longer than {MAX_CAPTION_LENGTH} characters")
+        stored = StoredFile(content=content, content_type=content_type, created_at=now)
+        session.add(stored)
+        session.flush()
+        media = [{"url": f"{STORED_FILE_PREFIX}{stored.id}", "content_type": content_type}]
     try:
         if conversations.take(conversation, agent.id):
             events.record(session, conversation.id, events.Kind.TAKEN, now, agent_id=agent.id)
@@ -631,6 +659,7 @@ def reply(
         reply_to=last_inbound,
         agent_id=agent.id,
         now=now,
+        media=media,
     )
     # An approved template (name, language, variables) is what the channel takes past its window;
     # `text` is what agents see of it.

@@ -41,6 +41,7 @@ from inbox.domain import (
 )
 from inbox.errors import AmbiguousSendError, PermanentSendError, TransientSendError
 from inbox.models import Contact, Conversation, Message, Order, OrderNotification, Product, Rating, RestockRequest, utcnow
+from inbox.outbound_files import public_file_url, stored_file_id
 from inbox.pacing import Bucket, LocalPacer, Pacer, buckets_for
 from inbox.queue import JobQueue
 from inbox.settings import Settings
@@ -627,11 +628,19 @@ class Pipeline:
                 chat_id=address,
                 text=message.text,
                 reply_to_message_id=quoted.platform_message_id if quoted else None,
-                media=tuple(Media(url=m["url"], content_type=m.get("content_type")) for m in message.media or []),
+                media=tuple(Media(url=self._fetchable(m["url"]), content_type=m.get("content_type"))
+                            for m in message.media or []),
                 tag=tag,
                 template=_template_of(message.template),
             )
             return outbound, message.attempts
+
+    def _fetchable(self, url: str) -> str:
+        """A file the inbox keeps, as the public signed URL the platform downloads it from."""
+        file_id = stored_file_id(url)
+        if file_id is None:
+            return url
+        return public_file_url(self.settings.public_url, self.settings.secret_key, file_id)
 
     def _defer(self, outbound_id: int, delay: float) -> None:
         """Over the platform's rate: try again when a slot frees (the sweep knows it is waiting)."""

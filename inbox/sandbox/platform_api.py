@@ -528,7 +528,7 @@ class FakePlatformAPI:
     def _telegram(self, endpoint: str, token: str, params: Mapping[str, Any], auth_ok: bool) -> Reply:
         if not auth_ok:
             return _telegram_error(401)
-        if endpoint not in ("sendMessage", "getMe", "getFile", "setWebhook"):
+        if endpoint not in ("sendMessage", "sendPhoto", "sendDocument", "getMe", "getFile", "setWebhook"):
             return _telegram_error(404)
         if endpoint == "getMe":
             return Reply(200, {"ok": True, "result": {**_bot_user(token), "can_join_groups": True,
@@ -545,15 +545,25 @@ class FakePlatformAPI:
         chat_id, text = str(params.get("chat_id", "")), params.get("text")
         if not chat_id:
             return _telegram_error(400, description="Bad Request: chat_id is empty")
-        if not text:
+        attachment = {"sendPhoto": "photo", "sendDocument": "document"}.get(endpoint)
+        if attachment and not params.get(attachment):
+            return _telegram_error(400, description=f"Bad Request: there is no {attachment} in the request")
+        if not attachment and not text:
             return _telegram_error(400, description="Bad Request: message text is empty")
         with self._changed:
             message_id = self._telegram_message_ids.get(chat_id, 100) + 1
             self._telegram_message_ids[chat_id] = message_id
-        return Reply(200, {"ok": True, "result": {
-            "message_id": message_id, "from": _bot_user(token), "chat": _chat(chat_id),
-            "date": int(time.time()), "text": text,
-        }})
+        sent: dict[str, Any] = {"message_id": message_id, "from": _bot_user(token), "chat": _chat(chat_id),
+                                "date": int(time.time())}
+        if attachment == "photo":
+            sent.update(photo=[{"file_id": f"photo-{message_id}", "file_unique_id": f"p{message_id}",
+                                "width": 640, "height": 640}], caption=params.get("caption"))
+        elif attachment == "document":
+            sent.update(document={"file_id": f"doc-{message_id}", "file_unique_id": f"d{message_id}"},
+                        caption=params.get("caption"))
+        else:
+            sent["text"] = text
+        return Reply(200, {"ok": True, "result": sent})
 
     def _get_file(self, file_id: str) -> Reply:
         if not file_id:

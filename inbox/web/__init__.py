@@ -15,12 +15,13 @@ class RowId(IntegerConverter):
 
 def register_web(app: Flask) -> None:
     app.url_map.converters["id"] = RowId
-    from inbox.web import agents, api, canned, channels, cli, health, live, reports, sandbox, webhooks  # noqa: F401 - these add routes to agents.bp
+    from inbox.web import agents, api, canned, channels, cli, files, health, live, reports, sandbox, webhooks  # noqa: F401 - these add routes to agents.bp
     from inbox.web.errors import register_error_handlers
 
     register_error_handlers(app)
     app.register_blueprint(webhooks.bp)
     app.register_blueprint(health.bp)
+    app.register_blueprint(files.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(agents.bp)
     cli.register_commands(app)

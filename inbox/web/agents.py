@@ -24,6 +24,7 @@ from inbox import agent_desk, events
 from inbox.accounts import authenticate, end_sessions
 from inbox.domain import Platform
 from inbox.models import Agent, Conversation, utcnow
+from inbox.outbound_files import MAX_FILE_BYTES
 from inbox.services import Services
 from inbox.web import i18n
 from inbox.web.media import find_attachment, serve_attachment, shows_thumbnail
@@ -70,6 +71,9 @@ def load_request_state() -> None:
     if requested in i18n.LANGUAGES:
         session[SESSION_LANG] = requested
     g.lang = i18n.pick_language(session.get(SESSION_LANG))
+    if request.endpoint == "agents.reply":
+        # A reply may carry a photo or file: up to its limit, and a little for the form around it.
+        request.max_content_length = MAX_FILE_BYTES + 256 * 1024
     if request.method == "POST":
         check_csrf()
     g.agent = load_agent(session.get(SESSION_AGENT))
@@ -352,6 +356,7 @@ def conversation(conversation_id: int) -> str:
             # New per render: posting this same form twice (double click, resend) sends once.
             client_key=uuid.uuid4().hex,
             max_reply_length=capabilities.max_text_length if capabilities else 0,
+            can_send_files=bool(capabilities and capabilities.media and current.thread_kind != "comments"),
             reply_targets=agent_desk.reply_targets(current, capabilities),
             window_closed=agent_desk.reply_window_closed(current, capabilities, utcnow()),
             window_ends=agent_desk.reply_window_ends(current, capabilities),
@@ -516,10 +521,12 @@ def reply(conversation_id: int) -> Response:
                 if picked is None:
                     raise agent_desk.DeskError("that template cannot be sent in this conversation")
                 text, template = picked["text"], picked["template"]
+            upload = request.files.get("attachment")
+            content = upload.read(MAX_FILE_BYTES + 1) if upload is not None and upload.filename else b""
             message, created = agent_desk.reply(
                 db, conversation_id, g.agent, text, client_key, utcnow(),
                 capabilities_for=_services().pipeline.capabilities, target=request.form.get("target") or None,
-                template=template,
+                template=template, attachment=(content, upload.filename or "") if content and upload else None,
             )
             message_id = message.id
     except LookupError:

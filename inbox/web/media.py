@@ -48,17 +48,18 @@ class Attachment:
 
 
 def find_attachment(db: Session, conversation_id: int, message_id: int, index: int) -> Attachment | None:
-    """The `index`th attachment of an inbound message of this conversation, else None."""
+    """The `index`th attachment of a message of this conversation (a customer's, or a file an agent
+    sent, which the inbox keeps itself), else None."""
     message = db.get(Message, message_id)
     if message is None or message.conversation_id != conversation_id:
-        return None
-    if message.direction != Direction.INBOUND.value:
         return None
     media = message.media or []
     if not 0 <= index < len(media) or not isinstance(media[index], dict):
         return None
     url, content_type = media[index].get("url"), media[index].get("content_type")
     if not isinstance(url, str) or not url:
+        return None
+    if message.direction != Direction.INBOUND.value and not url.startswith(STORED_FILE_PREFIX):
         return None
     return Attachment(message_id, index, message.platform, url, content_type if isinstance(content_type, str) else None)
 

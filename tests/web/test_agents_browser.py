@@ -329,3 +329,41 @@ def test_a_note_mentions_a_colleague_who_then_gets_the_conversation(live_desk: L
     page.screenshot(path=str(SCREENSHOTS / "mentions.png"), full_page=True)
     page.locator(".mention a").first.click()
     expect(page.locator(".conversation-head")).to_contain_text("Ditangani oleh Anda")
+
+
+def test_a_photo_chosen_in_the_browser_reaches_the_platform(make_app: Any, fake_api: Any, browser_page: Any) -> None:
+    from inbox.sandbox.platform_api import DEFAULT_MEDIA
+    from tests.conftest import post_twilio, twilio_message
+
+    app = make_app()
+    services = app.extensions["inbox"]
+    with services.db.session() as db:
+        create_agent(db, EMAIL, PASSWORD, name="Sari")
+    post_twilio(app.test_client(), twilio_message("kak minta foto warna navy dong"))
+    assert services.queue.drain(timeout=15)
+    fake_api.reset()
+    with services.db.session() as db:
+        conversation_id = db.execute(select(Conversation.id)).scalar_one()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        page, expect = browser_page, sync_api.expect
+        base = f"http://127.0.0.1:{server.server_port}"
+        page.goto(base + "/login")
+        page.get_by_label("E-mail").fill(EMAIL)
+        page.get_by_label("Kata sandi").fill(PASSWORD)
+        page.get_by_role("button", name="Masuk").click()
+        page.goto(f"{base}/conversations/{conversation_id}")
+        page.locator("#reply-text").fill("Ini warna navy-nya kak")
+        page.locator("input[name=attachment]").set_input_files(
+            {"name": "navy.png", "mimeType": "image/png", "buffer": DEFAULT_MEDIA})
+        page.get_by_role("button", name="Kirim", exact=True).click()
+        expect(page.locator(".flash-success")).to_contain_text("Balasan disimpan")
+        assert services.queue.drain(timeout=15)
+        (call,) = [c for c in fake_api.calls if c.endpoint == "Messages.json"]
+        assert call.body["Body"] == "Ini warna navy-nya kak" and "/files/" in call.body["MediaUrl"]
+        page.reload()
+        expect(page.locator(".msg-agent .msg-thumb")).to_be_visible()
+        page.screenshot(path=str(SCREENSHOTS / "conversation-photo.png"), full_page=True)
+    finally:
+        server.shutdown()
