@@ -86,3 +86,22 @@ def agent_for_token(session: Session, token: str) -> Agent | None:
 
 def agent_count(session: Session) -> int:
     return session.execute(select(func.count(Agent.id))).scalar_one()
+
+
+def set_password(agent: Agent, password: str) -> None:
+    """A new password; every session of the agent ends (a stolen cookie stops working)."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+    agent.password_hash = generate_password_hash(password)
+    end_sessions(agent)
+
+
+def temporary_password() -> str:
+    """For an admin's reset: shown once, typed once, changed by the agent on the account page."""
+    return secrets.token_urlsafe(9)
+
+
+def admins_left(session: Session, without: Agent) -> int:
+    """Active admins other than this one: the last admin is never disabled or made an agent."""
+    return session.execute(select(func.count(Agent.id)).where(
+        Agent.is_admin.is_(True), Agent.disabled_at.is_(None), Agent.id != without.id)).scalar_one()

@@ -15,7 +15,7 @@ class RowId(IntegerConverter):
 
 def register_web(app: Flask) -> None:
     app.url_map.converters["id"] = RowId
-    from inbox.web import agents, api, canned, channels, cli, files, health, live, reports, sandbox, webhooks  # noqa: F401 - these add routes to agents.bp
+    from inbox.web import accounts, agents, api, canned, channels, cli, files, health, live, reports, sandbox, webhooks  # noqa: F401 - these add routes to agents.bp
     from inbox.web.errors import register_error_handlers
 
     register_error_handlers(app)
