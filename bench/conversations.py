@@ -30,7 +30,9 @@ from replies import Action, ReplyEngine, Turn  # noqa: E402
 from replies.shopdata import InMemoryShopData  # noqa: E402
 from replies.voice import DEFAULT_PACK, load_brand_pack  # noqa: E402
 
-RUPIAH = re.compile(r"Rp\s?(\d{1,3}(?:\.\d{3})+|\d+)")
+# Rupiah as replies write them: Rp89.000 (Indonesian), Rp89,000 (English), Rp89000.
+RUPIAH = re.compile(r"Rp\s?(\d{1,3}(?:[.,]\d{3})+|\d+)")
+AMOUNT_TEXT = re.compile(r"\d{1,3}(?:[.,]\d{3})+")
 DEFAULT_START = "2026-11-23T10:00+07:00"  # a Monday, inside most shops' hours
 
 
@@ -56,6 +58,9 @@ def numbers_in(value: Any) -> Iterator[int]:
         return
     if isinstance(value, int):
         yield value
+    elif isinstance(value, str):  # a fact written out: "COD ... (maks. Rp1.000.000)"
+        for amount in RUPIAH.findall(value):
+            yield int(re.sub(r"\D", "", amount))
     elif isinstance(value, dict):
         for item in value.values():
             yield from numbers_in(item)
@@ -131,7 +136,7 @@ def score(folder: Path, details: bool = False) -> Score:
             if wants_handover or spam:
                 continue
             result.answerable += 1
-            missing = [fact for fact in expect.get("include") or [] if str(fact).lower() not in reply.lower()]
+            missing = [fact for fact in expect.get("include") or [] if not mentions(reply, str(fact))]
             if decision is not None and decision.action is Action.AUTO_REPLY and reply and not missing and not wrong:
                 result.answered_correct += 1
             else:
@@ -143,9 +148,22 @@ def score(folder: Path, details: bool = False) -> Score:
 
 
 def wrong_facts(reply: str, amounts: set[int], exclude: list[Any]) -> list[str]:
-    wrong = [f"Rp{m}" for m in RUPIAH.findall(reply) if int(m.replace(".", "")) not in amounts]
-    wrong += [f"excluded {text!r}" for text in exclude if str(text).lower() in reply.lower()]
+    wrong = [f"Rp{m}" for m in RUPIAH.findall(reply) if int(re.sub(r"\D", "", m)) not in amounts]
+    wrong += [f"excluded {text!r}" for text in exclude if mentions(reply, str(text))]
     return wrong
+
+
+def mentions(reply: str, fact: str) -> bool:
+    """The reply states the fact: case aside, an amount as a whole number (95.000 is not in
+    Rp195.000), a time with either separator (08:00 or 08.00)."""
+    reply, fact = _times(reply.lower()), _times(fact.lower())
+    if AMOUNT_TEXT.fullmatch(fact):
+        return re.search(rf"(?<![\d.,]){re.escape(fact)}(?![\d])", reply) is not None
+    return fact in reply
+
+
+def _times(text: str) -> str:
+    return re.sub(r"\b(\d{1,2})[:.](\d{2})\b(?![.,]\d)", r"\1.\2", text)
 
 
 def main(argv: list[str] | None = None) -> int:

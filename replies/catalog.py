@@ -21,7 +21,17 @@ rekening nomor no toko pulau daerah""".split())
 
 
 def words(text: str) -> list[str]:
-    return [_RUN_RE.sub(r"\1", w) for w in _WORD_RE.findall(text.lower())]
+    """Lowercase words, letters run together squeezed; the possessive "-nya" is dropped
+    ("kettlenya", "kettle nya" -> "kettle"), except where it is the whole word's stem."""
+    found = []
+    for w in _WORD_RE.findall(text.lower()):
+        w = _RUN_RE.sub(r"\1", w)
+        if w == "nya":
+            continue
+        if w.endswith("nya") and len(w) > 6:
+            w = w[:-3]
+        found.append(w)
+    return found
 
 
 @dataclass(frozen=True)
@@ -38,6 +48,22 @@ def _token_hit(tok: str, msg_words: Sequence[str]) -> str | None:
         if w == tok or (len(w) >= 4 and len(tok) >= 4 and fuzz.ratio(w, tok) >= 80):
             return w
     return None
+
+
+def _distinguished(scored: list[tuple[float, str, list[str]]], by_name: dict[str, list[Product]]
+                   ) -> tuple[float, str, list[str]] | None:
+    """The one product the message names by the words that set it apart, though it leaves out
+    the rest of the name: the best covered by at least half, and no other name has all its hits."""
+    if not scored:
+        return None
+    best = max(scored)
+    if best[0] < 0.5 or sum(1 for s in scored if s[0] == best[0]) > 1:
+        return None
+    hit_words = {h for h in best[2]}
+    for name in by_name:
+        if name != best[1] and all(_token_hit(h, words(name)) for h in hit_words):
+            return None
+    return best
 
 
 def match_products(text: str, catalogue: Iterable[Product]) -> list[ProductMatch]:
@@ -58,6 +84,8 @@ def match_products(text: str, catalogue: Iterable[Product]) -> list[ProductMatch
         scored = full
     elif len(scored) == 1 and max(len(h) for h in scored[0][2]) >= 4:
         pass  # only one product shares a (real) word with the message: "hoodie navy L"
+    elif (unique := _distinguished(scored, by_name)) is not None:
+        scored = [unique]  # "tubruk sidikalang", "arabika sidikalang": the kind word left out
     else:
         return []  # nothing, or ambiguous ("kaos" with several kaos): don't guess
     if not scored:

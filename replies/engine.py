@@ -71,6 +71,8 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                                 r"|\bi (have |just )?(paid|transferred)\b|\bpayment (done|sent|made)\b"
                                 r"|\bbayar\b.*\b(masuk|diverifikasi|dikonfirmasi)\b")),
     ("business_hours", _R(r"\bjam (operasional|buka|kerja|online)\b|\b(buka|tutup|open|online)\b.*\bjam\b"
+                          r"|\b(masih|hari ini|besok|sekarang) (buka|tutup|online)\b|\b(buka|tutup|online) (gak|nggak|ga|tidak)\b"
+                          r"|\b(admin\w*|cs) (online|aktif) (jam|sampai|kapan)\b"
                           r"|\bjam berapa\b.*\b(buka|tutup)\b|\bbuka\b.*\b(sampai|hari|minggu|sabtu|libur|besok)\b"
                           r"|\bopening hours\b|\bare you open\b|\bopen (on|today|tomorrow|until)\b")),
     ("bargain", _R(r"\bnego\w*\b|\b(bisa|boleh)\s+(kurang|dikurangi|kurangin|ditawar|tawar)\b|\bkurangin\b"
@@ -81,12 +83,25 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 # Strong complaint words: any of them makes the point a complaint, whatever else it asks.
 _COMPLAINT_CUE = _R(r"\b(kesal|kesel|marah|kecewa|mengecewakan|nyesel|menyesal|komplain|complain|zonk|parah"
-                    r"|disappointed|unacceptable)\b|\bkok\b.*\b(gak|belum)\b.*\b(datang|dateng|sampai|nyampe)")
+                    r"|disappointed|unacceptable)\b|\bkok\b.*\b(gak|belum)\b.*\b(datang|dateng|sampai|nyampe)"
+                    # a faulty item or a parcel that went wrong
+                    r"|\b(bolong|sobek|robek|noda|bernoda|cacat|rusak|pecah|penyok|luntur|jebol|salah kirim|beda warna)\b"
+                    r"|\b(gak|belum|tidak)\s+(nerima|menerima|terima)\b|\bresi\w*\b.*\b(belum|gak)\s+(update|gerak|berubah)\b"
+                    r"|\b(damaged|broken|torn|wrong item|never (arrived|received))\b")
+# Unasked offers, prizes and links: no answer, not a person's time.
+_SPAM_CUE = _R(r"https?://|\bwww\.|\bwa\.me/|\bbit\.ly\b|\.(xyz|info|top|click|link)\b"
+               r"|\b(hadiah|undian|pemenang|memenangkan|menang)\b.*\b(klaim|klik|hubungi|link)\b"
+               r"|\b(followers?|subscribers?|likes)\b.*\b(murah|cuma|hanya|order|jual)\b|\bjasa (promosi|followers)\b")
+# Regional greetings: Sundanese, Batak, Javanese and Balinese openings.
+_REGIONAL_GREETING = _R(r"^\W*(sampurasun|punten|horas|rahayu|om swastyastu|kulo nuwun|sugeng (enjing|siang|sonten|dalu))\b")
 # "paketnya udah diterima" reports, it doesn't ask.
 _RECEIVED = _R(r"\bsudah\s+(di)?(terima|diterima|sampai|datang|dateng|nyampe)\b|\b(received|arrived)\b")
 _ASKING = _R(r"\?|\b(belum|kapan|mana|dimana|gimana|kenapa|kok|gak|apa|berapa|when|where)\b")
 _THANKS_CUE = _R(r"\b(makasih|thanks|tq|thx|siap|oke|mantap|noted)\b")
 _COD_ONLY = _R(r"\bcod\b|bayar di ?tempat|cash on delivery")
+_CAN_ASK = _R(r"\b(bisa|boleh|bs|can|available|tersedia|melayani|layani)\b|\?")
+_PRICE_WORDS = _R(r"\b(berapa|harga\w*|price|how much|cost)\b")
+_STOCK_WORDS = _R(r"\b(ready|ada|stok|stock|tersedia|available|masih|habis|kosong|sisa)\b")
 _OTHER_PAYMENT = _R(r"transfer|\btf\b|rekening|\brek\b|qris|gopay|ovo|dana|shopeepay|e-?wallet|kartu|credit|"
                     r"cicil|paylater|va\b|virtual|indomaret|alfamart|metode|methods|apa aja|cara bayar")
 _GREETING_ONLY = frozenset({"ping", "pp", "halo", "salam", "kak", "permisi", "wr", "wb", "warahmatullahi",
@@ -181,27 +196,45 @@ class ReplyEngine:
         toks = norm.split()
         if toks and set(toks) <= _GREETING_ONLY and {"ping", "pp", "halo", "salam"} & set(toks):
             return "greeting", max(confidence, 0.9)  # "P", "ping", "Assalamualaikum kak"
+        if _SPAM_CUE.search(low) and not _COMPLAINT_CUE.search(low):
+            return "spam", max(confidence, 0.9)
+        if _REGIONAL_GREETING.search(low) and len(toks) <= 4:
+            return "greeting", max(confidence, 0.9)  # "Sampurasun teh", "Horas kak"
         for name, cues in self._custom_cues:
             if any(f" {c} " in norm for c in cues):
                 return name, max(confidence, 0.9)
         if intent in self.pack.custom_intents:
             return intent, confidence
-        cue = next((name for name, rx in _CUES if rx.search(norm) or rx.search(low)), None)
+        # Cancel words only as written: spelling repair turns places into them ("batam" -> "batal").
+        cue = next((name for name, rx in _CUES if rx.search(low) or (name != "order_change" and rx.search(norm))), None)
         if cue == "bargain" and not _COMPLAINT_CUE.search(low):
             return cue, max(confidence, 0.9)  # "bisa kurang?" is not a complaint about something missing
         if _COMPLAINT_CUE.search(low) or _COMPLAINT_CUE.search(norm):
             return "complaint", max(confidence, 0.9)
         if cue and not (intent in ("complaint", "human") and confidence >= self.threshold):
             return cue, max(confidence, 0.9)
+        if cue == "business_hours" and intent == "human":
+            return cue, max(confidence, 0.9)  # "adminnya online jam brp?" asks when, not for a person
         if intent in ("order_status", "thanks") and _RECEIVED.search(norm) and not _ASKING.search(norm):
             # "paketnya udah diterima, thanks kak": a report (and a thank-you), not a question.
             return "thanks", max(confidence, 0.9)
+        if confidence < self.threshold and intent not in ("complaint", "human", "abuse"):
+            if _COD_ONLY.search(low) and _CAN_ASK.search(low):
+                return "payment", 0.9  # "bisa cod ke jakarta ga?"
+            if self.shop is not None and (_PRICE_WORDS.search(norm) or _STOCK_WORDS.search(norm)):
+                # A product of the catalogue named with a price or stock word: the shop's own
+                # words (bean names, a kettle) are what the general classifier has not seen.
+                lookup = look_up_products(text, self.shop.products(), self._place_words())
+                if lookup.matches or lookup.category:
+                    return ("price" if _PRICE_WORDS.search(norm) else "stock"), 0.9
         return intent, confidence
 
     def points(self, text: str) -> tuple[list[tuple[str, float, str]], str, float]:
         """Every point asked in the text as (intent, confidence, the words that asked it),
         plus the primary intent and the confidence the decision rests on."""
         whole, whole_conf = self.refine(text, *self.classify(text))
+        if whole == "spam" and whole_conf >= self.threshold:
+            return [(whole, whole_conf, text)], whole, whole_conf  # a link or a prize: the whole is spam
         segments = [s.strip() for s in _SPLIT_RE.split(text) if s and s.strip()]
         segments = [s for s in segments if not set(re.findall(r"\w+", s.lower())) <= _FILLER]
         if len(segments) <= 1:

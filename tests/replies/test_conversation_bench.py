@@ -35,3 +35,12 @@ def test_command_line_prints_the_three_figures() -> None:
     out = subprocess.run([sys.executable, str(ROOT / "bench" / "conversations.py"), str(TINY)],
                          capture_output=True, text=True, check=True).stdout
     assert "handover right" in out and "answered-correct" in out and "wrong facts" in out
+
+
+def test_facts_are_matched_as_written_facts_not_substrings() -> None:
+    assert conversations.wrong_facts("Cash on delivery up to Rp1,000,000", {1000000}, []) == []
+    assert conversations.wrong_facts("Harga Rp55.000–Rp195.000", {55000, 195000}, ["95.000"]) == []
+    assert conversations.wrong_facts("Harga Rp95.000", {95000}, ["95.000"]) == ["excluded '95.000'"]
+    assert conversations.mentions("Buka Senin-Sabtu 08.00-20.00 WIB", "08:00")
+    assert not conversations.mentions("Ongkir Rp18.000", "8.000")
+    assert list(conversations.numbers_in({"cod_note": "COD (maks. Rp1.000.000)"})) == [1000000]
