@@ -367,3 +367,30 @@ def test_a_photo_chosen_in_the_browser_reaches_the_platform(make_app: Any, fake_
         page.screenshot(path=str(SCREENSHOTS / "conversation-photo.png"), full_page=True)
     finally:
         server.shutdown()
+
+
+def test_two_agents_one_claim_wins_and_the_losers_draft_is_kept(live_desk: LiveDesk, browser_page: Any) -> None:
+    page, expect = browser_page, sync_api.expect
+    with live_desk.app.extensions["inbox"].db.session() as db:
+        ayu = db.execute(select(Conversation.id).join(Contact).where(Contact.display_name == "Ayu Lestari")).scalar_one()
+    url = f"{live_desk.base_url}/conversations/{ayu}"
+    other = page.context.browser.new_context(viewport={"width": 1280, "height": 860}, locale="id-ID").new_page()
+    for tab, (email, password) in ((page, (EMAIL, PASSWORD)), (other, ("rudi@toko.id", "rahasia-456"))):
+        tab.goto(live_desk.base_url + "/login")
+        tab.get_by_label("E-mail").fill(email)
+        tab.get_by_label("Kata sandi").fill(password)
+        tab.get_by_role("button", name="Masuk").click()
+        tab.goto(url)
+    other.locator("#reply-text").fill("Halo kak Ayu, ukuran M masih ada ya")
+    page.get_by_role("button", name="Ambil percakapan").click()  # Sari is first
+    expect(page.locator(".flash-success")).to_contain_text("milik Anda")
+
+    other.get_by_role("button", name="Kirim", exact=True).click()  # Rudi answers a moment later
+    expect(other.locator(".flash-error")).to_contain_text("Agen lain sudah mengambil")
+    expect(other.locator("#reply-text")).to_have_value("Halo kak Ayu, ukuran M masih ada ya")
+    other.screenshot(path=str(SCREENSHOTS / "conversation-taken-draft-kept.png"), full_page=True)
+    with live_desk.app.extensions["inbox"].db.session() as db:
+        conversation = db.get_one(Conversation, ayu)
+        sari = db.execute(select(Agent.id).where(Agent.email == EMAIL)).scalar_one()
+        assert conversation.assigned_agent_id == sari
+        assert db.execute(select(Message).where(Message.sender_type == "agent")).first() is None
