@@ -68,6 +68,12 @@ def load_tsv(path: str | Path) -> list[tuple[str, str]]:
     return rows
 
 
+# Bounded caches: a worker answers the same few thousand phrasings again and again, and a
+# flood of unique texts must not grow it by hundreds of MB (a text's scores are ~2 KB).
+TEXT_CACHE_SIZE = 10_000
+TOKEN_CACHE_SIZE = 50_000
+
+
 @lru_cache(maxsize=1)
 def builtin_training_data() -> tuple[tuple[str, str], ...]:
     return tuple(load_tsv(TRAIN_FILE)) if TRAIN_FILE.exists() else ()
@@ -183,7 +189,7 @@ class IntentClassifier:
         for tok in tokens:
             part = self._token_cache.get(tok)
             if part is None:
-                if len(self._token_cache) > 200_000:  # bound memory on adversarial input
+                if len(self._token_cache) > TOKEN_CACHE_SIZE:  # bound memory on adversarial input
                     self._token_cache.clear()
                 part = self._token_cache[tok] = self._sum_known(self.token_features(tok))
             if part[1]:
@@ -207,8 +213,12 @@ class IntentClassifier:
             exps = [math.exp((t - top) * scale) for t in total]
             z = sum(exps)
             result = tuple(sorted(((l, e / z) for l, e in zip(self.labels, exps)), key=lambda x: -x[1]))
-        if len(self._cache) < 100_000:
-            self._cache[text] = result
+        if len(self._cache) >= TEXT_CACHE_SIZE:
+            try:  # the oldest entry out (dicts keep insertion order); another thread may beat us to it
+                self._cache.pop(next(iter(self._cache)), None)
+            except (StopIteration, RuntimeError):
+                pass
+        self._cache[text] = result
         return result
 
     def _sum_known(self, feats: list[str]) -> tuple[tuple[float, ...], int]:

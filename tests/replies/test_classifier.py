@@ -68,3 +68,15 @@ def test_low_confidence_goes_to_an_agent(bare_engine) -> None:
     assert bare_engine.action_for("price", 0.99) is Action.AUTO_REPLY
     assert bare_engine.action_for("complaint", 0.99) is Action.ESCALATE
     assert bare_engine.action_for("spam", 0.99) is Action.IGNORE
+
+
+def test_the_text_cache_stays_bounded_under_a_flood_of_unique_messages() -> None:
+    from replies import ReplyEngine
+    from replies.classifier import TEXT_CACHE_SIZE
+
+    classifier = ReplyEngine.default().classifier
+    first = classifier.scores("ready kak hoodie navy?")
+    for i in range(TEXT_CACHE_SIZE + 500):
+        classifier.scores(f"pesan unik nomor {i} apa kabar")
+    assert len(classifier._cache) <= TEXT_CACHE_SIZE
+    assert classifier.scores("ready kak hoodie navy?") == first  # evicted or not, the same answer
