@@ -4,7 +4,7 @@ from __future__ import annotations
 import fcntl
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
@@ -23,6 +23,20 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _mark_written(session: Session, _context: Any) -> None:
+    if session.new or session.dirty or session.deleted:
+        session.info["wrote"] = True
+
+
+def _mark_dml(state: Any) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info["wrote"] = True
+
+
+def _forget_writes(session: Session) -> None:
+    session.info.pop("wrote", None)
+
+
 class Database:
     def __init__(self, url: str) -> None:
         self.url = url
@@ -35,6 +49,19 @@ class Database:
         else:
             self.engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # Called after each commit that wrote something (the live pages' signal, inbox.changes).
+        self.on_change: Callable[[], None] | None = None
+        event.listen(self._sessions, "after_flush", _mark_written)
+        event.listen(self._sessions, "do_orm_execute", _mark_dml)
+        event.listen(self._sessions, "after_commit", self._after_commit)
+        event.listen(self._sessions, "after_rollback", _forget_writes)
+
+    def _after_commit(self, session: Session) -> None:
+        if session.info.pop("wrote", False) and self.on_change is not None:
+            try:
+                self.on_change()
+            except Exception:  # the data is committed; a missed signal only delays a live page
+                pass
 
     @contextmanager
     def session(self) -> Iterator[Session]:

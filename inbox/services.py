@@ -9,6 +9,7 @@ from typing import Any
 
 from connectors import build_connectors, by_platform
 from connectors.base import Connector
+from inbox.changes import LocalChanges, RedisChanges
 from inbox.db import Database
 from inbox.login_throttle import LoginThrottle
 from inbox.pacing import LocalPacer, Pacer, RedisPacer
@@ -35,8 +36,11 @@ class Services:
     login_throttle: LoginThrottle
     platform_env: dict[str, str | None] = field(default_factory=dict)  # what the connectors were built from
     sandbox_channels: set[str] = field(default_factory=set)  # connectors running on the sandbox's fake API
+    changes: LocalChanges = field(default_factory=LocalChanges)  # "stored data changed", for live pages
 
     def close(self) -> None:
+        if isinstance(self.changes, RedisChanges):
+            self.changes.close()
         self.queue.close()
         self.db.dispose()
 
@@ -88,7 +92,9 @@ def build_services(settings: Settings) -> Services:
         pacer=pacer,
     )
     login_throttle = LoginThrottle(queue.redis if isinstance(queue, RedisJobQueue) else None)
+    changes = RedisChanges(queue.redis) if isinstance(queue, RedisJobQueue) else LocalChanges()
+    db.on_change = changes.publish
     services = Services(settings, db, queue, connectors, disabled, shop, engine, pipeline, login_throttle,
-                        platform_env=platform_env, sandbox_channels=sandbox_channels)
+                        platform_env=platform_env, sandbox_channels=sandbox_channels, changes=changes)
     built.append(services)
     return services

@@ -21,16 +21,17 @@ rekening nomor no toko pulau daerah""".split())
 
 
 def words(text: str) -> list[str]:
-    """Lowercase words, letters run together squeezed; the possessive "-nya" is dropped
-    ("kettlenya", "kettle nya" -> "kettle"), except where it is the whole word's stem."""
+    return [_RUN_RE.sub(r"\1", w) for w in _WORD_RE.findall(text.lower())]
+
+
+def product_words(text: str) -> list[str]:
+    """A message's words as product names are matched: the possessive "-nya" dropped
+    ("kettlenya", "kettle nya" -> "kettle")."""
     found = []
-    for w in _WORD_RE.findall(text.lower()):
-        w = _RUN_RE.sub(r"\1", w)
+    for w in words(text):
         if w == "nya":
             continue
-        if w.endswith("nya") and len(w) > 6:
-            w = w[:-3]
-        found.append(w)
+        found.append(w[:-3] if w.endswith("nya") and len(w) > 6 else w)
     return found
 
 
@@ -69,7 +70,7 @@ def _distinguished(scored: list[tuple[float, str, list[str]]], by_name: dict[str
 def match_products(text: str, catalogue: Iterable[Product]) -> list[ProductMatch]:
     """Products whose name the message names (typos tolerated), narrowed by any variant
     words it mentions. Returns [] if nothing matches well enough: never guess."""
-    msg = [w for w in words(text)]
+    msg = product_words(text)
     by_name: dict[str, list[Product]] = {}
     for p in catalogue:
         by_name.setdefault(p.name, []).append(p)
@@ -174,7 +175,7 @@ def look_up_products(text: str, catalogue: Iterable[Product], ignore: Iterable[s
     """Which product(s) the words name, never guessing: a match must include the words that
     tell products apart, not only the kind ("kemeja flanel" is not "Kemeja Linen")."""
     catalogue = list(catalogue)
-    msg = words(text)
+    msg = product_words(text)
     by_name: dict[str, list[Product]] = {}
     for p in catalogue:
         by_name.setdefault(p.name, []).append(p)

@@ -1,8 +1,9 @@
 """Live updates for the agents' pages: a server-sent event whenever the queue or the open
 conversation changes, and the same state as JSON for browsers that fall back to polling.
 
-The database is the truth and every process sees it, so a stream compares a cheap fingerprint of
-the state once a second (web and worker processes need no channel between them). Streams hold a
+The database is the truth: a stream compares a cheap fingerprint of the state, when the change
+signal (inbox.changes: Redis pub/sub between processes, a condition variable in one) says
+something was written, and at least every few seconds should the signal be away. Streams hold a
 server thread each: a process serves at most `INBOX_LIVE_STREAMS` at once (beyond, 503 and the page
 polls) and ends each after a minute (the browser reconnects), so threads are never held for good.
 """
@@ -21,7 +22,8 @@ from inbox.models import Conversation, ConversationEvent, Message
 from inbox.web.agents import _services, bp, login_required
 
 STREAM_SECONDS = 60.0
-CHECK_SECONDS = 1.0
+FALLBACK_SECONDS = 5.0  # a stream looks at least this often, signal or not
+COALESCE_SECONDS = 0.2
 KEEPALIVE_SECONDS = 15.0
 _streams_lock = threading.Lock()
 _streams_open = 0
@@ -89,6 +91,7 @@ def live_events() -> Response:
             return busy
         _streams_open += 1
     conversation_id = _conversation_arg()
+    changes = _services().changes
 
     def stream() -> Iterator[str]:
         global _streams_open
@@ -96,6 +99,7 @@ def live_events() -> Response:
             yield "retry: 3000\n\n"
             last: dict[str, Any] | None = None
             started = quiet_since = time.monotonic()
+            seen = changes.version
             while time.monotonic() - started < STREAM_SECONDS:
                 state = live_state(conversation_id)
                 if state != last:
@@ -104,7 +108,10 @@ def live_events() -> Response:
                 elif time.monotonic() - quiet_since > KEEPALIVE_SECONDS:
                     yield ": keepalive\n\n"
                     quiet_since = time.monotonic()
-                time.sleep(CHECK_SECONDS)
+                # Asleep until something is written (or a while passes: the signal may be away),
+                # then a short pause so a burst of writes is looked at once.
+                seen = changes.wait(seen, FALLBACK_SECONDS)
+                time.sleep(COALESCE_SECONDS)
         finally:
             with _streams_lock:
                 _streams_open -= 1

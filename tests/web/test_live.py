@@ -31,7 +31,8 @@ def test_the_stream_sends_the_state_as_an_event(desk: Desk, logged_in: FlaskClie
     from inbox.web import live
 
     monkeypatch.setattr(live, "STREAM_SECONDS", 0.05)
-    monkeypatch.setattr(live, "CHECK_SECONDS", 0.01)
+    monkeypatch.setattr(live, "FALLBACK_SECONDS", 0.01)
+    monkeypatch.setattr(live, "COALESCE_SECONDS", 0.0)
     desk.add_conversation("Rina")
     response = logged_in.get("/live/events")
     body = response.get_data(as_text=True)
