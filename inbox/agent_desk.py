@@ -9,6 +9,8 @@ from operator import itemgetter
 from typing import Any, Callable, Collection, Mapping, Sequence
 
 from sqlalchemy import ColumnElement, Float, FunctionElement, Select, String, and_, case, cast, func, or_, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, aliased
 
@@ -30,6 +32,7 @@ from inbox.models import (
     CannedResponse,
     Contact,
     Conversation,
+    Label,
     Message,
     Order,
     OrderNotification,
@@ -146,18 +149,17 @@ def clean_labels(raw: Sequence[str]) -> list[str]:
 def set_labels(session: Session, conversation_id: int, text: str) -> Conversation:
     conversation = get_conversation(session, conversation_id, for_update=True)
     conversation.labels = clean_labels([text])
+    if conversation.labels:
+        # Two agents may add the same new label at once: the second insert is a no-op.
+        insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        session.execute(insert(Label).values([{"name": label} for label in conversation.labels])
+                        .on_conflict_do_nothing(index_elements=["name"]))
     return conversation
 
 
-def known_labels(session: Session, limit: int = 500) -> list[str]:
-    """Labels in use lately, for the label box's suggestions."""
-    seen: set[str] = set()
-    for labels in session.execute(
-        select(Conversation.labels).where(cast(Conversation.labels, String) != "[]")
-        .order_by(Conversation.id.desc()).limit(limit)
-    ).scalars():
-        seen.update(labels or [])
-    return sorted(seen)
+def known_labels(session: Session, limit: int = 200) -> list[str]:
+    """Labels agents have used, for the queue's filter and the label box's suggestions."""
+    return list(session.execute(select(Label.name).order_by(Label.name).limit(limit)).scalars())
 
 
 def _search_condition(text: str) -> ColumnElement[bool]:

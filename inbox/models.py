@@ -249,6 +249,14 @@ class OrderNotification(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
+class Label(Base):
+    """A label agents have used (the vocabulary for the queue's filter and the label box)."""
+
+    __tablename__ = "labels"
+
+    name: Mapped[str] = mapped_column(String(24), primary_key=True)
+
+
 class ConversationEvent(Base):
     """What happened to a conversation besides its messages, for its history and the reports:
     handed over by the bot, taken, transferred, released, resolved, reopened; an agent's private

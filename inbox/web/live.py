@@ -17,7 +17,7 @@ from typing import Any, Iterator
 from flask import Response, request, stream_with_context
 from sqlalchemy import func, select
 
-from inbox.domain import DeliveryStatus, Direction
+from inbox.domain import ConversationStatus, DeliveryStatus, Direction
 from inbox.models import Conversation, ConversationEvent, Message
 from inbox.web.agents import _services, bp, login_required
 
@@ -32,7 +32,12 @@ _streams_open = 0
 def live_state(conversation_id: int | None) -> dict[str, Any]:
     """What the pages show, in a few numbers: it changes whenever something on them would."""
     with _services().db.session() as db:
-        counts = dict(db.execute(select(Conversation.status, func.count()).group_by(Conversation.status)).all())
+        # The open statuses only, from their index: counting every resolved conversation on each
+        # look cost tens of ms at 100,000 (a resolve still shows, as one fewer taken or waiting).
+        counts = dict(db.execute(
+            select(Conversation.status, func.count())
+            .where(Conversation.status.in_([ConversationStatus.WAITING.value, ConversationStatus.ASSIGNED.value]))
+            .group_by(Conversation.status)).all())
         state: dict[str, Any] = {
             "messages": db.execute(select(func.max(Message.id))).scalar() or 0,
             "waiting": counts.get("waiting", 0),

@@ -15,8 +15,11 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("conversations") as batch:
         batch.add_column(sa.Column("labels", sa.JSON(), nullable=False, server_default="[]"))
+    # The labels in use, for the queue's filter and the label box (never a scan of conversations).
+    op.create_table("labels", sa.Column("name", sa.String(24), primary_key=True))
 
 
 def downgrade() -> None:
+    op.drop_table("labels")
     with op.batch_alter_table("conversations") as batch:
         batch.drop_column("labels")
