@@ -275,9 +275,9 @@ def queue() -> str:
         queue_filter = agent_desk.parse_queue_filter(
             request.args, platforms=_platform_choices(), agent_ids={agent_id for agent_id, _ in agents}
         )
-        counts = agent_desk.tab_counts(
-            db, g.agent.id, queue_filter, count_resolved=not queue_filter.text or tab == "resolved"
-        )
+        counts = agent_desk.tab_counts(db, g.agent.id, queue_filter, count_resolved=tab == "resolved")
+        if tab != "resolved" and not queue_filter.text:
+            counts["resolved"] = _resolved_count(db, queue_filter)
         statuses, own = agent_desk.QUEUE_TABS[tab]
         pages = max(1, -(-(counts[tab] or 0) // QUEUE_PAGE_SIZE))
         page_number = min(page_number, pages)
@@ -305,6 +305,21 @@ def queue() -> str:
             agents=agents,
             target_seconds=target,
         )
+
+
+def _resolved_count(db: Session, queue_filter: agent_desk.QueueFilter) -> int | None:
+    """The resolved tab's count on the other tabs, shared for STATS_CACHE_SECONDS: it grows by a
+    few a minute and counting every resolved conversation on each page cost more than the page."""
+    cache: dict[str, tuple[float, int | None]] = current_app.extensions.setdefault("inbox.resolved_count", {})
+    key = json.dumps(queue_filter.as_args(), sort_keys=True)
+    hit = cache.get(key)
+    if hit is not None and time.monotonic() - hit[0] < STATS_CACHE_SECONDS:
+        return hit[1]
+    number = agent_desk.tab_counts(db, 0, queue_filter, count_resolved=True)["resolved"]
+    if len(cache) > 1000:
+        cache.clear()
+    cache[key] = (time.monotonic(), number)
+    return number
 
 
 def _response_report(db: Session, now: datetime, target: float) -> agent_desk.ResponseReport:
