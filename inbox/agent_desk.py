@@ -111,7 +111,7 @@ def parse_queue_filter(args: Mapping[str, str], *, platforms: Collection[str], a
     )
 
 
-def _filter_conditions(queue_filter: QueueFilter) -> list[ColumnElement[bool]]:
+def _filter_conditions(queue_filter: QueueFilter, statuses: Collection[str] = ()) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if queue_filter.platform:
         conditions.append(Conversation.platform == queue_filter.platform)
@@ -127,7 +127,7 @@ def _filter_conditions(queue_filter: QueueFilter) -> list[ColumnElement[bool]]:
         # Labels are stored as a JSON list of plain words: the quoted word is a safe substring.
         conditions.append(cast(Conversation.labels, String).like(f'%"{queue_filter.label}"%'))
     if queue_filter.text:
-        conditions.append(_search_condition(queue_filter.text))
+        conditions.append(_search_condition(queue_filter.text, statuses))
     return conditions
 
 
@@ -162,21 +162,31 @@ def known_labels(session: Session, limit: int = 200) -> list[str]:
     return list(session.execute(select(Label.name).order_by(Label.name).limit(limit)).scalars())
 
 
-def _search_condition(text: str) -> ColumnElement[bool]:
+def _search_condition(text: str, statuses: Collection[str] = ()) -> ColumnElement[bool]:
     """Customer name, phone, order number or any message's text, case aside.
 
     "Contains" on names and texts: PostgreSQL answers it from trigram indexes (migration 0004),
     SQLite by reading the messages once per search.
     """
     pattern = "%" + re.sub(r"([\\%_])", r"\\\1", text) + "%"
-    matches: list[ColumnElement[bool]] = [
-        Contact.display_name.ilike(pattern, escape="\\"),
-        # Per conversation, through its messages' index: the open tabs' few thousand read fast;
-        # over every resolved conversation this reads all messages (README: the limit).
-        select(Message.id)
-        .where(Message.conversation_id == Conversation.id, Message.text.ilike(pattern, escape="\\"))
-        .exists(),
-    ]
+    open_only = bool(statuses) and ConversationStatus.RESOLVED.value not in statuses
+    if open_only:
+        # The open tabs' few thousand conversations, their messages through the conversation
+        # index: a planner left to itself scanned every message for the pattern.
+        searched = aliased(Conversation)
+        in_messages: ColumnElement[bool] = Conversation.id.in_(
+            select(Message.conversation_id)
+            .join(searched, searched.id == Message.conversation_id)
+            .where(searched.status.in_(list(statuses)), Message.text.ilike(pattern, escape="\\"))
+        )
+    else:
+        # Over every resolved conversation this reads all messages (README: the limit).
+        in_messages = (
+            select(Message.id)
+            .where(Message.conversation_id == Conversation.id, Message.text.ilike(pattern, escape="\\"))
+            .exists()
+        )
+    matches: list[ColumnElement[bool]] = [Contact.display_name.ilike(pattern, escape="\\"), in_messages]
     if re.fullmatch(r"[+\d][\d\s().-]{3,}", text):  # looks like a phone number: 0812..., +62 812...
         digits = normalize_phone(text).lstrip("+")
         matches.append(Contact.phone.like(f"%{digits}%"))
@@ -198,7 +208,7 @@ def list_conversations(
     """Most urgent first: high priority, then the longest wait; one page of them."""
     query = (
         _with_contact(select(Conversation), queue_filter or QueueFilter())
-        .where(Conversation.status.in_(list(statuses)), *_filter_conditions(queue_filter or QueueFilter()))
+        .where(Conversation.status.in_(list(statuses)), *_filter_conditions(queue_filter or QueueFilter(), statuses))
         .order_by(
             Conversation.priority.desc(),
             case((Conversation.waiting_since.is_(None), 1), else_=0),
@@ -236,7 +246,7 @@ def tab_counts(
     # Grouped by the plain columns, which an index (migration 0004) holds in this order.
     rows = session.execute(
         _with_contact(select(Conversation.status, Conversation.assigned_agent_id, func.count()), queue_filter)
-        .where(Conversation.status.in_(statuses), *_filter_conditions(queue_filter))
+        .where(Conversation.status.in_(statuses), *_filter_conditions(queue_filter, statuses))
         .group_by(Conversation.status, Conversation.assigned_agent_id)
     ).all()
     counts: dict[str, int | None] = {
