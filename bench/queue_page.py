@@ -212,6 +212,28 @@ def run(label: str, database_url: str, args: argparse.Namespace) -> None:
     services.close()
 
 
+def on_each_database(label_run: Any, schema: str) -> None:
+    """`label_run(label, database_url)` on a temporary SQLite file, then on PostgreSQL when
+    TEST_DATABASE_URL is set (in a schema of its own, dropped at the end)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        label_run("sqlite", f"sqlite:///{tmp}/{schema}.sqlite3")
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        print("postgresql: skipped (set TEST_DATABASE_URL to measure it too)")
+        return
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+        connection.execute(f"CREATE SCHEMA {schema}")
+    try:
+        separator = "&" if "?" in url else "?"
+        label_run("postgresql", f"{url}{separator}options={quote(f'-csearch_path={schema}')}")
+    finally:
+        with psycopg.connect(url, autocommit=True) as connection:
+            connection.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--conversations", type=int, default=100_000)
@@ -220,24 +242,7 @@ def main() -> int:
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
     logging.getLogger().setLevel(logging.ERROR)
-    with tempfile.TemporaryDirectory() as tmp:
-        run("sqlite", f"sqlite:///{tmp}/queue.sqlite3", args)
-    url = os.environ.get("TEST_DATABASE_URL")
-    if url:
-        import psycopg
-
-        schema = "bench_queue"
-        with psycopg.connect(url, autocommit=True) as connection:
-            connection.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
-            connection.execute(f"CREATE SCHEMA {schema}")
-        try:
-            separator = "&" if "?" in url else "?"
-            run("postgresql", f"{url}{separator}options={quote(f'-csearch_path={schema}')}", args)
-        finally:
-            with psycopg.connect(url, autocommit=True) as connection:
-                connection.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
-    else:
-        print("postgresql: skipped (set TEST_DATABASE_URL to measure it too)")
+    on_each_database(lambda label, url: run(label, url, args), "bench_queue")
     return 0
 
 

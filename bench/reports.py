@@ -13,15 +13,12 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import statistics
 import sys
-import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, Callable
-from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -29,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import func, insert, select  # noqa: E402
 
 from app import create_app  # noqa: E402
-from bench.queue_page import CHUNK, log_in, seed  # noqa: E402
+from bench.queue_page import CHUNK, log_in, on_each_database, seed  # noqa: E402
 from inbox.models import Conversation, ConversationEvent, Message, utcnow  # noqa: E402
 from inbox.reports import build_report  # noqa: E402
 
@@ -105,24 +102,7 @@ def main() -> int:
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
     logging.getLogger().setLevel(logging.ERROR)
-    with tempfile.TemporaryDirectory() as tmp:
-        run("sqlite", f"sqlite:///{tmp}/reports.sqlite3", args)
-    url = os.environ.get("TEST_DATABASE_URL")
-    if url:
-        import psycopg
-
-        schema = "bench_reports"
-        with psycopg.connect(url, autocommit=True) as connection:
-            connection.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
-            connection.execute(f"CREATE SCHEMA {schema}")
-        try:
-            separator = "&" if "?" in url else "?"
-            run("postgresql", f"{url}{separator}options={quote(f'-csearch_path={schema}')}", args)
-        finally:
-            with psycopg.connect(url, autocommit=True) as connection:
-                connection.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
-    else:
-        print("postgresql: skipped (set TEST_DATABASE_URL to measure it)")
+    on_each_database(lambda label, url: run(label, url, args), "bench_reports")
     return 0
 
 

@@ -198,16 +198,9 @@ def post_reply(conversation_id: int) -> Response:
 @bp.post("/orders")
 def orders() -> Response:
     """Upsert orders by number; a status that moved on notifies the customer once (see shop_data)."""
-    if not _order_caller_ok():
-        return error_response(403, "send 'Authorization: Bearer <token>' or a valid X-Inbox-Signature")
-    body = request.get_json(silent=True)
-    if isinstance(body, dict) and "orders" in body:
-        body = body["orders"]
-    batch = [body] if isinstance(body, dict) else body
-    if not isinstance(batch, list) or not batch:
-        return error_response(400, 'expected JSON: {"orders": [{"number": ..., "status": ...}, ...]} or one order')
-    if len(batch) > 1000:
-        return error_response(413, "at most 1000 orders per request")
+    batch = _shop_batch("orders", 1000, '{"orders": [{"number": ..., "status": ...}, ...]} or one order')
+    if isinstance(batch, Response):
+        return batch
     services = _services()
     try:
         with services.db.session() as session:
@@ -225,16 +218,9 @@ def orders() -> Response:
 def products() -> Response:
     """Upsert catalogue rows by SKU (stock updates from a shop system); a SKU back in stock sends the
     restock notices customers asked for."""
-    if not _order_caller_ok():
-        return error_response(403, "send 'Authorization: Bearer <token>' or a valid X-Inbox-Signature")
-    body = request.get_json(silent=True)
-    if isinstance(body, dict) and "products" in body:
-        body = body["products"]
-    batch = [body] if isinstance(body, dict) else body
-    if not isinstance(batch, list) or not batch:
-        return error_response(400, 'expected JSON: {"products": [{"sku": ..., "name": ..., "price": ..., "stock": ...}]}')
-    if len(batch) > 5000:
-        return error_response(413, "at most 5000 products per request")
+    batch = _shop_batch("products", 5000, '{"products": [{"sku": ..., "name": ..., "price": ..., "stock": ...}]}')
+    if isinstance(batch, Response):
+        return batch
     services = _services()
     try:
         with services.db.session() as session:
@@ -245,6 +231,22 @@ def products() -> Response:
     for request_id in result.restocks:
         services.queue.submit("notify_restock", request_id)
     return jsonify({"created": result.created, "updated": result.updated, "restock_notices": len(result.restocks)})
+
+
+def _shop_batch(noun: str, limit: int, shape: str) -> list[Any] | Response:
+    """The objects a shop system sent (`{"<noun>": [...]}`, a list, or one object), or the answer
+    refusing them: 403 for an unknown caller, 400 for another shape, 413 past `limit`."""
+    if not _order_caller_ok():
+        return error_response(403, "send 'Authorization: Bearer <token>' or a valid X-Inbox-Signature")
+    body = request.get_json(silent=True)
+    if isinstance(body, dict) and noun in body:
+        body = body[noun]
+    batch = [body] if isinstance(body, dict) else body
+    if not isinstance(batch, list) or not batch:
+        return error_response(400, f"expected JSON: {shape}")
+    if len(batch) > limit:
+        return error_response(413, f"at most {limit} {noun} per request")
+    return batch
 
 
 def _order_caller_ok() -> bool:
