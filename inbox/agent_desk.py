@@ -407,10 +407,13 @@ def other_threads(session: Session, conversation: Conversation, limit: int = 10)
     ).unique().scalars())
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)  # a row without a time sorts first (the columns are UTC-aware)
+
+
 def timeline(messages: Sequence[Message], happenings: Sequence[Any]) -> list[tuple[str, Any]]:
     """Messages and events in the order they happened: [("message", m) | ("event", e)]."""
     merged = [("message", m) for m in messages] + [("event", e) for e in happenings]
-    return sorted(merged, key=lambda item: (_aware(item[1].created_at), item[0] == "message", item[1].id))
+    return sorted(merged, key=lambda item: (item[1].created_at or _EPOCH, item[0] == "message", item[1].id))
 
 
 def next_waiting(session: Session, after: int | None = None) -> int | None:
@@ -421,16 +424,6 @@ def next_waiting(session: Session, after: int | None = None) -> int | None:
     return session.execute(
         query.order_by(Conversation.priority.desc(), Conversation.waiting_since.asc(), Conversation.id).limit(1)
     ).scalar_one_or_none()
-
-
-def active_agents(session: Session) -> list[Agent]:
-    return list(session.execute(select(Agent).where(Agent.disabled_at.is_(None)).order_by(Agent.name)).scalars())
-
-
-def _aware(moment: datetime | None) -> datetime:
-    if moment is None:
-        return datetime.min.replace(tzinfo=timezone.utc)
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def orders_for(session: Session, conversation: Conversation) -> list[Order]:
@@ -523,7 +516,7 @@ def take(session: Session, conversation_id: int, agent: Agent, now: datetime | N
     conversation = get_conversation(session, conversation_id, for_update=True)
     try:
         if conversations.take(conversation, agent.id):
-            events.record(session, conversation.id, events.Kind.TAKEN, now or _now(), agent_id=agent.id)
+            events.record(session, conversation.id, events.Kind.TAKEN, now or utcnow(), agent_id=agent.id)
     except conversations.StateError as exc:
         raise ConversationTaken(str(exc)) from exc
     return conversation
@@ -535,7 +528,7 @@ def resolve(session: Session, conversation_id: int, agent: Agent | None = None, 
     conversation = get_conversation(session, conversation_id, for_update=True)
     _own_or_admin(conversation, agent, "resolve")
     if conversation.status != ConversationStatus.RESOLVED.value:
-        events.record(session, conversation.id, events.Kind.RESOLVED, now or _now(), agent_id=agent.id if agent else None)
+        events.record(session, conversation.id, events.Kind.RESOLVED, now or utcnow(), agent_id=agent.id if agent else None)
     conversations.resolve(conversation)
     return conversation
 
@@ -554,7 +547,7 @@ def transfer(session: Session, conversation_id: int, agent: Agent, to_agent_id: 
         conversations.transfer(conversation, target.id)
     except conversations.StateError as exc:
         raise DeskError(str(exc)) from exc
-    events.record(session, conversation.id, events.Kind.TRANSFERRED, now or _now(), agent_id=agent.id, to_agent_id=target.id)
+    events.record(session, conversation.id, events.Kind.TRANSFERRED, now or utcnow(), agent_id=agent.id, to_agent_id=target.id)
     return conversation
 
 
@@ -563,10 +556,10 @@ def release(session: Session, conversation_id: int, agent: Agent, now: datetime 
     conversation = get_conversation(session, conversation_id, for_update=True)
     _own_or_admin(conversation, agent, "release")
     try:
-        conversations.release(conversation, now or _now())
+        conversations.release(conversation, now or utcnow())
     except conversations.StateError as exc:
         raise DeskError(str(exc)) from exc
-    events.record(session, conversation.id, events.Kind.RELEASED, now or _now(), agent_id=agent.id)
+    events.record(session, conversation.id, events.Kind.RELEASED, now or utcnow(), agent_id=agent.id)
     return conversation
 
 
@@ -579,17 +572,13 @@ def add_note(session: Session, conversation_id: int, agent: Agent, text: str, no
         raise DeskError(f"the note is longer than {events.NOTE_MAX_LENGTH} characters")
     conversation = get_conversation(session, conversation_id)
     mentioned = events.mentioned_agents(body, session.execute(select(Agent)).scalars())
-    return events.record(session, conversation.id, events.Kind.NOTE, now or _now(), agent_id=agent.id, text=body,
+    return events.record(session, conversation.id, events.Kind.NOTE, now or utcnow(), agent_id=agent.id, text=body,
                          mentions=[a for a in mentioned if a != agent.id])
 
 
 def _own_or_admin(conversation: Conversation, agent: Agent | None, action: str) -> None:
     if agent is not None and conversation.assigned_agent_id not in (None, agent.id) and not agent.is_admin:
         raise ConversationTaken(f"another agent has this conversation; only they or an admin can {action} it")
-
-
-def _now() -> datetime:
-    return utcnow()
 
 
 def reply(

@@ -396,10 +396,7 @@ class Pipeline:
         A notification that cannot go out says why on the notification, for agents to see.
         """
         now = self.now()
-        pack = self.engine.pack
-        wait = _quiet_seconds_left(pack, now)
-        if wait > 0:
-            self.queue.submit("notify_order", notification_id, delay=wait)
+        if self._later_if_quiet("notify_order", notification_id, now):
             return
         with self.db.session() as session:
             notification = session.get(OrderNotification, notification_id)
@@ -427,9 +424,7 @@ class Pipeline:
         they asked in, with the same window, template and quiet-hour rules as order notifications.
         A SKU out of stock again by now keeps its request waiting for the next restock."""
         now = self.now()
-        wait = _quiet_seconds_left(self.engine.pack, now)
-        if wait > 0:
-            self.queue.submit("notify_restock", request_id, delay=wait)
+        if self._later_if_quiet("notify_restock", request_id, now):
             return
         with self.db.session() as session:
             request = session.get(RestockRequest, request_id)
@@ -447,6 +442,13 @@ class Pipeline:
                 return
             request.outbound_id = outbound_id = outbound.id
         self.send_outbound(outbound_id)
+
+    def _later_if_quiet(self, job: str, job_id: int, now: datetime) -> bool:
+        """In the shop's quiet hours an unasked message waits: the job comes back when they end."""
+        wait = _quiet_seconds_left(self.engine.pack, now)
+        if wait > 0:
+            self.queue.submit(job, job_id, delay=wait)
+        return wait > 0
 
     def _notice(
         self, session: Session, conversation: Conversation, kind: str, values: Mapping[str, Any], key: str,

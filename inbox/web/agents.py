@@ -353,15 +353,15 @@ def conversation(conversation_id: int) -> str:
     with _services().db.session() as db:
         current = _get_or_404(db, conversation_id)
         capabilities = _services().pipeline.capabilities(current.platform)
-        agents = agent_desk.active_agents(db)
+        agents = list(db.execute(select(Agent).order_by(Agent.name)).scalars())
         messages = agent_desk.history(db, conversation_id)
         return render_template(
             "conversation.html",
             conversation=current,
             timeline=agent_desk.timeline(messages, events.for_conversation(db, conversation_id)),
             suggestion=agent_desk.open_suggestion(messages),
-            agent_names={a.id: a.name for a in db.execute(select(Agent)).scalars()},
-            transfer_to=[a for a in agents if a.id != current.assigned_agent_id],
+            agent_names={a.id: a.name for a in agents},
+            transfer_to=[a for a in agents if a.disabled_at is None and a.id != current.assigned_agent_id],
             may_change=current.assigned_agent_id in (None, g.agent.id) or g.agent.is_admin,
             other_threads=agent_desk.other_threads(db, current),
             known_labels=agent_desk.known_labels(db),

@@ -120,6 +120,14 @@ def live_desk(tmp_path: Path) -> Iterator[LiveDesk]:
         services.close()
 
 
+def log_in_page(page: Any, base_url: str, email: str, password: str) -> None:
+    """Log in through the form, as a person does."""
+    page.goto(base_url + "/login")
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Kata sandi").fill(password)
+    page.get_by_role("button", name="Masuk").click()
+
+
 @pytest.fixture
 def browser_page() -> Iterator[Any]:
     with sync_api.sync_playwright() as playwright:
@@ -196,10 +204,7 @@ def test_a_reply_lost_on_its_way_is_sent_once_after_a_reload(live_desk: LiveDesk
     """The first post never reaches the server (a dropped connection); the agent reloads: the draft
     and its client key are back, and posting it again stores exactly one reply."""
     page, expect = browser_page, sync_api.expect
-    page.goto(live_desk.base_url + "/login")
-    page.get_by_label("E-mail").fill(EMAIL)
-    page.get_by_label("Kata sandi").fill(PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
+    log_in_page(page, live_desk.base_url, EMAIL, PASSWORD)
     conversation_url = f"{live_desk.base_url}/conversations/{live_desk.conversation_id}"
     page.goto(conversation_url)
     first_key = page.locator("[data-reply-key]").get_attribute("value")
@@ -226,10 +231,7 @@ def test_a_reply_lost_on_its_way_is_sent_once_after_a_reload(live_desk: LiveDesk
 
 def test_updates_arrive_live_and_a_draft_is_kept(live_desk: LiveDesk, browser_page: Any) -> None:
     page, expect = browser_page, sync_api.expect
-    page.goto(live_desk.base_url + "/login")
-    page.get_by_label("E-mail").fill(EMAIL)
-    page.get_by_label("Kata sandi").fill(PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
+    log_in_page(page, live_desk.base_url, EMAIL, PASSWORD)
     rows = page.locator("tr.queue-row .customer-link")
     expect(rows).to_have_count(4)
 
@@ -262,10 +264,7 @@ def test_a_page_refused_a_live_stream_still_updates_by_polling(live_desk: LiveDe
 
     monkeypatch.setattr(live, "_streams_open", 10**6)  # every stream refused with 503
     page, expect = browser_page, sync_api.expect
-    page.goto(live_desk.base_url + "/login")
-    page.get_by_label("E-mail").fill(EMAIL)
-    page.get_by_label("Kata sandi").fill(PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
+    log_in_page(page, live_desk.base_url, EMAIL, PASSWORD)
     page.goto(f"{live_desk.base_url}/conversations/{live_desk.conversation_id}")
     with live_desk.app.extensions["inbox"].db.session() as db:
         db.add(inbound(db.get_one(Conversation, live_desk.conversation_id), "b10", "Masih ada orang?", utcnow()))
@@ -276,10 +275,7 @@ def test_slash_finds_a_canned_answer_and_fills_its_placeholders(live_desk: LiveD
     with live_desk.app.extensions["inbox"].db.session() as db:
         db.add(CannedResponse(shortcut="resi", text="pesanan {{no_pesanan}} sudah dikirim ya kak {{nama}}, dari {{toko}}"))
     page, expect = browser_page, sync_api.expect
-    page.goto(live_desk.base_url + "/login")
-    page.get_by_label("E-mail").fill(EMAIL)
-    page.get_by_label("Kata sandi").fill(PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
+    log_in_page(page, live_desk.base_url, EMAIL, PASSWORD)
     page.goto(f"{live_desk.base_url}/conversations/{live_desk.conversation_id}")
     box = page.locator("#reply-text")
     box.click()
@@ -298,10 +294,7 @@ def test_slash_finds_a_canned_answer_and_fills_its_placeholders(live_desk: LiveD
 
 def test_a_note_mentions_a_colleague_who_then_gets_the_conversation(live_desk: LiveDesk, browser_page: Any) -> None:
     page, expect = browser_page, sync_api.expect
-    page.goto(live_desk.base_url + "/login")
-    page.get_by_label("E-mail").fill(EMAIL)
-    page.get_by_label("Kata sandi").fill(PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
+    log_in_page(page, live_desk.base_url, EMAIL, PASSWORD)
     page.goto(f"{live_desk.base_url}/conversations/{live_desk.conversation_id}")
     page.get_by_role("button", name="Ambil percakapan").click()
     page.locator(".note-form textarea").fill("@rudi pelanggan ini minta retur, tolong bantu <i>ya</i>")
@@ -349,10 +342,7 @@ def test_a_photo_chosen_in_the_browser_reaches_the_platform(make_app: Any, fake_
     try:
         page, expect = browser_page, sync_api.expect
         base = f"http://127.0.0.1:{server.server_port}"
-        page.goto(base + "/login")
-        page.get_by_label("E-mail").fill(EMAIL)
-        page.get_by_label("Kata sandi").fill(PASSWORD)
-        page.get_by_role("button", name="Masuk").click()
+        log_in_page(page, base, EMAIL, PASSWORD)
         page.goto(f"{base}/conversations/{conversation_id}")
         page.locator("#reply-text").fill("Ini warna navy-nya kak")
         page.locator("input[name=attachment]").set_input_files(
@@ -376,10 +366,7 @@ def test_two_agents_one_claim_wins_and_the_losers_draft_is_kept(live_desk: LiveD
     url = f"{live_desk.base_url}/conversations/{ayu}"
     other = page.context.browser.new_context(viewport={"width": 1280, "height": 860}, locale="id-ID").new_page()
     for tab, (email, password) in ((page, (EMAIL, PASSWORD)), (other, ("rudi@toko.id", "rahasia-456"))):
-        tab.goto(live_desk.base_url + "/login")
-        tab.get_by_label("E-mail").fill(email)
-        tab.get_by_label("Kata sandi").fill(password)
-        tab.get_by_role("button", name="Masuk").click()
+        log_in_page(tab, live_desk.base_url, email, password)
         tab.goto(url)
     other.locator("#reply-text").fill("Halo kak Ayu, ukuran M masih ada ya")
     page.get_by_role("button", name="Ambil percakapan").click()  # Sari is first
