@@ -3,7 +3,7 @@
     .venv/bin/python bench/reports.py [--conversations 200000] [--messages 5] [--runs 3]
 
 Seeds N conversations of M messages each (N x M messages, all inside the last 30 days, with their
-resolutions) into a temporary SQLite file, and into PostgreSQL when TEST_DATABASE_URL is set (a
+resolutions and the episodes the report reads) into a temporary SQLite file, and into PostgreSQL when TEST_DATABASE_URL is set (a
 schema of its own, dropped at the end). Printed per database: the median time of `build_report`
 for 30 days and of the page as an admin sees it, beside the baseline measured in the same run: one
 plain pass over the period's messages (`SELECT count(*) ... WHERE created_at >= since`), the least
@@ -12,6 +12,7 @@ any report over those messages must read.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import logging
 import statistics
 import sys
@@ -23,7 +24,7 @@ from typing import Any, Callable
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import func, insert, select  # noqa: E402
+from sqlalchemy import func, insert, select, text  # noqa: E402
 
 from app import create_app  # noqa: E402
 from bench.queue_page import CHUNK, log_in, on_each_database, seed  # noqa: E402
@@ -56,12 +57,24 @@ def add_resolutions(app: Any) -> None:
                 for cid, last in rows[start:start + CHUNK]])
 
 
+def add_episodes(app: Any) -> None:
+    """The seed writes messages in bulk, past the code that keeps episodes: build them as the
+    migration that introduced them does, from the messages and resolutions."""
+    spec = importlib.util.spec_from_file_location("episodes_migration", ROOT / "migrations/versions/0012_episodes.py")
+    assert spec and spec.loader
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    with app.extensions["inbox"].db.engine.begin() as connection:
+        connection.execute(text(migration.BACKFILL))
+
+
 def run(label: str, database_url: str, args: argparse.Namespace) -> None:
     app = create_app({"database_url": database_url, "secret_key": "bench", "redis_url": None})
     services = app.extensions["inbox"]
     started = time.perf_counter()
     seed(app, args.conversations, args.messages, history_days=DAYS - 1)
     add_resolutions(app)
+    add_episodes(app)
     with services.db.session() as session:
         session.execute(select(func.count()).select_from(Message)).scalar()
         # agent0 of the seed is made an admin to see the page

@@ -15,7 +15,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, aliased
 
 from connectors.base import STORED_FILE_PREFIX
-from inbox import conversations, events
+from inbox import conversations, episodes, events
 from inbox.domain import (
     Capabilities,
     ConversationStatus,
@@ -528,7 +528,9 @@ def resolve(session: Session, conversation_id: int, agent: Agent | None = None, 
     conversation = get_conversation(session, conversation_id, for_update=True)
     _own_or_admin(conversation, agent, "resolve")
     if conversation.status != ConversationStatus.RESOLVED.value:
-        events.record(session, conversation.id, events.Kind.RESOLVED, now or utcnow(), agent_id=agent.id if agent else None)
+        now = now or utcnow()
+        events.record(session, conversation.id, events.Kind.RESOLVED, now, agent_id=agent.id if agent else None)
+        episodes.resolved(session, conversation.id, now)
     conversations.resolve(conversation)
     return conversation
 

@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -274,6 +275,33 @@ class ConversationEvent(Base):
     text: Mapped[str | None] = mapped_column(Text)  # a note, or why the bot handed over
     mentions: Mapped[list[int]] = mapped_column(JSON, default=list)  # agents @mentioned in a note
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Episode(Base):
+    """One customer need in a conversation, kept as it happens for the reports (which then read a
+    row per need, not every message): from the customer's first message after the conversation was
+    new, resolved or quiet for a day, to its resolution.
+
+    At most one is open (`ended_at` empty) per conversation; `inbox.episodes` writes them.
+    """
+
+    __tablename__ = "episodes"
+    __table_args__ = (
+        Index("uq_episodes_open", "conversation_id", unique=True,
+              sqlite_where=text("ended_at IS NULL"), postgresql_where=text("ended_at IS NULL")),
+        Index("ix_episodes_started", "started_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id"))
+    platform: Mapped[str] = mapped_column(String(32))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())  # the customer's first message
+    first_response_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # bot or person
+    first_human_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # an agent's first answer
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"))  # the agent who answered last
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # resolved, or quiet for a day
+    rating: Mapped[int | None] = mapped_column(Integer)  # the customer's 1-5 for it
 
 
 class RestockRequest(Base):

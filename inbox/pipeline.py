@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, object_session
 
 from connectors.base import Connector
-from inbox import conversations, events
+from inbox import conversations, episodes, events
 from inbox.db import Database
 from inbox.domain import (
     Capabilities,
@@ -378,6 +378,7 @@ class Pipeline:
         session.add(Rating(conversation_id=conversation.id, message_id=pending[-1].id, agent_id=last_outbound.agent_id,
                            score=score, comment=clean_text(comment, 200), created_at=self.now()))
         mark_outcome(session, [m.id for m in pending], Outcome.IGNORED.value, intent="rating", confidence=1.0)
+        episodes.rated(session, conversation.id, score, reopened=score <= 2)
         if score <= 2:
             _hand_over(conversation, reason=f"low rating {score}/5: {comment}"[:300], now=self.now(),
                        flags=["low_rating"], urgent=True, kind=events.Kind.REOPENED)
@@ -591,6 +592,8 @@ class Pipeline:
             message.error = None
             if message.delivery_status == DeliveryStatus.SENDING.value:
                 message.delivery_status = result.status.value
+            episodes.answered(session, message.conversation_id, message.sent_at,
+                              message.agent_id if message.sender_type == SenderType.AGENT.value else None)
         logger.info("outbound %s (%s) sent on %s as %s", outbound_id, target.value, outbound.platform, result.message_id)
 
     @staticmethod

@@ -1,16 +1,17 @@
 """The owners' numbers: how fast customers are answered, by whom, on which channel, and when the
 shop is busiest. Computed from stored messages (no Flask here).
 
-Per conversation, from its first customer message in the period:
-- first response: the first answer sent (bot or person);
+Per customer need ("episode", `inbox.episodes`: from the customer's first message after the
+conversation was new, resolved or quiet for a day), counted on the day it started:
+- first response: the first answer sent after it (bot or person);
 - first human response: the first answer an agent sent (a bot's out-of-hours or handover note is
   not one);
-- never answered: nothing was ever sent back;
-- answered by the bot alone: answered, and no agent wrote in it;
-- resolution: from that first message to the first time the conversation was resolved after it.
+- never answered: nothing was sent back;
+- answered by the bot alone: answered, and no agent wrote;
+- resolution: from its first message to its resolution; the rating the customer gave it.
 
-Everything is aggregated in SQL (per conversation, per hour), so the page reads one row per
-conversation and one per hour of the period however many messages there are (`bench/reports.py`).
+The episodes are written as messages come, so the page reads one row per need in the period,
+aggregated in SQL, however many messages there are (`bench/reports.py`).
 """
 from __future__ import annotations
 
@@ -23,8 +24,7 @@ from sqlalchemy import ColumnElement, Integer, case, cast, func, literal, select
 from sqlalchemy.orm import Session
 
 from inbox.agent_desk import epoch_seconds
-from inbox.domain import Direction, SenderType
-from inbox.models import Agent, ConversationEvent, Message, Rating
+from inbox.models import Agent, Episode
 
 WEEKDAYS_ID = ("Sen", "Sel", "Rab", "Kam", "Jum", "Sab", "Min")
 
@@ -107,8 +107,7 @@ def build_report(session: Session, now: datetime, days: int, tz: tzinfo = timezo
     busiest = [[0] * 24 for _ in range(7)]
     hour = _hour_of(dialect)
     for started, count in session.connection().execute(
-        select(hour, func.count()).where(Message.direction == Direction.INBOUND.value, Message.created_at >= since)
-        .group_by(hour)
+        select(hour, func.count()).where(Episode.started_at >= since).group_by(hour)
     ):
         # UTC hours; shop time zones are whole hours off UTC in Indonesia (and nearly everywhere).
         moment = started if isinstance(started, datetime) else datetime.fromisoformat(f"{started}:00")
@@ -135,59 +134,41 @@ def _whole(value: ColumnElement[Any], dialect: str) -> ColumnElement[Any]:
 
 def _figures_query(since: datetime, offset: float, dialect: str) -> Any:
     """(metric, shop day number, platform, agent, value, count) rows for the period, all in SQL."""
-    agent_sent = case((Message.sender_type == SenderType.AGENT.value, Message.sent_at))
     per = (
         select(
-            Message.conversation_id.label("conversation_id"),
-            Message.platform.label("platform"),
-            epoch_seconds(func.min(case((Message.direction == Direction.INBOUND.value, Message.created_at))))
-            .label("first_in"),
-            epoch_seconds(func.min(case((Message.direction == Direction.OUTBOUND.value, Message.sent_at))))
-            .label("first_out"),
-            epoch_seconds(func.min(agent_sent)).label("first_agent"),
-            func.max(Message.agent_id).label("agent_id"),
+            Episode.platform.label("platform"),
+            Episode.agent_id.label("agent_id"),
+            Episode.rating.label("rating"),
+            epoch_seconds(Episode.started_at).label("first_in"),
+            epoch_seconds(Episode.first_response_at).label("first_out"),
+            epoch_seconds(Episode.first_human_at).label("first_agent"),
+            epoch_seconds(Episode.resolved_at).label("resolved"),
         )
-        .where(Message.created_at >= since)
-        .group_by(Message.conversation_id, Message.platform)
-        .cte("per_conversation")
+        .where(Episode.started_at >= since)
+        .cte("per_episode")
         .prefix_with("MATERIALIZED")  # read once by every metric below
     )
-    resolved = (
-        select(ConversationEvent.conversation_id.label("conversation_id"),
-               epoch_seconds(func.min(ConversationEvent.created_at)).label("at"))
-        .where(ConversationEvent.kind == "resolved", ConversationEvent.created_at >= since)
-        .group_by(ConversationEvent.conversation_id)
-        .subquery()
-    )
-    rated = (
-        select(Rating.conversation_id.label("conversation_id"), func.avg(Rating.score).label("score"))
-        .where(Rating.created_at >= since).group_by(Rating.conversation_id).subquery()
-    )
     day = _whole((per.c.first_in + offset) / 86400, dialect)
-    asked = per.c.first_in.is_not(None)
 
-    def metric(name: str, value: ColumnElement[Any] | None, *where: Any, source: Any = per) -> Any:
+    def metric(name: str, value: ColumnElement[Any] | None, *where: Any) -> Any:
         shown = literal(0) if value is None else value
         return (
             select(literal(name), day, per.c.platform, per.c.agent_id, shown, func.count())
-            .select_from(source).where(asked, *where)
+            .where(*where)
             .group_by(day, per.c.platform, per.c.agent_id, *(() if value is None else (shown,)))
         )
 
     wait = per.c.first_out - per.c.first_in
     human = per.c.first_agent - per.c.first_in
-    resolution = resolved.c.at - per.c.first_in
+    resolution = per.c.resolved - per.c.first_in
     return union_all(
         metric("conversations", None),
         metric("never_answered", None, per.c.first_out.is_(None)),
         metric("bot_only", None, per.c.first_out.is_not(None), per.c.first_agent.is_(None)),
-        # an earlier message of ours (a notification) answers nothing
-        metric("first_response", _rounded(wait, dialect), per.c.first_out.is_not(None), wait >= 0),
-        metric("first_human", _rounded(case((human < 0, 0.0), else_=human), dialect), per.c.first_agent.is_not(None)),
-        metric("resolution", _rounded(resolution, dialect), resolution >= 0,
-               source=per.join(resolved, resolved.c.conversation_id == per.c.conversation_id)),
-        metric("rating", _whole(rated.c.score + 0.5, dialect),
-               source=per.join(rated, rated.c.conversation_id == per.c.conversation_id)),
+        metric("first_response", _rounded(wait, dialect), per.c.first_out.is_not(None)),
+        metric("first_human", _rounded(human, dialect), per.c.first_agent.is_not(None)),
+        metric("resolution", _rounded(resolution, dialect), per.c.resolved.is_not(None)),
+        metric("rating", per.c.rating, per.c.rating.is_not(None)),
     )
 
 
@@ -207,11 +188,11 @@ def csv_rows(report: Report) -> Iterable[list[str]]:
 
 
 def _hour_of(dialect: str) -> ColumnElement[Any]:
-    """The hour a message was created in (UTC), as the database can group by it."""
+    """The hour an episode started in (UTC), as the database can group by it."""
     if dialect == "postgresql":
-        return func.date_trunc("hour", func.timezone("UTC", Message.created_at))
+        return func.date_trunc("hour", func.timezone("UTC", Episode.started_at))
     # SQLite keeps "YYYY-MM-DD HH:MM:SS.ffffff" (UTC): the hour is its first 13 characters.
-    return func.substr(Message.created_at, 1, 13)
+    return func.substr(Episode.started_at, 1, 13)
 
 
 def _fmt(value: float | None) -> str:

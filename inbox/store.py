@@ -15,7 +15,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from inbox import conversations
+from inbox import conversations, episodes
 from inbox.domain import (
     DELIVERY_RANK,
     ChangeEvent,
@@ -95,7 +95,7 @@ def _post_json(event: InboundEvent) -> dict[str, Any] | None:
     return {"id": post.post_id, "caption": clean_text(post.caption, 2000), "link": clean_text(post.link, 1000)}
 
 
-def _upsert_conversation(session: Session, contact_id: int, event: InboundEvent) -> tuple[int, str]:
+def _upsert_conversation(session: Session, contact_id: int, event: InboundEvent) -> Any:
     """The event's thread, created by its first message; the first author stays its contact."""
     statement = _insert(session, Conversation).values(
         contact_id=contact_id,
@@ -114,14 +114,14 @@ def _upsert_conversation(session: Session, contact_id: int, event: InboundEvent)
     statement = statement.on_conflict_do_update(
         index_elements=["platform", "thread_key"], set_={"post": func.coalesce(table.c.post, statement.excluded.post)}
     )
-    row = session.execute(statement.returning(table.c.id, table.c.status)).one()
-    return row.id, row.status
+    return session.execute(statement.returning(table.c.id, table.c.status, table.c.last_message_at)).one()
 
 
 def store_inbound(session: Session, event: InboundEvent, received_at: datetime) -> tuple[int, int | None]:
     """Store one inbound event; returns (conversation id, new message id or None for a repeat)."""
     contact_id = _upsert_contact(session, event)
-    conversation_id, status = _upsert_conversation(session, contact_id, event)
+    conversation = _upsert_conversation(session, contact_id, event)
+    conversation_id, status = conversation.id, conversation.status
     table = Message.__table__
     statement = (
         _insert(session, Message)
@@ -148,6 +148,8 @@ def store_inbound(session: Session, event: InboundEvent, received_at: datetime) 
     message_id = session.execute(statement).scalar_one_or_none()
     if message_id is None:
         return conversation_id, None
+    episodes.customer_wrote(session, conversation_id, str(event.platform), received_at,
+                            status=status, last_message_at=conversation.last_message_at)
     changes: dict[str, Any] = {"last_inbound_at": received_at, "last_message_at": received_at}
     if status == ConversationStatus.RESOLVED.value:
         # A new question after resolution starts over with the bot.

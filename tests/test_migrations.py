@@ -81,6 +81,10 @@ def test_upgrade_from_the_first_schema_keeps_every_row(database_url: str, make_a
         (4, 2, "512345678", "message", "reply:2:private"),
         (5, 1, "whatsapp:+6281234567890", "message", "agent:1:k1"),
     ]
+    # Each conversation with a customer message is one need for the reports (none resolved yet).
+    assert rows(db, "SELECT conversation_id, platform, CASE WHEN ended_at IS NULL THEN 'open' ELSE 'ended' END"
+                    " FROM episodes ORDER BY conversation_id") == [
+        (1, "whatsapp_twilio", "open"), (2, "telegram", "open"), (3, "telegram", "open")]
     db.dispose()
 
     # The app carries on where the old data left off: the same chat is the same thread.
@@ -91,3 +95,4 @@ def test_upgrade_from_the_first_schema_keeps_every_row(database_url: str, make_a
     db = services.db
     assert rows(db, "SELECT count(*) FROM conversations") == [(3,)]
     assert rows(db, "SELECT conversation_id, direction FROM messages WHERE id > 5 ORDER BY id") == [(2, "in"), (2, "out")]
+    assert rows(db, "SELECT count(*) FROM episodes WHERE conversation_id = 2 AND first_response_at IS NOT NULL") == [(1,)]

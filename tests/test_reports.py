@@ -11,59 +11,56 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from inbox import agent_desk, episodes
 from inbox.accounts import create_agent
-from inbox.models import Contact, Conversation, ConversationEvent, Message, Rating
+from inbox.domain import EventKind, InboundEvent, Sender
+from inbox.models import Conversation, Episode, Message, Rating, utcnow
 from inbox.reports import Figures, build_report
+from inbox.store import store_inbound
+from tests.conftest import post_twilio, twilio_message
+from tests.test_ratings import drain, resolved_by_an_agent
 from tests.web.test_agents_pages import log_in
 
 NOW = datetime(2026, 11, 27, 5, 0, tzinfo=timezone.utc)  # Friday 12:00 WIB
 
 
+def answer(db: Any, conversation_id: int, question_id: int, at: datetime, agent_id: int | None = None) -> int:
+    """What the pipeline records when one of our answers has gone out."""
+    message = Message(conversation_id=conversation_id, platform="whatsapp_twilio", direction="out", kind="message",
+                      sender_type="agent" if agent_id else "bot", agent_id=agent_id, text="...", media=[],
+                      created_at=at, sent_at=at, reply_to_id=question_id, idempotency_key=f"a{question_id}:{at}",
+                      delivery_status="sent")
+    db.add(message)
+    db.flush()
+    episodes.answered(db, conversation_id, at, agent_id)
+    return message.id
+
+
 def seed(app: Flask) -> int:
     """Three customers this morning: one the bot answers in 3 s; one handed over (the bot's note at
-    2 s, Sari's answer at 120 s, rated 5); one never answered."""
+    2 s, Sari's answer at 120 s, resolved at 10 minutes, rated 5); one never answered."""
     with app.extensions["inbox"].db.session() as db:
         sari = create_agent(db, "sari@toko.id", "rahasia-123", name="Sari", is_admin=True)
         for n, (bot_after, agent_after) in enumerate([(3, None), (2, 120), (None, None)]):
-            contact = Contact(platform="whatsapp_twilio", external_id=f"62811{n}", display_name=f"C{n}")
-            db.add(contact)
-            db.flush()
-            conversation = Conversation(contact_id=contact.id, platform="whatsapp_twilio", chat_id=f"c{n}",
-                                        thread_key=f"c{n}", status="bot", priority=0, flags=[])
-            db.add(conversation)
-            db.flush()
             asked = NOW - timedelta(hours=1, minutes=n)
-            question = Message(conversation_id=conversation.id, platform="whatsapp_twilio", direction="in",
-                               kind="message", sender_type="customer", text="halo", media=[], created_at=asked,
-                               external_id=f"in{n}", contact_id=contact.id)
-            db.add(question)
-            db.flush()
+            event = InboundEvent(platform="whatsapp_twilio", kind=EventKind.MESSAGE, event_id=f"in{n}",
+                                 chat_id=f"whatsapp:+62811{n}", sender=Sender(f"whatsapp:+62811{n}", f"C{n}"),
+                                 text="halo", timestamp=asked)
+            conversation_id, question_id = store_inbound(db, event, asked)
             if bot_after is not None:
-                db.add(Message(conversation_id=conversation.id, platform="whatsapp_twilio", direction="out",
-                               kind="message", sender_type="bot", text="...", media=[], created_at=asked,
-                               sent_at=asked + timedelta(seconds=bot_after), reply_to_id=question.id,
-                               idempotency_key=f"b{n}", delivery_status="sent"))
+                answer(db, conversation_id, question_id, asked + timedelta(seconds=bot_after))
             if agent_after is not None:
-                answer = Message(conversation_id=conversation.id, platform="whatsapp_twilio", direction="out",
-                                 kind="message", sender_type="agent", agent_id=sari.id, text="...", media=[],
-                                 created_at=asked, sent_at=asked + timedelta(seconds=agent_after),
-                                 reply_to_id=question.id, idempotency_key=f"a{n}", delivery_status="sent")
-                db.add(answer)
-                db.flush()
-                db.add(Rating(conversation_id=conversation.id, message_id=answer.id, agent_id=sari.id, score=5,
+                answered_by_sari = answer(db, conversation_id, question_id, asked + timedelta(seconds=agent_after), sari.id)
+                agent_desk.resolve(db, conversation_id, sari, now=asked + timedelta(minutes=10))
+                db.add(Rating(conversation_id=conversation_id, message_id=answered_by_sari, agent_id=sari.id, score=5,
                               comment="mantap", created_at=NOW))
+                episodes.rated(db, conversation_id, 5, reopened=False)
         return sari.id
 
 
 def test_the_figures(make_app, database_url):
     app = make_app(database_url=database_url)
-    sari = seed(app)
-    with app.extensions["inbox"].db.session() as db:
-        # Sari resolved the handed-over one 10 minutes after the customer wrote (twice: the first counts).
-        handed_over = db.execute(select(Message.conversation_id).where(Message.sender_type == "agent")).scalar_one()
-        for minutes in (10, 30):
-            db.add(ConversationEvent(conversation_id=handed_over, kind="resolved", agent_id=sari, mentions=[],
-                                     created_at=NOW - timedelta(hours=1, minutes=1) + timedelta(minutes=minutes)))
+    seed(app)
     with app.extensions["inbox"].db.session() as db:
         report = build_report(db, NOW, 7)
     total = report.total
@@ -104,3 +101,49 @@ def test_an_empty_shop_reports_nothing_without_failing(make_app, days):
     with app.extensions["inbox"].db.session() as db:
         report = build_report(db, NOW, days)
     assert report.total.conversations == 0 and len(report.days) == days and report.total.rating is None
+
+
+def test_episodes_follow_the_conversation_through_the_pipeline(make_app, fake_api):
+    """Handed over, resolved by Sari, rated 5 (the rating is no new need), asked again: two needs."""
+    from tests.conftest import post_twilio, twilio_message
+    from tests.test_ratings import drain, resolved_by_an_agent
+
+    app = make_app()
+    client, conversation_id = resolved_by_an_agent(app)
+    post_twilio(client, twilio_message("5 mantap kak"))
+    drain(app)
+    post_twilio(client, twilio_message("brp ongkir ke medan kak?"))
+    drain(app)
+    with app.extensions["inbox"].db.session() as db:
+        rows = db.execute(select(Episode).order_by(Episode.id)).scalars().all()
+        report = build_report(db, utcnow() + timedelta(minutes=1), 7)
+    assert [(e.conversation_id, e.rating, e.resolved_at is not None, e.ended_at is not None) for e in rows] == [
+        (conversation_id, 5, True, True), (conversation_id, None, False, False)]
+    first, second = rows
+    assert first.first_response_at is not None and first.first_human_at is None  # the bot's handover note
+    assert second.first_response_at is not None and second.started_at > first.resolved_at
+    assert (report.total.conversations, report.total.bot_only, report.total.rating) == (2, 2, 5)
+
+
+def test_a_low_rating_is_a_new_need(make_app, fake_api):
+    app = make_app()
+    client, conversation_id = resolved_by_an_agent(app)
+    post_twilio(client, twilio_message("1, lama banget"))
+    drain(app)
+    with app.extensions["inbox"].db.session() as db:
+        rows = db.execute(select(Episode).order_by(Episode.id)).scalars().all()
+    assert [(e.rating, e.ended_at is None) for e in rows] == [(1, False), (None, True)]  # an agent answers the new one
+
+
+def test_a_customer_back_after_a_quiet_day_is_a_new_need(make_app, fake_api):
+    app = make_app()
+    post_twilio(app.test_client(), twilio_message("ready kak?"))
+    drain(app)
+    with app.extensions["inbox"].db.session() as db:
+        conversation = db.execute(select(Conversation)).scalar_one()
+        conversation.last_message_at -= episodes.QUIET_GAP
+    post_twilio(app.test_client(), twilio_message("kak, ongkir ke medan brp?"))
+    drain(app)
+    with app.extensions["inbox"].db.session() as db:
+        rows = db.execute(select(Episode).order_by(Episode.id)).scalars().all()
+    assert [(e.ended_at is None, e.first_response_at is not None) for e in rows] == [(False, True), (True, True)]

@@ -1,0 +1,70 @@
+"""Customer needs ("episodes"), kept up to date as messages come and go, so that the owners'
+report reads one row per need instead of every message (`inbox.reports`).
+
+An episode starts with a customer's message when the conversation has no open one: it is new, it
+was resolved, or it had been quiet for `QUIET_GAP` with the bot (a customer back next month is a
+new need). Our first answer after its start is its first response; an agent's, its first human
+one. Resolving ends it; the customer's rating of that resolution is written on it.
+
+Each function is a statement or two in the caller's transaction (Core statements: no ORM
+bookkeeping on the hot path).
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from inbox.domain import ConversationStatus
+from inbox.models import Episode
+
+QUIET_GAP = timedelta(hours=24)  # WhatsApp's reply window: past it, a message is a new visit
+EPISODES = Episode.__table__
+_OPEN = EPISODES.c.ended_at.is_(None)
+
+
+def customer_wrote(
+    session: Session, conversation_id: int, platform: str, at: datetime, *,
+    status: str, last_message_at: datetime | None,
+) -> None:
+    """A new customer message; `status` and `last_message_at` are the conversation's before it."""
+    quiet = last_message_at is not None and at - last_message_at >= QUIET_GAP
+    if status == ConversationStatus.RESOLVED.value or (status == ConversationStatus.BOT.value and quiet):
+        session.execute(update(EPISODES).where(EPISODES.c.conversation_id == conversation_id, _OPEN)
+                        .values(ended_at=last_message_at or at))
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    session.execute(
+        insert(EPISODES)
+        .values(conversation_id=conversation_id, platform=platform, started_at=at)
+        .on_conflict_do_nothing(index_elements=["conversation_id"], index_where=_OPEN)
+    )
+
+
+def answered(session: Session, conversation_id: int, at: datetime, agent_id: int | None = None) -> None:
+    """We sent something in the conversation: the bot (agent_id None) or an agent."""
+    columns = EPISODES.c
+    values = {"first_response_at": func.coalesce(columns.first_response_at, at)}
+    if agent_id is not None:
+        values.update(first_human_at=func.coalesce(columns.first_human_at, at), agent_id=agent_id)
+    session.execute(update(EPISODES).where(columns.conversation_id == conversation_id, _OPEN,
+                                           columns.started_at <= at).values(values))
+
+
+def resolved(session: Session, conversation_id: int, at: datetime) -> None:
+    session.execute(update(EPISODES).where(EPISODES.c.conversation_id == conversation_id, _OPEN)
+                    .values(resolved_at=at, ended_at=at))
+
+
+def rated(session: Session, conversation_id: int, score: int, *, reopened: bool) -> None:
+    """The customer rated the last resolution. Their answer opened an episode of its own: it stays
+    only when the rating reopens the conversation (a low one: an agent has to answer)."""
+    columns = EPISODES.c
+    last = (select(func.max(columns.id)).where(columns.conversation_id == conversation_id, columns.ended_at.is_not(None))
+            .scalar_subquery())
+    session.execute(update(EPISODES).where(columns.id == last).values(rating=score))
+    if not reopened:
+        session.execute(delete(EPISODES).where(columns.conversation_id == conversation_id, _OPEN,
+                                               columns.first_response_at.is_(None)))
