@@ -4,7 +4,8 @@ from __future__ import annotations
 import re
 
 MAX_RATING_TEXT = 80  # longer is a message, not a rating
-NUMBER = re.compile(r"(?<![\d.,])([1-5])(?:\s*/\s*5)?(?![\d.,])")
+# A lone 1-5 ("5", "4/5", "1, lama banget"), not part of a number ("1.000", "2,5", "15").
+NUMBER = re.compile(r"(?<![\d.,])([1-5])(?:\s*/\s*5)?(?!\d|[.,]\d)")
 STARS = re.compile(r"[⭐★]")
 WORDS = {
     5: ("mantap", "mantul", "puas", "sangat puas", "keren", "top", "the best", "sempurna", "excellent", "great",

@@ -100,6 +100,7 @@ def test_channels_that_do_not_ask(make_app, fake_api):
 
 @pytest.mark.parametrize(("text", "score"), [
     ("5", 5), ("4/5", 4), ("⭐⭐⭐", 3), ("mantap", 5), ("kurang bagus", 2), ("👎", 1), ("nilai 4 ya", 4),
+    ("1, lama banget", 1), ("5.", 5), ("2,5", None), ("Rp1.000", None),
     ("pesanan saya 5 hari belum sampai", None), ("brp ongkir?", None), ("2 atau 3", None), ("", None),
 ])
 def test_reading_a_rating(text, score):
