@@ -4,7 +4,8 @@
 
 For each platform, customers write at 3x the connector's declared account rate for a few
 seconds; every answer goes through the real pipeline (in-process queue, SQLite, the official
-client) to a local fake of the platform's API, which records when each request arrived. Printed:
+client) to a local fake of the platform's API, in a process of its own, which records when each
+request arrived. Printed:
 the most requests the fake saw in any window of the rate (must not exceed the rate), the share of
 the rate used while there was a backlog, and the same run without pacing as the baseline (what
 the platform would have seen).
@@ -12,6 +13,7 @@ the platform would have seen).
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import subprocess
 import sys
@@ -35,9 +37,50 @@ from tests.test_outages import OwnRedis  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 
 
+class FakeInItsOwnProcess:
+    """The fake platform API in a process of its own, as the real one is on another machine: its
+    HTTP handling must not take the CPU (the GIL) of an embedded inbox that is being measured."""
+
+    def __enter__(self) -> "FakeInItsOwnProcess":
+        context = multiprocessing.get_context("spawn")
+        self._pipe, child = context.Pipe()
+        self._process = context.Process(target=_serve_fake, args=(child,), daemon=True)
+        self._process.start()
+        self.base_url = self._pipe.recv()
+        return self
+
+    def _ask(self, command: str) -> Any:
+        self._pipe.send(command)
+        return self._pipe.recv()
+
+    def wait_for_arrivals(self, n: int, timeout: float) -> list[float]:
+        """Arrival times (monotonic, the same clock in every process) of the first n calls."""
+        deadline = time.monotonic() + timeout
+        while self._ask("count") < n and time.monotonic() < deadline:
+            time.sleep(0.2)
+        return self._ask("arrivals")
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._pipe.send("stop")
+        self._process.join(timeout=10)
+
+
+def _serve_fake(pipe: Any) -> None:
+    with FakePlatformAPI() as api:
+        pipe.send(api.base_url)
+        while True:
+            command = pipe.recv()
+            if command == "count":
+                pipe.send(len(api.calls))
+            elif command == "arrivals":
+                pipe.send([call.at for call in api.calls])
+            else:
+                return
+
+
 def run(platform: Platform, account: Rate, duration: float, paced: bool, workers: int = 0) -> tuple[int, float, float]:
     """Embedded (in-process queue) when `workers` is 0; else Redis of its own and that many worker.py."""
-    with FakePlatformAPI() as api, tempfile.TemporaryDirectory() as tmp:
+    with FakeInItsOwnProcess() as api, tempfile.TemporaryDirectory() as tmp:
         database_url = f"sqlite:///{tmp}/bench.sqlite3"
         redis = OwnRedis(Path(tmp)) if workers else None
         if redis is not None:
@@ -82,15 +125,14 @@ def run(platform: Platform, account: Rate, duration: float, paced: bool, workers
             pause = start + (i + 1) / (3 * account.count / account.seconds) - time.monotonic()
             if pause > 0:
                 time.sleep(pause)
-        calls = api.wait_for_calls(offered, timeout=120)
+        times = api.wait_for_arrivals(offered, timeout=120)
         services.close()
         for process in processes:
             process.terminate()
             process.wait(timeout=30)
         if redis is not None:
             redis.stop()
-        times = [call.at for call in calls]
-        return most_in_any_window(times, account.seconds), rate_used(times, account.count, account.seconds), len(calls)
+        return most_in_any_window(times, account.seconds), rate_used(times, account.count, account.seconds), len(times)
 
 
 def serve_worker() -> int:
