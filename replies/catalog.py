@@ -20,8 +20,21 @@ _NOT_CITY = frozenset("""sini sana situ rumah mana alamat kantor luar dalam kota
 rekening nomor no toko pulau daerah""".split())
 
 
+_AMOUNT_UNIT = re.compile(r"^(\d+)([a-z]+)$")
+_UNITS = {"g": "gr", "gram": "gr", "grm": "gr", "grams": "gr", "kilo": "kg", "kilogram": "kg"}
+_UNIT_WORDS = frozenset({"gr", "kg", "ml", "l", "liter", "pcs", "pc", "cm", "mm", "m"})
+
+
 def words(text: str) -> list[str]:
-    return [_RUN_RE.sub(r"\1", w) for w in _WORD_RE.findall(text.lower())]
+    """Lower-case words; an amount and its unit are two ("1kg", "1 kg", "200gram" -> "200", "gr")."""
+    found = []
+    for w in _WORD_RE.findall(text.lower()):
+        amount = _AMOUNT_UNIT.match(w)
+        if amount:
+            found.extend((amount.group(1), _UNITS.get(amount.group(2), amount.group(2))))
+        else:
+            found.append(_UNITS.get(w, _RUN_RE.sub(r"\1", w)) if found and found[-1].isdigit() else _RUN_RE.sub(r"\1", w))
+    return found
 
 
 def product_words(text: str) -> list[str]:
@@ -106,9 +119,12 @@ def match_products(text: str, catalogue: Iterable[Product]) -> list[ProductMatch
                 if vtoks and all(_token_hit(t, msg) for t in vtoks):
                     narrowed.append(v)
             if not narrowed:
-                # Partial variant ("hitam" of "Hitam / L"): keep variants sharing any word.
-                narrowed = [v for v in variants if any(_token_hit(t, msg) for t in words(v.variant or "")
-                                                       if t not in _STOP)]
+                # Partial variant ("hitam" of "Hitam / L", "250 gr" of "Biji 250gr"): the variants
+                # sharing the most words (a unit alone picks nothing).
+                shared = {v.sku: sum(1 for t in words(v.variant or "") if t not in _STOP and t not in _UNIT_WORDS
+                                     and _token_hit(t, msg)) for v in variants}
+                most = max(shared.values(), default=0)
+                narrowed = [v for v in variants if most and shared[v.sku] == most]
             if narrowed:
                 chosen, given = narrowed, True
         results.append(ProductMatch(tuple(chosen), " ".join(hits), given))
@@ -129,6 +145,8 @@ kenapa knp ini itu tersebut yg yang sama dengan dgn atau dan tapi terus trus bia
 kamu anda kita kami we i you it they my your me is are do does did can could would will please pls what which
 have has any still left there this that those these one size sizes colour color colours colors variant variants
 ya yah ka kk kak min sis gan ukuran warna varian nomor no angka jam hari besok sekarang skrg minggu
+great nice cool awesome alright okay well then so and how much whats what's the a an of for in on about
+kalau kalo klo yaudah udah aja deh
 teh atuh mah iki iku kuwi ieu eta kang teu sing nu ora ono onok ana isih keneh aya hargane hargana pinten
 ingin menanyakan mohon informasi apakah dengan hormat terima kasih""".split())
 
@@ -232,7 +250,10 @@ def find_city(text: str, rates: dict[str, dict[str, int]], aliases: dict[str, st
                     return aliases.get(city, city), None
     # "ke <place>" / "to <place>" names a destination we have no rate for.
     for i, tok in enumerate(toks[:-1]):
-        if tok in ("ke", "to", "kirim", "tujuan", "daerah", "kota"):
+        # Sundanese "ka", Javanese "nang"/"menyang" mean "ke" right after a shipping word ("ka" is
+        # also "kak" elsewhere: "makasih ka").
+        regional = tok in ("ka", "nang", "menyang") and i > 0 and toks[i - 1] in ("ongkir", "kirim", "dikirim", "ongkos")
+        if tok in ("ke", "to", "kirim", "tujuan", "daerah", "kota") or regional:
             nxt = toks[i + 1]
             if nxt.isalpha() and len(nxt) >= 3 and nxt not in _NOT_CITY and nxt not in _STOP:
                 return None, nxt

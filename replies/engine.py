@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Mapping
 
-from .catalog import CatalogueLookup, ProductMatch, find_city, look_up_products, order_number_spans, order_numbers
+from .catalog import CatalogueLookup, ProductMatch, find_city, look_up_products, order_number_spans, order_numbers, words
 from .classifier import LEXICON, IntentClassifier, builtin_training_data
 from .model import ESCALATE_INTENTS, INTENTS, REFINED_INTENTS, Action, Decision, Turn
 from .normalize import Normalizer
@@ -46,7 +46,7 @@ _ANSWERED = frozenset({"greeting", "price", "stock", "shipping_cost", "order_sta
 # Optional answered intents: answered when the pack has their texts, else handed over.
 _OPTIONAL_ANSWERED = frozenset({"business_hours", "bargain", "size_chart"})
 # What a conversation remembers between turns (Turn.memory / Decision.memory).
-MEMORY_KEYS = ("language", "city", "product", "variant", "order_number", "greeted_on", "greeted_daypart",
+MEMORY_KEYS = ("language", "city", "product", "variant", "topic", "order_number", "greeted_on", "greeted_daypart",
                "restock_offer")
 # A short yes to "mau dikabari kalau restock?": every word one of these, and one of them a yes.
 _YES_WORDS = frozenset("ya iya iyaa iyah iy y yes yess yup yep boleh mau ok oke okay okey okee sip siap gas please pls "
@@ -64,9 +64,20 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("refund_status", _R(r"\b(refund|dana|uang|duit|ewallet|pengembalian)\b.*\b(belum|gak|kok)\b.*"
                          r"\b(masuk|balik|kembali|cair|diterima|sampai|retur)\b")),
     ("order_change", _R(r"\b(cancel|cancell?ed|batal|batalin|batalkan|membatalkan)\b(?!.*\bsepihak\b)"
+                        r"|\b(tolong|mohon|minta)\s+(di)?(ganti|ubah|rubah|tukar)\w*\s+(ke|jadi|menjadi)\b|\blupa\s+(pilih|milih|nulis)\b"
                         r"|\b(ganti|ubah|rubah|salah tulis|salah|edit)\s+(alamat|pesanan|ukuran pesanan)\b"
                         r"|\balamat\w*\s+(salah|ganti|diganti|diubah)\b|\bchange (my |the )?(order|address)\b")),
+    ("return_request", _R(r"\b(mau|pengen|pingin|ingin|minta|tolong)\s+(di)?(tukar|tuker|retur|return|refund|balikin|kembalikan)\b"
+                          r"|\b(refund|retur|tukar)\s+(aja|saja)\b|\bi (want|would like) (a |to )?(refund|return|exchange)\b")),
+    # An order written out in the chat (items and an address): agents write it up.
+    ("new_order", _R(r"\balamat\w*\s*:?\s*(di\s+)?(jl|jln|jalan|gg|gang|perum\w*|komplek|kp|desa|dusun)\b"
+                     r"|\b(jl|jln|jalan)\.?\s+\w+[^\n]*\bno\.?\s*\d+")),
+    ("product_detail", _R(r"\bkapan\b.*\b(restock|re-stock|ready lagi|ada lagi|stok lagi|masuk lagi)\b"
+                          r"|\bwhen\b.*\b(restock|back in stock)\b|\b(berat|beratnya|weight)\b.*\b(berapa|gram|kg|how)\b"
+                          r"|\b(bahan\w*|material)\b.*\b(apa|berapa|what)\b|\b(asli|ori|original|authentic)\s+(gak|ga|nggak|tidak|kah|bukan|or)\b"
+                          r"|\bsertifikat\w*\b|\b(bpom|halal)\b.*\b(gak|ga|belum|sudah|udah|ada)\b")),
     ("payment_confirmation", _R(r"(?<!kalau )(?<!setelah )\b(sudah|barusan|baru)\s+(saya\s+|aku\s+)?(transfer|bayar|lunas)"
+                                r"|\b(tos|atos|udah|udh|sudah|wis|uwis|wes)\s+(ku\s+|di)?(transfer|tf|ditransfer|bayar|dibayar)\b"
                                 r"|\b(transfer|bayar)\w*\s+sudah\b|\bbukti\s+(transfer|bayar)"
                                 r"|\bi (have |just )?(paid|transferred)\b|\bpayment (done|sent|made)\b"
                                 r"|\bbayar\b.*\b(masuk|diverifikasi|dikonfirmasi)\b")),
@@ -86,7 +97,16 @@ _COMPLAINT_CUE = _R(r"\b(kesal|kesel|marah|kecewa|mengecewakan|nyesel|menyesal|k
                     r"|disappointed|unacceptable)\b|\bkok\b.*\b(gak|belum)\b.*\b(datang|dateng|sampai|nyampe)"
                     # a faulty item or a parcel that went wrong
                     r"|\b(bolong|sobek|robek|noda|bernoda|cacat|rusak|pecah|penyok|luntur|jebol|salah kirim|beda warna)\b"
-                    r"|\b(gak|belum|tidak)\s+(nerima|menerima|terima)\b|\bresi\w*\b.*\b(belum|gak)\s+(update|gerak|berubah)\b"
+                    r"|\b(gak|belum|tidak)\s+(nerima|menerima|terima)\b"
+                    r"|\bresi\w*\b.*\b(belum|gak|ga|tidak)\s+(ada\s+)?(update|gerak|pergerakan|berubah|jalan)\b"
+                    # a parcel stuck, sent back or not what was ordered
+                    r"|\bkok\b[^?]*\bmasih\b|\b(dikembalikan|dikembaliin|balik|retur)\s+ke\s+pengirim\b|\breturned to sender\b"
+                    r"|\bkok\b[^?]*\b(yg|yang)\s+(dikirim|datang|dateng|sampai)\b"
+                    r"|\b(belum|gak|ga|tidak|nggak)\s+bisa\s+(dilacak|dicek|di-?track)\b"
+                    r"|\b(bocor|tumpah|basah|hancur|meleleh|kadaluarsa|expired|kurang\s+(satu|\d+)\s*(pcs|biji|barang|item)?)\b"
+                    r"|\b(datang|dateng|sampai|nyampe|sampe)\w*\s+(cuma|hanya|cm)\s+(\d+|satu|dua|tiga)\b"
+                    r"|\b(sudah|udah|udh)\s+(\d+|dua|tiga|seminggu|sebulan)\s*(minggu|bulan)?\b[^?]*\b(mana|belum|gak|ga)\b"
+                    r"|\bmana\b[^\n]*\n[^\n]*\b(sudah|udah|udh)\s+(\d+|dua|tiga)\s+(minggu|bulan)\b"
                     r"|\b(damaged|broken|torn|wrong item|never (arrived|received))\b")
 # Unasked offers, prizes and links: no answer, not a person's time.
 _SPAM_CUE = _R(r"https?://|\bwww\.|\bwa\.me/|\bbit\.ly\b|\.(xyz|info|top|click|link)\b"
@@ -95,8 +115,17 @@ _SPAM_CUE = _R(r"https?://|\bwww\.|\bwa\.me/|\bbit\.ly\b|\.(xyz|info|top|click|l
 # Regional greetings: Sundanese, Batak, Javanese and Balinese openings.
 _REGIONAL_GREETING = _R(r"^\W*(sampurasun|punten|horas|rahayu|om swastyastu|kulo nuwun|sugeng (enjing|siang|sonten|dalu))\b")
 # "paketnya udah diterima" reports, it doesn't ask.
-_RECEIVED = _R(r"\bsudah\s+(di)?(terima|diterima|sampai|datang|dateng|nyampe)\b|\b(received|arrived)\b")
+_RECEIVED = _R(r"\b(sudah|udah|udh)\s+((saya|aku|kami|ku)\s+)?(di)?(terima|diterima|sampai|sampe|datang|dateng|nyampe)\b"
+              r"|\b(received|arrived)\b")
+# "kalau kopinya rusak pas sampai, bisa retur?": a question about the policy, not a complaint.
+_HYPOTHETICAL = _R(r"\b(kalau|kalo|klo|jika|jikalau|apabila|seandainya|misal\w*|if)\b[^.?!\n]{0,40}")
+# A question somewhere in a segment: what a point must have to be counted when it is unclear.
+_QUESTION = _R(r"\b(apa\w*|berapa|brp|gimana|bagaimana|kapan|kenapa|mana|bisa|bs|boleh|ada|ready|mau|minta|tolong"
+               r"|cek|how|what|when|where|why|can|could|do|does|is|are|sabaraha|naon|kumaha|piro|opo|endi)\b")
 _ASKING = _R(r"\?|\b(belum|kapan|mana|dimana|gimana|kenapa|kok|gak|apa|berapa|when|where)\b")
+# "aku order ya", "besok aku pesan": buying soon, not asking about an order.
+_WILL_ORDER = _R(r"\b(aku|saya|sy|gw|gue|besok|nanti|langsung|oke|ok)\s+(order|pesan|checkout|co|beli)\b"
+                 r"(?!\s*(saya|aku|ku|kemarin|tadi|sudah|udah|belum|kok|nya))")
 _THANKS_CUE = _R(r"\b(makasih|thanks|tq|thx|siap|oke|mantap|noted)\b")
 _COD_ONLY = _R(r"\bcod\b|bayar di ?tempat|cash on delivery")
 _CAN_ASK = _R(r"\b(bisa|boleh|bs|can|available|tersedia|melayani|layani)\b|\?")
@@ -148,6 +177,7 @@ class ReplyEngine:
             lexicon[ci.name] = tuple(Normalizer().text(k) for k in ci.keywords)
         self.classifier = IntentClassifier(examples, lexicon=lexicon)
         self._mirror = {h.lower() for h in pack.mirror_honorifics}
+        self._catalogue_pattern: tuple[tuple[str, ...], re.Pattern[str] | None] | None = None
         # A custom intent's keyword in a message makes that point the custom intent.
         self._custom_cues = [(ci.name, tuple(k for k in lexicon[ci.name] if k)) for ci in pack.custom_intents.values()
                              if ci.keywords]
@@ -186,11 +216,20 @@ class ReplyEngine:
             return Action.ESCALATE  # the pack has no answer for it: a person answers
         return Action.AUTO_REPLY
 
-    def refine(self, text: str, intent: str, confidence: float) -> tuple[str, float]:
+    def read(self, text: str) -> tuple[str, float]:
+        """The finer intent of some text and its confidence: classified and refined as the shop's
+        customer wrote it, less the shop's own product words (see `_without_catalogue`)."""
+        plain = self._without_catalogue(text)
+        return self.refine(text, *self.classify(plain), plain=plain)
+
+    def refine(self, text: str, intent: str, confidence: float, *, plain: str | None = None) -> tuple[str, float]:
         """The finer intent of one point: a brand's custom intent whose keyword appears, a
-        complaint word, or a clear cue phrase of a refined intent (model.REFINED_INTENTS)."""
-        norm = " " + self.classifier.normalizer.text(text) + " "
-        low = " " + text.lower() + " "
+        complaint word, or a clear cue phrase of a refined intent (model.REFINED_INTENTS).
+        `plain` is the text without the catalogue's words, where complaint and other cues are
+        looked for (a colour "Broken White" is no complaint)."""
+        plain = text if plain is None else plain
+        norm = " " + self.classifier.normalizer.text(plain) + " "
+        low = " " + plain.lower() + " "
         if intent in ("abuse", "spam") and confidence >= self.threshold:
             return intent, confidence
         toks = norm.split()
@@ -200,24 +239,39 @@ class ReplyEngine:
             return "spam", max(confidence, 0.9)
         if _REGIONAL_GREETING.search(low) and len(toks) <= 4:
             return "greeting", max(confidence, 0.9)  # "Sampurasun teh", "Horas kak"
-        for name, cues in self._custom_cues:
-            if any(f" {c} " in norm for c in cues):
-                return name, max(confidence, 0.9)
+        if self._custom_cues:
+            raw_norm = " " + self.classifier.normalizer.text(text) + " "
+            for name, cues in self._custom_cues:
+                if any(f" {c} " in raw_norm for c in cues):
+                    return name, max(confidence, 0.9)
         if intent in self.pack.custom_intents:
             return intent, confidence
         # Cancel words only as written: spelling repair turns places into them ("batam" -> "batal").
         cue = next((name for name, rx in _CUES if rx.search(low) or (name != "order_change" and rx.search(norm))), None)
         if cue == "bargain" and not _COMPLAINT_CUE.search(low):
             return cue, max(confidence, 0.9)  # "bisa kurang?" is not a complaint about something missing
-        if _COMPLAINT_CUE.search(low) or _COMPLAINT_CUE.search(norm):
+        if _COMPLAINT_CUE.search(_HYPOTHETICAL.sub(" ", low)) or _COMPLAINT_CUE.search(_HYPOTHETICAL.sub(" ", norm)):
             return "complaint", max(confidence, 0.9)
+        if (_RECEIVED.search(norm) or _RECEIVED.search(low)) and not _ASKING.search(norm) and not cue:
+            # "paketnya udah diterima, thanks kak", "sudah saya terima dengan baik": a report and
+            # a thank-you, not a question (nor, with its praise, a complaint).
+            return "thanks", max(confidence, 0.9)
         if cue and not (intent in ("complaint", "human") and confidence >= self.threshold):
             return cue, max(confidence, 0.9)
         if cue == "business_hours" and intent == "human":
             return cue, max(confidence, 0.9)  # "adminnya online jam brp?" asks when, not for a person
-        if intent in ("order_status", "thanks") and _RECEIVED.search(norm) and not _ASKING.search(norm):
-            # "paketnya udah diterima, thanks kak": a report (and a thank-you), not a question.
-            return "thanks", max(confidence, 0.9)
+        if intent == "order_status" and _WILL_ORDER.search(low) and " nopesanan " not in norm:
+            # "besok aku order", "oke aku order ya": they will buy; no order to look up. What else
+            # the text says decides ("..., transfer ke mana?" asks how to pay).
+            rest = _WILL_ORDER.sub(" ", low)
+            if set(re.findall(r"\w+", rest.lower())) - _FILLER - _GREETING_ONLY - {"aku", "saya", "besok", "nanti"}:
+                return self.refine(rest, *self.classify(rest))
+            return ("thanks", 0.9) if _THANKS_CUE.search(low) or "makasih" in norm else ("other", 0.0)
+        if confidence < self.threshold and intent == "return_refund" and _HYPOTHETICAL.search(low):
+            # "bisa retur gak kalo kopinya rusak pas sampe?": the "if" clause only sets the scene.
+            asked, sure = self.classify(_HYPOTHETICAL.sub(" ", plain))
+            if asked == intent and sure >= self.threshold:
+                return asked, sure
         if confidence < self.threshold and intent not in ("complaint", "human", "abuse"):
             if _COD_ONLY.search(low) and _CAN_ASK.search(low):
                 return "payment", 0.9  # "bisa cod ke jakarta ga?"
@@ -232,7 +286,7 @@ class ReplyEngine:
     def points(self, text: str) -> tuple[list[tuple[str, float, str]], str, float]:
         """Every point asked in the text as (intent, confidence, the words that asked it),
         plus the primary intent and the confidence the decision rests on."""
-        whole, whole_conf = self.refine(text, *self.classify(text))
+        whole, whole_conf = self.read(text)
         if whole == "spam" and whole_conf >= self.threshold:
             return [(whole, whole_conf, text)], whole, whole_conf  # a link or a prize: the whole is spam
         segments = [s.strip() for s in _SPLIT_RE.split(text) if s and s.strip()]
@@ -241,9 +295,10 @@ class ReplyEngine:
             return [(whole, whole_conf, text)], whole, whole_conf
         found: list[tuple[str, float, str]] = []
         for seg in segments:
-            intent, conf = self.refine(seg, *self.classify(seg))
-            if (intent == "other" and conf < 0.9) or (conf < self.threshold and len(seg.split()) <= 2):
-                continue  # a fragment we can't place; the whole-text reading still counts
+            intent, conf = self.read(seg)
+            if (intent == "other" and conf < 0.9) or (conf < self.threshold and (
+                    len(seg.split()) <= 2 or not _QUESTION.search(seg))):
+                continue  # a fragment we can't place ("aku di cimahi"); the whole-text reading still counts
             if all(p[0] != intent for p in found):
                 found.append((intent, conf, seg))
         if all(p[0] != whole for p in found) and not (whole == "order_status" and "thanks" in [p[0] for p in found]):
@@ -312,6 +367,8 @@ class ReplyEngine:
         honorific = self._honorific(text)
         formal = self._formal(text)
         points, primary, conf = self.points(self._masked(text))
+        if conf < self.threshold:
+            points, primary, conf = self._follow_up_points(points, primary, conf, recall)
         intents = tuple(p[0] for p in points)
         conf_of = {p[0]: p[1] for p in points}
         is_open = pack.is_open(turn.now)
@@ -467,15 +524,19 @@ class ReplyEngine:
                 if not lookup.named:
                     lookup = look_up_products(turn.text, catalogue, places)
                 if not lookup.named and ans.recall.get("product"):
-                    # "brp?" / "yg putih?" after a product was named: that product (and variant).
-                    lookup = look_up_products(f"{ans.recall['product']} {segment}", catalogue, places)
-                    if lookup.matches and not lookup.matches[0].variant_given and ans.recall.get("variant"):
-                        lookup = look_up_products(f"{ans.recall['product']} {ans.recall['variant']} {segment}",
-                                                  catalogue, places)
+                    # "brp?" / "yg putih?" after a product was named: that product (and variant;
+                    # "bubuknya?" after "yg 500gr?" is the 500gr one if that leaves one).
+                    product, variant = ans.recall["product"], ans.recall.get("variant")
+                    lookup = look_up_products(f"{product} {segment}", catalogue, places)
+                    narrowed = look_up_products(f"{product} {variant} {segment}", catalogue, places) if variant else None
+                    if narrowed and len(narrowed.matches) == 1 and len(narrowed.matches[0].products) == 1 and (
+                            not lookup.matches or len(lookup.matches[0].products) > 1):
+                        lookup = narrowed
                 if len(lookup.matches) == 1:
                     m = lookup.matches[0]
                     ans.remember["product"] = m.products[0].name
-                    ans.remember["variant"] = m.products[0].variant if m.variant_given and len(m.products) == 1 else None
+                    ans.remember["variant"] = _variant_words(m, segment) if m.variant_given else None
+                ans.remember["topic"] = intent
             if lookup.unknown or (not lookup.named and (self.shop is None or "which_product" not in pack.messages)):
                 # Quote what they asked for only when the message is about that alone.
                 query = lookup.unknown if single or lookup.unknown else ""
@@ -600,6 +661,76 @@ class ReplyEngine:
             text = text[:start] + "INV-0001" + text[end:]
         return text
 
+    def _without_catalogue(self, text: str) -> str:
+        """The text less the shop's product names and variants, for the classifier and the cue
+        phrases: they say which product, not what is asked, and spelling repair must not turn
+        "bergo" into "bego" (an insult) nor a colour "Broken White" read as a complaint."""
+        pattern = self._catalogue_words()
+        return pattern.sub(" ", text) if pattern is not None else text
+
+    def _catalogue_words(self) -> re.Pattern[str] | None:
+        """The catalogue's names and variants of several words, and its words the normaliser does
+        not know (built once per catalogue)."""
+        if self.shop is None:
+            return None
+        products = self.shop.products()
+        names = tuple(sorted({p.name for p in products} | {p.variant for p in products if p.variant}))
+        cached = self._catalogue_pattern
+        if cached is not None and cached[0] == names:
+            return cached[1]
+        known = self.classifier.normalizer.known
+        phrases: set[str] = set()
+        for name in names:
+            tokens = re.findall(r"[a-z]+", name.lower())
+            if len(tokens) > 1:
+                phrases.add(r"\s+".join(tokens))
+            phrases.update(t for t in tokens if len(t) >= 4 and t not in known)
+        pattern = (re.compile(r"(?<![a-z])(?:" + "|".join(sorted(phrases, key=len, reverse=True)) + r")(?![a-z])", re.I)
+                   if phrases else None)
+        self._catalogue_pattern = (names, pattern)
+        return pattern
+
+    def _follow_up_points(self, points: list[tuple[str, float, str]], primary: str, conf: float,
+                          recall: Mapping[str, Any]) -> tuple[list[tuple[str, float, str]], str, float]:
+        """Unclear points that name the shop's products, or a variant of the product just talked
+        about ("kalo abu muda?", "yg 1kg ada?", "how much is it?"), are price or stock questions;
+        a courier after a shipping answer ("kalau ninja xpress?") asks that courier's rate."""
+        if any(p[0] in _SEVERE and p[1] >= self.threshold for p in points):
+            return points, primary, conf
+        changed = []
+        for intent, confidence, segment in points:
+            if confidence < self.threshold and len(segment.split()) <= 12:
+                rates = self.pack.facts.get("shipping_rates") or {}
+                city = recall.get("city")
+                asked = ("shipping_cost" if city in rates and _named_courier(segment, rates[city])
+                         else self._catalogue_question(segment, recall) if self.shop is not None else None)
+                if asked:
+                    intent, confidence = asked, 0.9
+            if all(c[0] != intent for c in changed):
+                changed.append((intent, confidence, segment))
+        lowest = min(c[1] for c in changed)
+        if lowest < self.threshold:
+            return points, primary, conf
+        first = changed[0][0] if primary not in [c[0] for c in changed] else primary
+        return changed, first, lowest
+
+    def _catalogue_question(self, segment: str, recall: Mapping[str, Any]) -> str | None:
+        assert self.shop is not None
+        catalogue, places = self.shop.products(), self._place_words()
+        norm = self.classifier.normalizer.text(segment)
+        priced = _PRICE_WORDS.search(norm) or _PRICE_WORDS.search(segment.lower())
+        # "yg 500gr?" after a price: its price; after a stock question, its stock.
+        asked = "price" if priced or (recall.get("topic") == "price" and not _STOCK_WORDS.search(norm)) else "stock"
+        lookup = look_up_products(segment, catalogue, places)
+        if lookup.matches or lookup.category:
+            return asked
+        product = recall.get("product")
+        if product and not lookup.unknown:
+            follow = look_up_products(f"{product} {segment}", catalogue, places)
+            if follow.matches and (follow.matches[0].variant_given or asked == "price"):
+                return asked
+        return None
+
     # -- voice helpers --------------------------------------------------------------------
     def _honorific(self, text: str) -> str:
         toks = re.findall(r"[a-z]+", text.lower())
@@ -624,6 +755,16 @@ def _named_courier(text: str, rates: Mapping[str, int]) -> str | None:
         if any(f" {sp} " in low for sp in spellings):
             return courier
     return None
+
+
+def _variant_words(match: ProductMatch, asked: str) -> str | None:
+    """The variant they named: the one row's, or the words they used that every row matched
+    shares ("yg 500gr?" of Biji 500gr and Bubuk 500gr: "500gr")."""
+    if len(match.products) == 1:
+        return match.products[0].variant
+    shared = set.intersection(*(set(words(p.variant or "")) for p in match.products))
+    named = [w for w in words(asked) if w in shared]
+    return " ".join(dict.fromkeys(named)) or None
 
 
 def _first(matches: list[ProductMatch]) -> dict[str, Any]:

@@ -33,11 +33,14 @@ REFINED_INTENTS: dict[str, str] = {
     "business_hours": "other",  # "buka sampe jam brp?": answered from the pack's business_hours
     "bargain": "price",  # "bisa kurang kak?", "nego": the pack's polite answer, or an agent
     "size_chart": "other",  # "size chart ada?": the pack's size chart, or an agent
+    "return_request": "return_refund",  # "mau tukar INV-0148 ke XL ya": a return to process, agents do it
+    "new_order": "other",  # "1 arabika 250gr, alamat jl. sudirman no 12 binjai": agents write the order up
+    "product_detail": "other",  # "berat brp gram?", "asli gak?", "kapan restock?": not in the shop's data
 }
 
 # Intents that always go to a person, whatever the confidence.
 ESCALATE_INTENTS = frozenset({"complaint", "human", "abuse", "other", "payment_confirmation", "order_change",
-                              "refund_status"})
+                              "refund_status", "return_request", "new_order", "product_detail"})
 IGNORE_INTENTS = frozenset({"spam"})
 
 FLAGS = frozenset(

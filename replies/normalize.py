@@ -164,6 +164,11 @@ class Normalizer:
         self._snap = lru_cache(maxsize=50_000)(self._snap_uncached)
         self._squeeze_word = lru_cache(maxsize=50_000)(self._squeeze_uncached)
 
+    @property
+    def known(self) -> frozenset[str]:
+        """Words kept as they are (the vocabulary, slang and its canonical forms)."""
+        return self._known
+
     def with_vocabulary(self, words: Iterable[str]) -> "Normalizer":
         return Normalizer(self.steps, frozenset(words))
 
