@@ -24,7 +24,7 @@ from typing import Any, Callable
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import func, insert, select, text  # noqa: E402
+from sqlalchemy import func, insert, select  # noqa: E402
 
 from app import create_app  # noqa: E402
 from bench.queue_page import CHUNK, log_in, on_each_database, seed  # noqa: E402
@@ -65,7 +65,7 @@ def add_episodes(app: Any) -> None:
     migration = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(migration)
     with app.extensions["inbox"].db.engine.begin() as connection:
-        connection.execute(text(migration.BACKFILL))
+        migration.backfill(connection)
 
 
 def run(label: str, database_url: str, args: argparse.Namespace) -> None:

@@ -38,7 +38,7 @@ def customer_wrote(
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     session.execute(
         insert(EPISODES)
-        .values(conversation_id=conversation_id, platform=platform, started_at=at)
+        .values(conversation_id=conversation_id, platform=platform, started_at=at, started_epoch=at.timestamp())
         .on_conflict_do_nothing(index_elements=["conversation_id"], index_where=_OPEN)
     )
 
@@ -46,16 +46,19 @@ def customer_wrote(
 def answered(session: Session, conversation_id: int, at: datetime, agent_id: int | None = None) -> None:
     """We sent something in the conversation: the bot (agent_id None) or an agent."""
     columns = EPISODES.c
-    values = {"first_response_at": func.coalesce(columns.first_response_at, at)}
+    waited = at.timestamp() - columns.started_epoch
+    values = {"first_response_at": func.coalesce(columns.first_response_at, at),
+              "response_seconds": func.coalesce(columns.response_seconds, waited)}
     if agent_id is not None:
-        values.update(first_human_at=func.coalesce(columns.first_human_at, at), agent_id=agent_id)
+        values.update(first_human_at=func.coalesce(columns.first_human_at, at),
+                      human_seconds=func.coalesce(columns.human_seconds, waited), agent_id=agent_id)
     session.execute(update(EPISODES).where(columns.conversation_id == conversation_id, _OPEN,
                                            columns.started_at <= at).values(values))
 
 
 def resolved(session: Session, conversation_id: int, at: datetime) -> None:
     session.execute(update(EPISODES).where(EPISODES.c.conversation_id == conversation_id, _OPEN)
-                    .values(resolved_at=at, ended_at=at))
+                    .values(resolved_at=at, ended_at=at, resolution_seconds=at.timestamp() - EPISODES.c.started_epoch))
 
 
 def rated(session: Session, conversation_id: int, score: int, *, reopened: bool) -> None:

@@ -290,6 +290,9 @@ class Episode(Base):
         Index("uq_episodes_open", "conversation_id", unique=True,
               sqlite_where=text("ended_at IS NULL"), postgresql_where=text("ended_at IS NULL")),
         Index("ix_episodes_started", "started_at"),
+        # Everything the report reads, in one index it can scan without the table.
+        Index("ix_episodes_report", "started_epoch", "platform", "agent_id", "rating", "response_seconds",
+              "human_seconds", "resolution_seconds"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -302,6 +305,12 @@ class Episode(Base):
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # resolved, or quiet for a day
     rating: Mapped[int | None] = mapped_column(Integer)  # the customer's 1-5 for it
+    # The same moments as numbers, written with them: the report reads 200,000 of these in a
+    # fraction of the time the databases take to turn as many timestamps into seconds.
+    started_epoch: Mapped[float] = mapped_column(Float)  # seconds since 1970
+    response_seconds: Mapped[float | None] = mapped_column(Float)  # started -> first response
+    human_seconds: Mapped[float | None] = mapped_column(Float)  # started -> first human response
+    resolution_seconds: Mapped[float | None] = mapped_column(Float)  # started -> resolved
 
 
 class RestockRequest(Base):
