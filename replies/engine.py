@@ -697,11 +697,11 @@ class ReplyEngine:
         a courier after a shipping answer ("kalau ninja xpress?") asks that courier's rate."""
         if any(p[0] in _SEVERE and p[1] >= self.threshold for p in points):
             return points, primary, conf
+        rates = self.pack.facts.get("shipping_rates") or {}
+        city = recall.get("city")
         changed = []
         for intent, confidence, segment in points:
             if confidence < self.threshold and len(segment.split()) <= 12:
-                rates = self.pack.facts.get("shipping_rates") or {}
-                city = recall.get("city")
                 asked = ("shipping_cost" if city in rates and _named_courier(segment, rates[city])
                          else self._catalogue_question(segment, recall) if self.shop is not None else None)
                 if asked:
@@ -715,6 +715,7 @@ class ReplyEngine:
         return changed, first, lowest
 
     def _catalogue_question(self, segment: str, recall: Mapping[str, Any]) -> str | None:
+        """"price" or "stock" when the segment is about a product of the catalogue, else None."""
         assert self.shop is not None
         catalogue, places = self.shop.products(), self._place_words()
         norm = self.classifier.normalizer.text(segment)
