@@ -67,6 +67,8 @@ bench: setup
 	$(PY) bench/idle.py
 	$(PY) bench/queue_page.py
 	$(PY) bench/reports.py
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk) || echo "wrk not installed: bench/production.py skips ingest"
+	$(PY) bench/production.py
 
 bench-intents: setup
 	$(PY) bench/intents.py $(FILES)
