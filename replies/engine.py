@@ -50,9 +50,10 @@ MEMORY_KEYS = ("language", "city", "product", "variant", "topic", "order_number"
                "restock_offer")
 # A short yes to "mau dikabari kalau restock?": every word one of these, and one of them a yes.
 _YES_WORDS = frozenset("ya iya iyaa iyah iy y yes yess yup yep boleh mau ok oke okay okey okee sip siap gas please pls "
-                       "plis sure bisa".split())
+                       "plis sure bisa iye muhun nggih kabari kabarin".split())
 _YES_FILLER = frozenset("kak ka kk kakak min gan sis dong deh aja ya yaa banget bgt tolong kabari kabarin dikabari "
-                        "dikabarin nanti me notify thanks makasih thx ditunggu yah".split())
+                        "dikabarin nanti me notify thanks makasih thx ditunggu yah bun bunda teh mas mbak bang cik "
+                        "say mom nah mi ji yaudah udah kalo kalau klo ready lagi ada".split())
 _NO_WORDS = frozenset("ga gak nggak ngga enggak engga gk tidak tdk gausah gaush no nope skip".split())
 _NO_FILLER = _YES_FILLER | frozenset("usah perlu dulu thank you not now later".split())
 _SEVERE = ("abuse", "complaint", "refund_status", "human")
@@ -94,7 +95,7 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 # Strong complaint words: any of them makes the point a complaint, whatever else it asks.
 _COMPLAINT_CUE = _R(r"\b(kesal|kesel|marah|kecewa|mengecewakan|nyesel|menyesal|komplain|complain|zonk|parah"
-                    r"|disappointed|unacceptable)\b|\bkok\b.*\b(gak|belum)\b.*\b(datang|dateng|sampai|nyampe)"
+                    r"|disappointed|unacceptable)\b|\b(kok|kenapa|knp)\b.*\b(gak|belum|blm)\b.*\b(datang|dateng|sampai|sampe|nyampe)"
                     # a faulty item or a parcel that went wrong
                     r"|\b(bolong|sobek|robek|noda|bernoda|cacat|rusak|pecah|penyok|luntur|jebol|salah kirim|beda warna)\b"
                     r"|\b(gak|belum|tidak)\s+(nerima|menerima|terima)\b"
@@ -109,11 +110,13 @@ _COMPLAINT_CUE = _R(r"\b(kesal|kesel|marah|kecewa|mengecewakan|nyesel|menyesal|k
                     r"|\bmana\b[^\n]*\n[^\n]*\b(sudah|udah|udh)\s+(\d+|dua|tiga)\s+(minggu|bulan)\b"
                     r"|\b(damaged|broken|torn|wrong item|never (arrived|received))\b")
 # Unasked offers, prizes and links: no answer, not a person's time.
-_SPAM_CUE = _R(r"https?://|\bwww\.|\bwa\.me/|\bbit\.ly\b|\.(xyz|info|top|click|link)\b"
+_SPAM_CUE = _R(r"https?://|\bwww\.|\bwa\.me/|\bbit\.ly\b|\.(xyz|info|top|click|link|site|online|live|vip|icu|buzz)\b"
+               r"|\b(isi|lengkapi|verifikasi)\s+data\b.*\b(link|klik|di)\b"
                r"|\b(hadiah|undian|pemenang|memenangkan|menang)\b.*\b(klaim|klik|hubungi|link)\b"
                r"|\b(followers?|subscribers?|likes)\b.*\b(murah|cuma|hanya|order|jual)\b|\bjasa (promosi|followers)\b")
 # Regional greetings: Sundanese, Batak, Javanese and Balinese openings.
-_REGIONAL_GREETING = _R(r"^\W*(sampurasun|punten|horas|rahayu|om swastyastu|kulo nuwun|sugeng (enjing|siang|sonten|dalu))\b")
+_REGIONAL_GREETING = _R(r"^\W*(sampurasun|punten|horas|rahayu|om swastyastu|kulo nuwun|sugeng (enjing|siang|sonten|dalu)"
+                        r"|tabe'?)(?![a-z])")
 # "paketnya udah diterima" reports, it doesn't ask.
 _RECEIVED = _R(r"\b(sudah|udah|udh)\s+((saya|aku|kami|ku)\s+)?(di)?(terima|diterima|sampai|sampe|datang|dateng|nyampe)\b"
               r"|\b(received|arrived)\b")
@@ -123,6 +126,9 @@ _HYPOTHETICAL = _R(r"\b(kalau|kalo|klo|jika|jikalau|apabila|seandainya|misal\w*|
 _QUESTION = _R(r"\b(apa\w*|berapa|brp|gimana|bagaimana|kapan|kenapa|mana|bisa|bs|boleh|ada|ready|mau|minta|tolong"
                r"|cek|how|what|when|where|why|can|could|do|does|is|are|sabaraha|naon|kumaha|piro|opo|endi)\b")
 _ASKING = _R(r"\?|\b(belum|kapan|mana|dimana|gimana|kenapa|kok|gak|apa|berapa|when|where)\b")
+# An order of their own that arrived, and a wish to exchange or return it.
+_OWN_ORDER = _R(r"\bpesanan\s*(aku|saya|ku|sy)\b|\bpesananku\b|\b(udah|sudah|udh)\s+(di)?terima\b|INV-0001")
+_EXCHANGE = _R(r"\b(tukar|tuker|ganti|retur|return|exchange)\w*\b")
 # "aku order ya", "besok aku pesan": buying soon, not asking about an order.
 _WILL_ORDER = _R(r"\b(aku|saya|sy|gw|gue|besok|nanti|langsung|oke|ok)\s+(order|pesan|checkout|co|beli)\b"
                  r"(?!\s*(saya|aku|ku|kemarin|tadi|sudah|udah|belum|kok|nya))")
@@ -260,6 +266,8 @@ class ReplyEngine:
             return cue, max(confidence, 0.9)
         if cue == "business_hours" and intent == "human":
             return cue, max(confidence, 0.9)  # "adminnya online jam brp?" asks when, not for a person
+        if intent == "return_refund" and _OWN_ORDER.search(low) and _EXCHANGE.search(low):
+            return "return_request", max(confidence, 0.9)  # their own order to exchange: a person does it
         if intent == "order_status" and _WILL_ORDER.search(low) and " nopesanan " not in norm:
             # "besok aku order", "oke aku order ya": they will buy; no order to look up. What else
             # the text says decides ("..., transfer ke mana?" asks how to pay).
@@ -698,11 +706,13 @@ class ReplyEngine:
         if any(p[0] in _SEVERE and p[1] >= self.threshold for p in points):
             return points, primary, conf
         rates = self.pack.facts.get("shipping_rates") or {}
-        city = recall.get("city")
+        aliases = self.pack.facts.get("city_aliases") or {}
+        city = recall.get("city")  # a shipping answer came before: another city or courier asks the same
         changed = []
         for intent, confidence, segment in points:
             if confidence < self.threshold and len(segment.split()) <= 12:
-                asked = ("shipping_cost" if city in rates and _named_courier(segment, rates[city])
+                asked = ("shipping_cost" if city in rates and (
+                    _named_courier(segment, rates[city]) or any(find_city(segment, rates, aliases)))
                          else self._catalogue_question(segment, recall) if self.shop is not None else None)
                 if asked:
                     intent, confidence = asked, 0.9
@@ -800,7 +810,7 @@ def _group_prices(groups: tuple[tuple[Product, ...], ...], lang: str) -> str:
 
 def _is_short_yes(text: str) -> bool:
     words = re.findall(r"[a-z]+", text.lower())
-    return 0 < len(words) <= 6 and set(words) <= _YES_WORDS | _YES_FILLER and bool(set(words) & _YES_WORDS)
+    return 0 < len(words) <= 8 and set(words) <= _YES_WORDS | _YES_FILLER and bool(set(words) & _YES_WORDS)
 
 
 def _is_short_no(text: str) -> bool:
