@@ -6,11 +6,13 @@ import functools
 import hmac
 import logging
 import mimetypes
+import os
 import re
 import ssl
+import threading
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Sequence
+from typing import Awaitable, Callable, Sequence
 
 import httpx
 from telegram import Bot, Message, ReplyParameters
@@ -82,6 +84,7 @@ class TelegramConnector(Connector):
     def __init__(self, settings: TelegramSettings) -> None:
         self.settings = settings
         self._secret = settings.webhook_secret.encode()
+        self._senders = threading.local()
         redact_httpx_logs()
 
     def verify(self, request: WebhookRequest) -> bool:
@@ -98,33 +101,43 @@ class TelegramConnector(Connector):
         chat_id: int | str = int(outbound.chat_id) if numeric else outbound.chat_id  # or "@channelname"
         reply = reply_parameters(outbound.reply_to_message_id)
         try:
-            # PTB is asyncio-only; callers are sync worker threads and RQ work horses. One short
-            # event loop and HTTP client per send keeps nothing shared across threads or forks.
             if outbound.media:
-                message = asyncio.run(self._send_file(chat_id, outbound.media[0], outbound.text, reply))
+                message = self._on_own_loop(lambda bot: self._send_file(bot, chat_id, outbound.media[0], outbound.text, reply))
             else:
-                message = asyncio.run(self._send_message(chat_id, outbound.text, reply))
+                message = self._on_own_loop(lambda bot: bot.send_message(chat_id=chat_id, text=outbound.text,
+                                                                         reply_parameters=reply))
         except TelegramError as exc:
             raise self._send_error(exc) from exc
         logger.info("telegram: sent message chat=%s message_id=%s", message.chat_id, message.message_id)
         # Telegram message ids are unique per chat only.
         return SendResult(message_id=f"{message.chat_id}:{message.message_id}")
 
-    async def _send_message(self, chat_id: int | str, text: str, reply: ReplyParameters | None) -> Message:
-        bot, request = self._bot()
-        # Open and close the HTTP client only: Bot.initialize() would add a getMe round trip.
-        async with request:
-            return await bot.send_message(chat_id=chat_id, text=text, reply_parameters=reply)
+    def _on_own_loop(self, call: Callable[[Bot], Awaitable[Message]]) -> Message:
+        """Run one Bot API call on this thread's event loop and HTTP client.
 
-    async def _send_file(self, chat_id: int | str, media: Media, caption: str, reply: ReplyParameters | None) -> Message:
+        PTB is asyncio-only and its callers are sync worker threads and RQ work horses. A loop, a
+        client and its kept-alive connection per thread (made again in a forked child) share
+        nothing across threads or forks; a new loop and client per send cost more CPU than the
+        rest of the send (bench/pacing.py).
+        """
+        own = self._senders
+        if getattr(own, "pid", None) != os.getpid():
+            own.loop = asyncio.new_event_loop()
+            own.bot, own.request = self._bot()
+            # The HTTP client only: Bot.initialize() would add a getMe round trip.
+            own.loop.run_until_complete(own.request.initialize())
+            own.pid = os.getpid()
+        return own.loop.run_until_complete(call(own.bot))
+
+    @staticmethod
+    async def _send_file(bot: Bot, chat_id: int | str, media: Media, caption: str,
+                         reply: ReplyParameters | None) -> Message:
         """One photo or document by URL, the text as its caption (Telegram allows 1024 characters)."""
-        bot, request = self._bot()
-        async with request:
-            if (media.content_type or "").startswith("image/"):
-                return await bot.send_photo(chat_id=chat_id, photo=media.url, caption=caption[:1024] or None,
-                                            reply_parameters=reply)
-            return await bot.send_document(chat_id=chat_id, document=media.url, caption=caption[:1024] or None,
-                                           reply_parameters=reply)
+        if (media.content_type or "").startswith("image/"):
+            return await bot.send_photo(chat_id=chat_id, photo=media.url, caption=caption[:1024] or None,
+                                        reply_parameters=reply)
+        return await bot.send_document(chat_id=chat_id, document=media.url, caption=caption[:1024] or None,
+                                       reply_parameters=reply)
 
     def register_webhook(self, url: str) -> None:
         """Point Telegram at our webhook, with the secret it must send back and the updates we handle."""
