@@ -53,7 +53,7 @@ _YES_WORDS = frozenset("ya iya iyaa iyah iy y yes yess yup yep boleh mau ok oke 
                        "plis sure bisa iye muhun nggih kabari kabarin".split())
 _YES_FILLER = frozenset("kak ka kk kakak min gan sis dong deh aja ya yaa banget bgt tolong kabari kabarin dikabari "
                         "dikabarin nanti me notify thanks makasih thx ditunggu yah bun bunda teh mas mbak bang cik "
-                        "say mom nah mi ji yaudah udah kalo kalau klo ready lagi ada".split())
+                        "say mom nah mi ji ki yaudah udah kalo kalau klo ready lagi ada".split())
 _NO_WORDS = frozenset("ga gak nggak ngga enggak engga gk tidak tdk gausah gaush no nope skip".split())
 _NO_FILLER = _YES_FILLER | frozenset("usah perlu dulu thank you not now later".split())
 _SEVERE = ("abuse", "complaint", "refund_status", "human")
@@ -64,7 +64,8 @@ _R = lambda p: re.compile(p, re.I)  # noqa: E731
 _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("refund_status", _R(r"\b(refund|dana|uang|duit|ewallet|pengembalian)\b.*\b(belum|gak|kok)\b.*"
                          r"\b(masuk|balik|kembali|cair|diterima|sampai|retur)\b")),
-    ("order_change", _R(r"\b(cancel|cancell?ed|batal|batalin|batalkan|membatalkan)\b(?!.*\bsepihak\b)"
+    ("order_change", _R(r"\b(cancel|cancell?ed|batal|batalin|batalkan|membatalkan|dibatalkan|dibatalin|dicancel)\b"
+                        r"(?!.*\bsepihak\b)"
                         r"|\b(tolong|mohon|minta)\s+(di)?(ganti|ubah|rubah|tukar)\w*\s+(ke|jadi|menjadi)\b|\blupa\s+(pilih|milih|nulis)\b"
                         r"|\b(ganti|ubah|rubah|salah tulis|salah|edit)\s+(alamat|pesanan|ukuran pesanan)\b"
                         r"|\balamat\w*\s+(salah|ganti|diganti|diubah)\b|\bchange (my |the )?(order|address)\b")),
@@ -86,9 +87,11 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                           r"|\b(masih|hari ini|besok|sekarang) (buka|tutup|online)\b|\b(buka|tutup|online) (gak|nggak|ga|tidak)\b"
                           r"|\b(admin\w*|cs) (online|aktif) (jam|sampai|kapan)\b"
                           r"|\bjam berapa\b.*\b(buka|tutup)\b|\bbuka\b.*\b(sampai|hari|minggu|sabtu|libur|besok)\b"
+                          r"|\b(minggu|sabtu|senin|selasa|rabu|kamis|jumat|libur\w*|lebaran|besok)\s+(buka|tutup|libur)\b"
                           r"|\bopening hours\b|\bare you open\b|\bopen (on|today|tomorrow|until)\b")),
     ("bargain", _R(r"\bnego\w*\b|\b(bisa|boleh)\s+(kurang|dikurangi|kurangin|ditawar|tawar)\b|\bkurangin\b"
                    r"|\bharga pas\b|\bgak bisa kurang\b|\bdiskon(in)? dong\b|\bany discount\b")),
+    ("order_status", _R(r"^\W*(tolong\s+|mohon\s+|mau\s+)?(cek|check|lacak|track)\s+(pesanan|order|orderan|paket|resi)\b")),
     ("size_chart", _R(r"\bsize ?chart\b|\b(panduan|tabel|detail) (ukuran|size)\b|\blingkar (dada|pinggang)\b"
                       r"|\bpanjang (baju|badan|celana)\b|\b(cocok|muat|pakai|pake) (size|ukuran) (apa|berapa)\b"
                       r"|\b(tinggi|berat|tb|bb)\b.*\b(size|ukuran) (apa|berapa)\b|\bwhat size\b")),
@@ -108,7 +111,7 @@ _COMPLAINT_CUE = _R(r"\b(kesal|kesel|marah|kecewa|mengecewakan|nyesel|menyesal|k
                     r"|\b(datang|dateng|sampai|nyampe|sampe)\w*\s+(cuma|hanya|cm)\s+(\d+|satu|dua|tiga)\b"
                     r"|\b(sudah|udah|udh)\s+(\d+|dua|tiga|seminggu|sebulan)\s*(minggu|bulan)?\b[^?]*\b(mana|belum|gak|ga)\b"
                     r"|\bmana\b[^\n]*\n[^\n]*\b(sudah|udah|udh)\s+(\d+|dua|tiga)\s+(minggu|bulan)\b"
-                    r"|\b(damaged|broken|torn|wrong item|never (arrived|received))\b")
+                    r"|\b(damaged|broken|torn|wrong item|never (arrived|received|got it)|did ?n[o']?t (receive|get) (it|my))\b")
 # Unasked offers, prizes and links: no answer, not a person's time.
 _SPAM_CUE = _R(r"https?://|\bwww\.|\bwa\.me/|\bbit\.ly\b|\.(xyz|info|top|click|link|site|online|live|vip|icu|buzz)\b"
                r"|\b(isi|lengkapi|verifikasi)\s+data\b.*\b(link|klik|di)\b"
@@ -121,11 +124,14 @@ _REGIONAL_GREETING = _R(r"^\W*(sampurasun|punten|horas|rahayu|om swastyastu|kulo
 _RECEIVED = _R(r"\b(sudah|udah|udh)\s+((saya|aku|kami|ku)\s+)?(di)?(terima|diterima|sampai|sampe|datang|dateng|nyampe)\b"
               r"|\b(received|arrived)\b")
 # "kalau kopinya rusak pas sampai, bisa retur?": a question about the policy, not a complaint.
-_HYPOTHETICAL = _R(r"\b(kalau|kalo|klo|jika|jikalau|apabila|seandainya|misal\w*|if)\b[^.?!\n]{0,40}")
+_HYPOTHETICAL = _R(r"\b(kalau|kalo|klo|jika|jikalau|apabila|seandainya|misal\w*|if)\b"
+                   r"(?:(?!\b(?:bisa|bs|boleh|apakah|gimana|gmn|bagaimana|apa|can|could|will)\b)[^.,?!\n]){0,40}")
 # A question somewhere in a segment: what a point must have to be counted when it is unclear.
 _QUESTION = _R(r"\b(apa\w*|berapa|brp|gimana|bagaimana|kapan|kenapa|mana|bisa|bs|boleh|ada|ready|mau|minta|tolong"
                r"|cek|how|what|when|where|why|can|could|do|does|is|are|sabaraha|naon|kumaha|piro|opo|endi)\b")
 _ASKING = _R(r"\?|\b(belum|kapan|mana|dimana|gimana|kenapa|kok|gak|apa|berapa|when|where)\b")
+# "ada warna apa aja?", "warna lain?", "what colours?": the list of a product's variants.
+_VARIANTS_ASKED = _R(r"\b(warna|varian|ukuran|size|model|motif)\w*\s+(apa|lain|lainnya)\b|\bwhat (colou?rs?|sizes)\b")
 # An order of their own that arrived, and a wish to exchange or return it.
 _OWN_ORDER = _R(r"\bpesanan\s*(aku|saya|ku|sy)\b|\bpesananku\b|\b(udah|sudah|udh)\s+(di)?terima\b|INV-0001")
 _EXCHANGE = _R(r"\b(tukar|tuker|ganti|retur|return|exchange)\w*\b")
@@ -275,11 +281,16 @@ class ReplyEngine:
             if set(re.findall(r"\w+", rest.lower())) - _FILLER - _GREETING_ONLY - {"aku", "saya", "besok", "nanti"}:
                 return self.refine(rest, *self.classify(rest))
             return ("thanks", 0.9) if _THANKS_CUE.search(low) or "makasih" in norm else ("other", 0.0)
-        if confidence < self.threshold and intent == "return_refund" and _HYPOTHETICAL.search(low):
-            # "bisa retur gak kalo kopinya rusak pas sampe?": the "if" clause only sets the scene.
-            asked, sure = self.classify(_HYPOTHETICAL.sub(" ", plain))
-            if asked == intent and sure >= self.threshold:
+        if intent in ("return_refund", "complaint", "warranty") and _HYPOTHETICAL.search(low) and (
+                confidence < self.threshold or intent == "complaint"):
+            # "bisa retur gak kalo kopinya rusak pas sampe?", "kalau nanti sampai rusak bisa
+            # diganti?": the "if" clause only sets the scene; the rest asks about the policy.
+            rest = _HYPOTHETICAL.sub(" ", plain)
+            asked, sure = self.classify(rest)
+            if asked in ("return_refund", "warranty") and sure >= self.threshold:
                 return asked, sure
+            if _EXCHANGE.search(rest) or re.search(r"\b(diganti|digantiin|klaim|garansi)\b", rest, re.I):
+                return "return_refund", 0.9  # "..., bisa diganti?"
         if confidence < self.threshold and intent not in ("complaint", "human", "abuse"):
             if _COD_ONLY.search(low) and _CAN_ASK.search(low):
                 return "payment", 0.9  # "bisa cod ke jakarta ga?"
@@ -736,6 +747,8 @@ class ReplyEngine:
         if lookup.matches or lookup.category:
             return asked
         product = recall.get("product")
+        if product and _VARIANTS_ASKED.search(segment):
+            return "stock"  # "ada warna apa aja?": the variants of the product just talked about
         if product and not lookup.unknown:
             follow = look_up_products(f"{product} {segment}", catalogue, places)
             if follow.matches and (follow.matches[0].variant_given or asked == "price"):
