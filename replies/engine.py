@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Mapping
 
-from .catalog import CatalogueLookup, ProductMatch, find_city, look_up_products, order_number_spans, order_numbers, words
+from .catalog import CatalogueLookup, ProductMatch, find_city, look_up_products, order_number_spans, words
 from .classifier import LEXICON, IntentClassifier, builtin_training_data
 from .model import ESCALATE_INTENTS, INTENTS, REFINED_INTENTS, Action, Decision, Turn
 from .normalize import Normalizer
@@ -398,7 +398,7 @@ class ReplyEngine:
         def msg(name: str, **extra: Any) -> str:
             return pack.render(pack.pick(pack.message_templates(name, lang), seed), {**ctx, **extra})
 
-        numbers = order_numbers(text, pack.order_patterns)
+        numbers = self._order_numbers(text)
         city, _ = find_city(text, pack.facts.get("shipping_rates", {}), pack.facts.get("city_aliases") or {})
         if city:
             remember["city"] = city
@@ -625,7 +625,7 @@ class ReplyEngine:
         if intent == "order_status":
             order = self._find_order(turn, ans.recall)
             if order is None:
-                nums = order_numbers(turn.text, pack.order_patterns)
+                nums = self._order_numbers(turn.text)
                 missing("unknown_order", "unknown_order", "order not found",
                         order_number=nums[0] if nums else "")
                 return
@@ -650,7 +650,7 @@ class ReplyEngine:
         if self.shop is None:
             return None
         # Every candidate the pack's patterns find, checked against the orders table (the truth).
-        numbers = order_numbers(turn.text, self.pack.order_patterns)
+        numbers = self._order_numbers(turn.text)
         for number in numbers:
             order = self.shop.order_by_number(number)
             if order is not None:
@@ -675,10 +675,21 @@ class ReplyEngine:
     def _masked(self, text: str) -> str:
         """The text with order numbers replaced by one the normaliser reads as "an order number"
         (marketplace formats like 2411245ABCDEF would otherwise be unknown words)."""
-        spans = order_number_spans(text, self.pack.order_patterns)
-        for start, end, _ in reversed(spans):
+        for start, end, _ in reversed(self._order_spans(text)):
             text = text[:start] + "INV-0001" + text[end:]
         return text
+
+    def _order_spans(self, text: str) -> list[tuple[int, int, str]]:
+        """Order-number candidates, less the numbers that are part of the shop's product names
+        ("powerbank 20000" asks about a powerbank, not order 20000), unless an order has it."""
+        spans = order_number_spans(text, self.pack.order_patterns)
+        if self.shop is None or not spans:
+            return spans
+        in_names = {w for p in self.shop.products() for w in words(f"{p.name} {p.variant or ''}") if w.isdigit()}
+        return [span for span in spans if span[2] not in in_names or self.shop.order_by_number(span[2]) is not None]
+
+    def _order_numbers(self, text: str) -> list[str]:
+        return [number for _, _, number in self._order_spans(text)]
 
     def _without_catalogue(self, text: str) -> str:
         """The text less the shop's product names and variants, for the classifier and the cue

@@ -42,3 +42,10 @@ def test_which_colours_lists_the_variants_of_the_product_just_named(engine) -> N
     first = engine.decide(Turn("powerbank robot brp kak?", NOON))
     colours = engine.decide(Turn("ada warna apa aja?", NOON, memory=first.memory))
     assert colours.action is Action.AUTO_REPLY and "Hitam" in colours.reply
+
+
+def test_a_number_in_a_product_name_is_not_an_order_number() -> None:
+    shop = InMemoryShopData([Product("PB-20K", "Powerbank 20000", "Hitam", 249000, 4)], [])
+    decision = ReplyEngine.default(shop).decide(Turn("powerbank 20000 hitam brp kak?", NOON))
+    assert decision.action is Action.AUTO_REPLY and "249.000" in decision.reply
+    assert decision.order_number is None
