@@ -13,7 +13,6 @@ the platform would have seen).
 from __future__ import annotations
 
 import argparse
-import multiprocessing
 import os
 import subprocess
 import sys
@@ -28,59 +27,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import logging  # noqa: E402
 
 from app import create_app  # noqa: E402
+from bench.fake_api_process import FakeAPIProcess  # noqa: E402
 from inbox.domain import Platform, Rate  # noqa: E402
 from tests.conftest import PUBLIC_URL, platform_env, telegram_update, twilio_message  # noqa: E402
-from tests.fakes.platform_api import FakePlatformAPI, most_in_any_window, rate_used  # noqa: E402
+from tests.fakes.platform_api import most_in_any_window, rate_used  # noqa: E402
 from tests.fakes.signing import twilio_signature  # noqa: E402
 from tests.test_outages import OwnRedis  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-class FakeInItsOwnProcess:
-    """The fake platform API in a process of its own, as the real one is on another machine: its
-    HTTP handling must not take the CPU (the GIL) of an embedded inbox that is being measured."""
-
-    def __enter__(self) -> "FakeInItsOwnProcess":
-        context = multiprocessing.get_context("spawn")
-        self._pipe, child = context.Pipe()
-        self._process = context.Process(target=_serve_fake, args=(child,), daemon=True)
-        self._process.start()
-        self.base_url = self._pipe.recv()
-        return self
-
-    def _ask(self, command: str) -> Any:
-        self._pipe.send(command)
-        return self._pipe.recv()
-
-    def wait_for_arrivals(self, n: int, timeout: float) -> list[float]:
-        """Arrival times (monotonic, the same clock in every process) of the first n calls."""
-        deadline = time.monotonic() + timeout
-        while self._ask("count") < n and time.monotonic() < deadline:
-            time.sleep(0.2)
-        return self._ask("arrivals")
-
-    def __exit__(self, *exc_info: object) -> None:
-        self._pipe.send("stop")
-        self._process.join(timeout=10)
-
-
-def _serve_fake(pipe: Any) -> None:
-    with FakePlatformAPI() as api:
-        pipe.send(api.base_url)
-        while True:
-            command = pipe.recv()
-            if command == "count":
-                pipe.send(len(api.calls))
-            elif command == "arrivals":
-                pipe.send([call.at for call in api.calls])
-            else:
-                return
-
-
 def run(platform: Platform, account: Rate, duration: float, paced: bool, workers: int = 0) -> tuple[int, float, float]:
     """Embedded (in-process queue) when `workers` is 0; else Redis of its own and that many worker.py."""
-    with FakeInItsOwnProcess() as api, tempfile.TemporaryDirectory() as tmp:
+    with FakeAPIProcess() as api, tempfile.TemporaryDirectory() as tmp:
         database_url = f"sqlite:///{tmp}/bench.sqlite3"
         redis = OwnRedis(Path(tmp)) if workers else None
         if redis is not None:
@@ -125,7 +84,7 @@ def run(platform: Platform, account: Rate, duration: float, paced: bool, workers
             pause = start + (i + 1) / (3 * account.count / account.seconds) - time.monotonic()
             if pause > 0:
                 time.sleep(pause)
-        times = api.wait_for_arrivals(offered, timeout=120)
+        times = [at for _, at in api.wait_for_sends(offered, timeout=120)]
         services.close()
         for process in processes:
             process.terminate()

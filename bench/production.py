@@ -25,7 +25,6 @@ connectors' rates removed (bench/pacing.py --serve-worker).
 from __future__ import annotations
 
 import argparse
-import multiprocessing
 import os
 import re
 import shutil
@@ -39,10 +38,10 @@ import threading
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import ExitStack, contextmanager, suppress
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Callable, Iterator
 from urllib.parse import quote, urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,9 +56,9 @@ from rq.job import Job  # noqa: E402
 from rq.registry import FailedJobRegistry, FinishedJobRegistry, StartedJobRegistry  # noqa: E402
 from rq.serializers import JSONSerializer  # noqa: E402
 
+from bench.fake_api_process import FakeAPIProcess  # noqa: E402
 from bench.webhooks import signed_posts  # noqa: E402
 from inbox.queue import QUEUE_NAME, RedisJobQueue  # noqa: E402
-from inbox.sandbox.platform_api import FakePlatformAPI  # noqa: E402
 from inbox.web.health import live_workers  # noqa: E402
 from tests.conftest import PUBLIC_URL, platform_env  # noqa: E402
 from tests.test_outages import OwnRedis  # noqa: E402
@@ -95,55 +94,6 @@ def empty_job() -> None:
 
 
 # -- the fake platform, in a process of its own ----------------------------------------------
-
-
-class FakeAPIProcess:
-    """The fake platform API in a process of its own (like bench/pacing.py's), which also tells
-    who each Twilio send went to, so each answer is matched with its webhook."""
-
-    def __enter__(self) -> "FakeAPIProcess":
-        context = multiprocessing.get_context("spawn")
-        self._pipe, child = context.Pipe()
-        self._lock = threading.Lock()  # the depth sampler asks from a thread of its own
-        self._process = context.Process(target=_serve_fake, args=(child,), daemon=True)
-        self._process.start()
-        self.base_url = self._pipe.recv()
-        return self
-
-    def _ask(self, command: str) -> Any:
-        with self._lock:
-            self._pipe.send(command)
-            return self._pipe.recv()
-
-    def count(self) -> int:
-        """Twilio sends answered so far."""
-        return int(self._ask("count"))
-
-    def sends(self) -> list[tuple[str, float]]:
-        """(recipient, arrival on the monotonic clock, the same in every process) per Twilio send."""
-        return list(self._ask("sends"))
-
-    def __exit__(self, *exc_info: object) -> None:
-        with self._lock, suppress(OSError):  # (already gone)
-            self._pipe.send("stop")
-        self._process.join(timeout=10)
-        if self._process.is_alive():
-            self._process.terminate()
-
-
-def _serve_fake(pipe: Any) -> None:
-    with FakePlatformAPI() as api:
-        pipe.send(api.base_url)
-        while True:
-            command = pipe.recv()
-            sends = [call for call in api.calls
-                     if call.platform == "twilio" and call.endpoint == "Messages.json" and call.status == 201]
-            if command == "count":
-                pipe.send(len(sends))
-            elif command == "sends":
-                pipe.send([(call.recipient, call.at) for call in sends])
-            else:
-                return
 
 
 # -- the layout's pieces ---------------------------------------------------------------------
