@@ -189,7 +189,7 @@ class ReplyEngine:
             lexicon[ci.name] = tuple(Normalizer().text(k) for k in ci.keywords)
         self.classifier = IntentClassifier(examples, lexicon=lexicon)
         self._mirror = {h.lower() for h in pack.mirror_honorifics}
-        self._catalogue_pattern: tuple[tuple[str, ...], re.Pattern[str] | None] | None = None
+        self._catalogue_cache: tuple[Any, re.Pattern[str] | None, frozenset[str]] | None = None
         # A custom intent's keyword in a message makes that point the custom intent.
         self._custom_cues = [(ci.name, tuple(k for k in lexicon[ci.name] if k)) for ci in pack.custom_intents.values()
                              if ci.keywords]
@@ -685,7 +685,7 @@ class ReplyEngine:
         spans = order_number_spans(text, self.pack.order_patterns)
         if self.shop is None or not spans:
             return spans
-        in_names = {w for p in self.shop.products() for w in words(f"{p.name} {p.variant or ''}") if w.isdigit()}
+        in_names = self._catalogue()[1]
         return [span for span in spans if span[2] not in in_names or self.shop.order_by_number(span[2]) is not None]
 
     def _order_numbers(self, text: str) -> list[str]:
@@ -699,15 +699,19 @@ class ReplyEngine:
         return pattern.sub(" ", text) if pattern is not None else text
 
     def _catalogue_words(self) -> re.Pattern[str] | None:
-        """The catalogue's names and variants of several words, and its words the normaliser does
-        not know (built once per catalogue)."""
+        return self._catalogue()[0]
+
+    def _catalogue(self) -> tuple[re.Pattern[str] | None, frozenset[str]]:
+        """What the catalogue's names and variants mean to reading a message, built once per
+        catalogue: a pattern of its phrases of several words and of its words the normaliser does
+        not know, and the numbers in them ("20000" of "Powerbank 20000")."""
         if self.shop is None:
-            return None
+            return None, frozenset()
         products = self.shop.products()
-        names = tuple(sorted({p.name for p in products} | {p.variant for p in products if p.variant}))
-        cached = self._catalogue_pattern
-        if cached is not None and cached[0] == names:
-            return cached[1]
+        cached = self._catalogue_cache
+        if cached is not None and cached[0] is products:  # the shop hands back the same catalogue
+            return cached[1], cached[2]
+        names = {p.name for p in products} | {p.variant for p in products if p.variant}
         known = self.classifier.normalizer.known
         phrases: set[str] = set()
         for name in names:
@@ -717,8 +721,9 @@ class ReplyEngine:
             phrases.update(t for t in tokens if len(t) >= 4 and t not in known)
         pattern = (re.compile(r"(?<![a-z])(?:" + "|".join(sorted(phrases, key=len, reverse=True)) + r")(?![a-z])", re.I)
                    if phrases else None)
-        self._catalogue_pattern = (names, pattern)
-        return pattern
+        numbers = frozenset(w for name in names for w in words(name) if w.isdigit())
+        self._catalogue_cache = (products, pattern, numbers)
+        return pattern, numbers
 
     def _follow_up_points(self, points: list[tuple[str, float, str]], primary: str, conf: float,
                           recall: Mapping[str, Any]) -> tuple[list[tuple[str, float, str]], str, float]:
