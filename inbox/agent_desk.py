@@ -9,13 +9,12 @@ from operator import itemgetter
 from typing import Any, Callable, Collection, Mapping, Sequence
 
 from sqlalchemy import ColumnElement, Float, FunctionElement, Select, String, and_, case, cast, func, or_, select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, aliased
 
 from connectors.base import STORED_FILE_PREFIX
 from inbox import conversations, episodes, events
+from inbox.db import dialect_insert
 from inbox.domain import (
     Capabilities,
     ConversationStatus,
@@ -151,8 +150,7 @@ def set_labels(session: Session, conversation_id: int, text: str) -> Conversatio
     conversation.labels = clean_labels([text])
     if conversation.labels:
         # Two agents may add the same new label at once: the second insert is a no-op.
-        insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-        session.execute(insert(Label).values([{"name": label} for label in conversation.labels])
+        session.execute(dialect_insert(session, Label).values([{"name": label} for label in conversation.labels])
                         .on_conflict_do_nothing(index_elements=["name"]))
     return conversation
 

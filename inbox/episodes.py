@@ -14,9 +14,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from inbox.db import dialect_insert
 from inbox.domain import ConversationStatus
 from inbox.models import Episode
 
@@ -34,10 +34,8 @@ def customer_wrote(
     if status == ConversationStatus.RESOLVED.value or (status == ConversationStatus.BOT.value and quiet):
         session.execute(update(EPISODES).where(EPISODES.c.conversation_id == conversation_id, _OPEN)
                         .values(ended_at=last_message_at or at))
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     session.execute(
-        insert(EPISODES)
+        dialect_insert(session, EPISODES)
         .values(conversation_id=conversation_id, platform=platform, started_at=at, started_epoch=at.timestamp())
         .on_conflict_do_nothing(index_elements=["conversation_id"], index_where=_OPEN)
     )

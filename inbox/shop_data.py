@@ -8,11 +8,9 @@ from dataclasses import dataclass
 from typing import IO, Any, Callable, Iterable, Mapping, Sequence
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from inbox.db import Database
+from inbox.db import Database, dialect_insert
 from inbox.errors import InboxError
 from inbox.models import Order, OrderNotification, Product, RestockRequest, utcnow
 from replies import Order as OrderFacts
@@ -136,9 +134,7 @@ def record_status_changes(session: Session, changes: Iterable[tuple[Any, str, st
 
 
 def _insert_ignoring(session: Session, model: Any) -> Any:
-    dialect = session.get_bind().dialect.name
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    return insert(model).on_conflict_do_nothing(index_elements=["order_id", "status"])
+    return dialect_insert(session, model).on_conflict_do_nothing(index_elements=["order_id", "status"])
 
 
 def _amount(value: str, where: str, column: str, *, allow_empty: bool = False) -> int | None:

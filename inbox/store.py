@@ -12,10 +12,10 @@ from datetime import datetime
 from typing import Any, Iterable, Mapping
 
 from sqlalchemy import func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from inbox import conversations, episodes
+from inbox.db import dialect_insert
 from inbox.domain import (
     DELIVERY_RANK,
     ChangeEvent,
@@ -46,16 +46,6 @@ class StoreResult:
     posts_to_describe: set[int] = field(default_factory=set)  # comment threads whose post has no caption yet
 
 
-def _insert(session: Session, model: Any) -> Any:
-    # Core inserts on the table: the ORM's per-column coercion costs more than the SQL here.
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        return postgresql.insert(model.__table__)
-    if dialect == "sqlite":
-        return sqlite.insert(model.__table__)
-    raise RuntimeError(f"unsupported database dialect {dialect}")
-
-
 LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -69,7 +59,7 @@ def clean_text(value: str | None, limit: int | None = None) -> str | None:
 
 
 def _upsert_contact(session: Session, event: InboundEvent) -> int:
-    statement = _insert(session, Contact).values(
+    statement = dialect_insert(session, Contact).values(
         platform=str(event.platform),
         external_id=event.sender.external_id,
         display_name=clean_text(event.sender.display_name, 255),
@@ -97,7 +87,7 @@ def _post_json(event: InboundEvent) -> dict[str, Any] | None:
 
 def _upsert_conversation(session: Session, contact_id: int, event: InboundEvent) -> Any:
     """The event's thread, created by its first message; the first author stays its contact."""
-    statement = _insert(session, Conversation).values(
+    statement = dialect_insert(session, Conversation).values(
         contact_id=contact_id,
         platform=str(event.platform),
         thread_key=event.thread_key,
@@ -124,7 +114,7 @@ def store_inbound(session: Session, event: InboundEvent, received_at: datetime) 
     conversation_id, status = conversation.id, conversation.status
     table = Message.__table__
     statement = (
-        _insert(session, Message)
+        dialect_insert(session, Message)
         .values(
             conversation_id=conversation_id,
             platform=str(event.platform),
@@ -241,7 +231,7 @@ def apply_status(session: Session, event: StatusEvent) -> int | None:
     Receipts arrive out of order, so a `delivered` after `read` changes nothing.
     """
     inserted = session.execute(
-        _insert(session, DeliveryEvent)
+        dialect_insert(session, DeliveryEvent)
         .values(
             platform=str(event.platform),
             message_external_id=event.message_id,
