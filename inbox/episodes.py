@@ -30,15 +30,22 @@ def customer_wrote(
     status: str, last_message_at: datetime | None,
 ) -> None:
     """A new customer message; `status` and `last_message_at` are the conversation's before it."""
-    quiet = last_message_at is not None and at - last_message_at >= QUIET_GAP
-    if status == ConversationStatus.RESOLVED.value or (status == ConversationStatus.BOT.value and quiet):
-        session.execute(update(EPISODES).where(EPISODES.c.conversation_id == conversation_id, _OPEN)
-                        .values(ended_at=last_message_at or at))
+    end_open_before(session, conversation_id, at, status=status, last_message_at=last_message_at)
     session.execute(
         dialect_insert(session, EPISODES)
         .values(conversation_id=conversation_id, platform=platform, started_at=at, started_epoch=at.timestamp())
         .on_conflict_do_nothing(index_elements=["conversation_id"], index_where=_OPEN)
     )
+
+
+def end_open_before(session: Session, conversation_id: int, at: datetime, *,
+                    status: str, last_message_at: datetime | None) -> None:
+    """A message at `at` starts a new need when the last one was resolved or went quiet with
+    the bot: end the open episode first (the caller then opens one, if none is open)."""
+    quiet = last_message_at is not None and at - last_message_at >= QUIET_GAP
+    if status == ConversationStatus.RESOLVED.value or (status == ConversationStatus.BOT.value and quiet):
+        session.execute(update(EPISODES).where(EPISODES.c.conversation_id == conversation_id, _OPEN)
+                        .values(ended_at=last_message_at or at))
 
 
 def answered(session: Session, conversation_id: int, at: datetime, agent_id: int | None = None) -> None:

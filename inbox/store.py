@@ -5,13 +5,14 @@ delivery (or two deliveries racing) stores nothing new and reports nothing to en
 """
 from __future__ import annotations
 
+import json
 import logging
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any, Iterable, Mapping
 
-from sqlalchemy import func, select, update
+from sqlalchemy import JSON, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from inbox import conversations, episodes
@@ -58,26 +59,6 @@ def clean_text(value: str | None, limit: int | None = None) -> str | None:
     return value[:limit] if limit else value
 
 
-def _upsert_contact(session: Session, event: InboundEvent) -> int:
-    statement = dialect_insert(session, Contact).values(
-        platform=str(event.platform),
-        external_id=event.sender.external_id,
-        display_name=clean_text(event.sender.display_name, 255),
-        phone=clean_text(event.sender.phone, 32),
-        created_at=utcnow(),
-    )
-    table = Contact.__table__
-    statement = statement.on_conflict_do_update(
-        index_elements=["platform", "external_id"],
-        # Keep the newest profile name; keep a known phone number.
-        set_={
-            "display_name": func.coalesce(statement.excluded.display_name, table.c.display_name),
-            "phone": func.coalesce(table.c.phone, statement.excluded.phone),
-        },
-    )
-    return session.execute(statement.returning(table.c.id)).scalar_one()
-
-
 def _post_json(event: InboundEvent) -> dict[str, Any] | None:
     if event.post is None:
         return None
@@ -85,72 +66,163 @@ def _post_json(event: InboundEvent) -> dict[str, Any] | None:
     return {"id": post.post_id, "caption": clean_text(post.caption, 2000), "link": clean_text(post.link, 1000)}
 
 
-def _upsert_conversation(session: Session, contact_id: int, event: InboundEvent) -> Any:
-    """The event's thread, created by its first message; the first author stays its contact."""
-    statement = dialect_insert(session, Conversation).values(
-        contact_id=contact_id,
-        platform=str(event.platform),
-        thread_key=event.thread_key,
-        thread_kind=event.thread_kind.value,
-        chat_id=event.chat_id,
-        post=_post_json(event),
-        status=ConversationStatus.BOT.value,
-        priority=0,
-        flags=[],
-        created_at=utcnow(),
-    )
-    table = Conversation.__table__
-    # A no-op update, so that RETURNING gives the existing row; a post learnt later is kept.
-    statement = statement.on_conflict_do_update(
-        index_elements=["platform", "thread_key"], set_={"post": func.coalesce(table.c.post, statement.excluded.post)}
-    )
-    return session.execute(statement.returning(table.c.id, table.c.status, table.c.last_message_at)).one()
+def _inbound_values(event: InboundEvent, received_at: datetime) -> dict[str, Any]:
+    """The bound values of an inbound event's statements (both dialects)."""
+    return {
+        "platform": str(event.platform),
+        "sender_id": event.sender.external_id,
+        "display_name": clean_text(event.sender.display_name, 255),
+        "phone": clean_text(event.sender.phone, 32),
+        "thread_key": event.thread_key,
+        "thread_kind": event.thread_kind.value,
+        "chat_id": event.chat_id,
+        "post": _post_json(event),
+        "external_id": event.event_id,
+        "platform_message_id": event.message_id,
+        "text": clean_text(event.text),
+        "media": [{"url": clean_text(m.url), "content_type": clean_text(m.content_type, 255)} for m in event.media],
+        "raw": _jsonable(event.raw),
+        "platform_timestamp": event.timestamp,
+        "received_at": received_at,
+        "now": utcnow(),
+    }
+
+
+class _InboundStatements:
+    """The statements storing an inbound event, built once per dialect: building one costs more
+    than running it (`.excluded` rebuilds a table alias each time)."""
+
+    def __init__(self, dialect: str) -> None:
+        from sqlalchemy.dialects import postgresql, sqlite
+
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        contacts, threads, messages = Contact.__table__, Conversation.__table__, Message.__table__
+        contact = insert(contacts).values(
+            platform=bindparam("platform"), external_id=bindparam("sender_id"),
+            display_name=bindparam("display_name"), phone=bindparam("phone"), created_at=bindparam("now"),
+        )
+        # Keep the newest profile name; keep a known phone number.
+        self.contact = contact.on_conflict_do_update(
+            index_elements=["platform", "external_id"],
+            set_={"display_name": func.coalesce(contact.excluded.display_name, contacts.c.display_name),
+                  "phone": func.coalesce(contacts.c.phone, contact.excluded.phone)},
+        ).returning(contacts.c.id)
+        thread = insert(threads).values(
+            contact_id=bindparam("contact_id"), platform=bindparam("platform"), thread_key=bindparam("thread_key"),
+            thread_kind=bindparam("thread_kind"), chat_id=bindparam("chat_id"), post=bindparam("post", type_=JSON(none_as_null=True)),
+            status=ConversationStatus.BOT.value, priority=0, flags=[], labels=[], created_at=bindparam("now"),
+        )
+        # A no-op update, so that RETURNING gives the existing row; a post learnt later is kept.
+        self.thread = thread.on_conflict_do_update(
+            index_elements=["platform", "thread_key"], set_={"post": func.coalesce(threads.c.post, thread.excluded.post)}
+        ).returning(threads.c.id, threads.c.status, threads.c.last_message_at)
+        self.message = insert(messages).values(
+            conversation_id=bindparam("conversation_id"), platform=bindparam("platform"),
+            direction=Direction.INBOUND.value, kind=bindparam("kind"), sender_type=SenderType.CUSTOMER.value,
+            contact_id=bindparam("contact_id"), address=bindparam("chat_id"), external_id=bindparam("external_id"),
+            platform_message_id=bindparam("platform_message_id"), text=bindparam("text"),
+            media=bindparam("media", type_=JSON), raw=bindparam("raw", type_=JSON),
+            platform_timestamp=bindparam("platform_timestamp"), created_at=bindparam("received_at"), attempts=0,
+        ).on_conflict_do_nothing(index_elements=["platform", "external_id"]).returning(messages.c.id)
+
+
+_STATEMENTS: dict[str, _InboundStatements] = {}
+
+# PostgreSQL takes the three as one statement, one round trip per webhook (data-modifying CTEs;
+# SQLite has none). Every column with a Python-side default is written here too
+# (tests/test_store.py holds this list against the models).
+PG_STORE_INBOUND = """
+WITH contact AS (
+    INSERT INTO contacts (platform, external_id, display_name, phone, created_at)
+    VALUES (%(platform)s, %(sender_id)s, %(display_name)s, %(phone)s, %(now)s)
+    ON CONFLICT (platform, external_id) DO UPDATE
+        SET display_name = COALESCE(EXCLUDED.display_name, contacts.display_name),
+            phone = COALESCE(contacts.phone, EXCLUDED.phone)
+    RETURNING id
+), thread AS (
+    INSERT INTO conversations (contact_id, platform, thread_key, thread_kind, chat_id, post, status, priority,
+                               flags, labels, created_at)
+    SELECT contact.id, %(platform)s, %(thread_key)s, %(thread_kind)s, %(chat_id)s, CAST(%(post)s AS json), 'bot', 0,
+           CAST('[]' AS json), CAST('[]' AS json), %(now)s
+    FROM contact
+    ON CONFLICT (platform, thread_key) DO UPDATE SET post = COALESCE(conversations.post, EXCLUDED.post)
+    RETURNING id, status, last_message_at
+), message AS (
+    INSERT INTO messages (conversation_id, platform, direction, kind, sender_type, contact_id, address, external_id,
+                          platform_message_id, text, media, raw, platform_timestamp, created_at, attempts)
+    SELECT thread.id, %(platform)s, 'in', %(kind)s, 'customer', contact.id, %(chat_id)s, %(external_id)s,
+           %(platform_message_id)s, %(text)s, CAST(%(media)s AS json), CAST(%(raw)s AS json), %(platform_timestamp)s,
+           %(received_at)s, 0
+    FROM thread, contact
+    ON CONFLICT (platform, external_id) DO NOTHING
+    RETURNING id
+)
+SELECT thread.id, thread.status, thread.last_message_at, message.id FROM thread LEFT JOIN message ON TRUE
+"""
+
+
+def _store_inbound_rows(session: Session, event: InboundEvent, received_at: datetime) -> tuple[int, str, Any, int | None]:
+    """(conversation id, its status and last message time before this event, new message id or None)."""
+    values = _inbound_values(event, received_at)
+    values["kind"] = event.kind.value
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        for key in ("post", "media", "raw"):
+            values[key] = None if values[key] is None else json.dumps(values[key])
+        session.info["wrote"] = True  # a driver statement passes no ORM hook (inbox.db)
+        row = session.connection().exec_driver_sql(PG_STORE_INBOUND, values).one()
+        return row[0], row[1], _aware(row[2]), row[3]
+    statements = _STATEMENTS.get(dialect) or _STATEMENTS.setdefault(dialect, _InboundStatements(dialect))
+    values["contact_id"] = session.execute(statements.contact, values).scalar_one()
+    thread = session.execute(statements.thread, values).one()
+    values["conversation_id"] = thread.id
+    message_id = session.execute(statements.message, values).scalar_one_or_none()
+    return thread.id, thread.status, thread.last_message_at, message_id
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    return value.replace(tzinfo=timezone.utc) if value is not None and value.tzinfo is None else value
+
+
+# What a new message changes in its conversation, and its episode (inbox.episodes) opened where
+# none is open: one PostgreSQL statement again.
+PG_NEW_INBOUND = """
+WITH episode AS (
+    INSERT INTO episodes (conversation_id, platform, started_at, started_epoch)
+    VALUES (%(conversation_id)s, %(platform)s, %(received_at)s, %(started_epoch)s)
+    ON CONFLICT (conversation_id) WHERE ended_at IS NULL DO NOTHING
+)
+UPDATE conversations SET last_inbound_at = %(received_at)s, last_message_at = %(received_at)s{restart}
+WHERE id = %(conversation_id)s
+"""
+# A new question after resolution starts over with the bot.
+RESTART = {"status": ConversationStatus.BOT.value, "assigned_agent_id": None, "priority": 0, "flags": [],
+           "handover_reason": None, "handover_notice_at": None}
+PG_NEW_INBOUND_STATEMENTS = {
+    False: PG_NEW_INBOUND.format(restart=""),
+    True: PG_NEW_INBOUND.format(restart=", status = 'bot', assigned_agent_id = NULL, priority = 0, "
+                                        "flags = CAST('[]' AS json), handover_reason = NULL, handover_notice_at = NULL"),
+}
 
 
 def store_inbound(session: Session, event: InboundEvent, received_at: datetime) -> tuple[int, int | None]:
     """Store one inbound event; returns (conversation id, new message id or None for a repeat)."""
-    contact_id = _upsert_contact(session, event)
-    conversation = _upsert_conversation(session, contact_id, event)
-    conversation_id, status = conversation.id, conversation.status
-    table = Message.__table__
-    statement = (
-        dialect_insert(session, Message)
-        .values(
-            conversation_id=conversation_id,
-            platform=str(event.platform),
-            direction=Direction.INBOUND.value,
-            kind=event.kind.value,
-            sender_type=SenderType.CUSTOMER.value,
-            contact_id=contact_id,
-            address=event.chat_id,
-            external_id=event.event_id,
-            platform_message_id=event.message_id,
-            text=clean_text(event.text),
-            media=[{"url": clean_text(m.url), "content_type": clean_text(m.content_type, 255)} for m in event.media],
-            raw=_jsonable(event.raw),
-            platform_timestamp=event.timestamp,
-            created_at=received_at,
-            attempts=0,
-        )
-        .on_conflict_do_nothing(index_elements=["platform", "external_id"])
-        .returning(table.c.id)
-    )
-    message_id = session.execute(statement).scalar_one_or_none()
+    conversation_id, status, last_message_at, message_id = _store_inbound_rows(session, event, received_at)
     if message_id is None:
         return conversation_id, None
+    restart = status == ConversationStatus.RESOLVED.value
+    if session.get_bind().dialect.name == "postgresql":
+        episodes.end_open_before(session, conversation_id, received_at, status=status, last_message_at=last_message_at)
+        session.connection().exec_driver_sql(PG_NEW_INBOUND_STATEMENTS[restart], {
+            "conversation_id": conversation_id, "platform": str(event.platform), "received_at": received_at,
+            "started_epoch": received_at.timestamp(),
+        })
+        return conversation_id, message_id
     episodes.customer_wrote(session, conversation_id, str(event.platform), received_at,
-                            status=status, last_message_at=conversation.last_message_at)
+                            status=status, last_message_at=last_message_at)
     changes: dict[str, Any] = {"last_inbound_at": received_at, "last_message_at": received_at}
-    if status == ConversationStatus.RESOLVED.value:
-        # A new question after resolution starts over with the bot.
-        changes.update(
-            status=ConversationStatus.BOT.value,
-            assigned_agent_id=None,
-            priority=0,
-            flags=[],
-            handover_reason=None,
-            handover_notice_at=None,
-        )
+    if restart:
+        changes.update(RESTART)
     session.execute(update(Conversation.__table__).where(Conversation.__table__.c.id == conversation_id).values(**changes))
     return conversation_id, message_id
 
