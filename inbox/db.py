@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import fcntl
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -9,6 +10,7 @@ from typing import Any, Callable, Iterator
 from sqlalchemy import Table, create_engine, event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
@@ -22,6 +24,30 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+# A pooled PostgreSQL connection idle longer than this is pinged before use (a restarted server
+# closed it). A busy one is not: a ping per checkout was a sixth of a webhook's round trips, and
+# a connection that fails anyway invalidates the pool, so a restart costs at most one request.
+IDLE_PING_SECONDS = 5.0
+
+
+def _checked_in(_dbapi_connection: Any, record: Any) -> None:
+    record.info["idle_since"] = time.monotonic()
+
+
+def _ping_if_idle(engine: Engine) -> Callable[[Any, Any, Any], None]:
+    def checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        idle_since = record.info.get("idle_since")
+        if idle_since is None or time.monotonic() - idle_since < IDLE_PING_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+            dbapi_connection.rollback()
+        except Exception as exc:
+            raise DisconnectionError("connection lost while idle") from exc  # the pool takes a new one
+
+    return checkout
 
 
 def dialect_insert(session: Session, table: Table | Any) -> Any:
@@ -60,7 +86,9 @@ class Database:
             self.engine: Engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
             event.listen(self.engine, "connect", _sqlite_pragmas)
         else:
-            self.engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+            self.engine = create_engine(url, pool_size=10, max_overflow=10)
+            event.listen(self.engine, "checkin", _checked_in)
+            event.listen(self.engine, "checkout", _ping_if_idle(self.engine))
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         # Called after each commit that wrote something (the live pages' signal, inbox.changes).
         self.on_change: Callable[[], None] | None = None

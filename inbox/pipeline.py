@@ -755,8 +755,13 @@ class Pipeline:
                            RestockRequest.created_at <= cutoff)
                 ).scalars()
             )
-        # The newest message of a burst answers for the older ones, so one job per conversation
-        # would do; enqueueing all is simpler and each extra job is a cheap no-op.
+        # Work whose job is still queued is left alone: under a backlog, a worker's start-up sweep
+        # used to queue every waiting message a second time. The newest message of a burst answers
+        # for the older ones, so one job per conversation would do; each extra job is a cheap no-op.
+        inbound_ids = self._not_waiting("process_inbound", inbound_ids)
+        outbound_ids = self._not_waiting("send_outbound", outbound_ids)
+        notification_ids = self._not_waiting("notify_order", notification_ids)
+        restock_ids = self._not_waiting("notify_restock", restock_ids)
         for message_id in inbound_ids:
             self.queue.submit("process_inbound", message_id)
         for outbound_id in outbound_ids:
@@ -774,6 +779,14 @@ class Pipeline:
             )
         return {"inbound": len(inbound_ids), "outbound": len(outbound_ids), "unknown": len(stuck_ids),
                 "notifications": len(notification_ids), "restocks": len(restock_ids)}
+
+    def _not_waiting(self, job: str, ids: list[int]) -> list[int]:
+        try:
+            waiting = self.queue.waiting(job, ids)
+        except Exception as exc:  # the queue is away: submit keeps the jobs for when it is back
+            logger.warning("sweep: cannot ask the queue what waits (%s); enqueueing all", type(exc).__name__)
+            return ids
+        return [value for value in ids if value not in waiting]
 
 
 WHATSAPP_PLATFORMS = ("whatsapp_twilio", "whatsapp_cloud")  # where a phone number is reached, in this order

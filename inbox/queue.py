@@ -9,11 +9,11 @@ import heapq
 import itertools
 import json
 import logging
+import re
 import threading
 import time
-import uuid
 from abc import ABC, abstractmethod
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 logger = logging.getLogger(__name__)
 
@@ -26,6 +26,23 @@ local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, to
 if #due > 0 then redis.call('ZREM', KEYS[1], unpack(due)) end
 return due
 """
+
+
+# RQ job ids allow these characters only.
+NOT_IN_JOB_ID = re.compile(r"[^A-Za-z0-9_-]")
+# RQ states in which a job will still run; a started one may belong to a worker that died.
+WAITING_STATES = {"queued", "deferred", "scheduled"}
+QUEUED_TTL_SECONDS = 86400  # RQ drops a job queued this long; the sweep has found it long before
+
+
+def job_id(job: str, args: Iterable[Any]) -> str:
+    """One id per job and arguments: the sweep can ask whether a job is still waiting, and a
+    repeat replaces the waiting one instead of queueing a second."""
+    return NOT_IN_JOB_ID.sub("_", "-".join([job, *map(str, args)]))
+
+
+def delayed_member(job: str, args: Iterable[Any]) -> str:
+    return json.dumps({"job": job, "args": list(args)})
 
 
 class JobQueue(ABC):
@@ -47,6 +64,10 @@ class JobQueue(ABC):
         except Exception as exc:
             logger.warning("queue unavailable (%s): %s%r kept for later", type(exc).__name__, job, args)
             return False
+
+    def waiting(self, job: str, ids: list[Any]) -> set[Any]:
+        """Of these single-argument jobs, those queued and not started yet (the sweep skips them)."""
+        return set()
 
     @abstractmethod
     def check(self) -> str:
@@ -109,22 +130,50 @@ class RedisJobQueue(JobQueue):
 
     def _enqueue(self, job: str, *args: Any, delay: float = 0.0) -> None:
         if delay > 0:
-            member = json.dumps({"job": job, "args": list(args), "id": uuid.uuid4().hex})
-            self.redis.zadd(DELAYED_KEY, {member: time.time() + delay})
+            # The earlier due time wins when the same job is delayed twice.
+            self.redis.zadd(DELAYED_KEY, {delayed_member(job, args): time.time() + delay}, lt=True)
             return
-        self.queue.enqueue(
-            f"inbox.jobs.{job}", *args, job_timeout=JOB_TIMEOUT_SECONDS, result_ttl=3600, failure_ttl=7 * 86400
+        pipeline = self.redis.pipeline()
+        self._enqueue_now(job, args, pipeline)
+        pipeline.execute()  # one round trip (RQ alone takes two)
+
+    def _enqueue_now(self, job: str, args: Iterable[Any], pipeline: Any) -> None:
+        self.queue.enqueue_call(
+            f"inbox.jobs.{job}", args=tuple(args), timeout=JOB_TIMEOUT_SECONDS, result_ttl=3600,
+            failure_ttl=7 * 86400, ttl=QUEUED_TTL_SECONDS, job_id=job_id(job, args), pipeline=pipeline,
         )
 
     def move_due_jobs(self, limit: int = 500) -> int:
         """Enqueue the delayed jobs whose time has come; safe to run from many workers at once."""
         due = self._pop_due(keys=[DELAYED_KEY], args=[time.time(), limit])
-        for member in due:
-            entry = json.loads(member)
-            self.enqueue(entry["job"], *entry["args"])
+        if due:
+            entries = [json.loads(member) for member in due]
+            try:
+                pipeline = self.redis.pipeline()
+                for entry in entries:
+                    self._enqueue_now(entry["job"], entry["args"], pipeline)
+                pipeline.execute()
+            except Exception:
+                with self._kept_lock:  # popped and not enqueued: keep them (the sweep also finds them)
+                    room = self.MAX_KEPT - len(self._kept)
+                    self._kept.extend((entry["job"], tuple(entry["args"]), 0.0) for entry in entries[:room])
+                raise
         if self._kept:
             self._hand_over_kept()
         return len(due)
+
+    def waiting(self, job: str, ids: list[Any]) -> set[Any]:
+        from rq.job import Job
+
+        if not ids:
+            return set()
+        pipeline = self.redis.pipeline(transaction=False)
+        for value in ids:
+            pipeline.hget(Job.key_for(job_id(job, (value,))), "status")
+            pipeline.zscore(DELAYED_KEY, delayed_member(job, (value,)))
+        answers = pipeline.execute()
+        return {value for value, status, due in zip(ids, answers[::2], answers[1::2])
+                if due is not None or (status is not None and status.decode() in WAITING_STATES)}
 
     def check(self) -> str:
         self.redis.ping()
@@ -166,6 +215,11 @@ class InProcessJobQueue(JobQueue):
                     thread.start()
             heapq.heappush(self._heap, (time.monotonic() + max(0.0, delay), next(self._counter), job, args))
             self._cond.notify()
+
+    def waiting(self, job: str, ids: list[Any]) -> set[Any]:
+        wanted = set(ids)
+        with self._cond:
+            return {args[0] for _, _, name, args in self._heap if name == job and len(args) == 1 and args[0] in wanted}
 
     def check(self) -> str:
         with self._cond:

@@ -95,6 +95,61 @@ def test_recovery_sweep_after_redis_is_flushed(make_app, redis_url, database_url
     assert services.pipeline.sweep()["inbound"] == 0
 
 
+def test_the_sweep_leaves_work_whose_job_still_waits_and_takes_up_what_the_queue_lost(
+    make_app, redis_url, database_url, fake_api
+):
+    """Under a backlog a worker's start-up sweep used to queue every waiting message again."""
+    app = make_app(redis_url=redis_url, database_url=database_url, reply_debounce_seconds=0.0)
+    services = app.extensions["inbox"]
+    client = app.test_client()
+    post_twilio(client, twilio_message("bisa bayar cod kak?", sid="SM" + "1" * 32))
+    delayed = make_app(redis_url=redis_url, database_url=database_url, reply_debounce_seconds=30.0)
+    post_twilio(delayed.test_client(), twilio_message("ongkir ke medan brp?", sid="SM" + "2" * 32, phone="+6281300000002"))
+    assert services.queue.depth() == 2  # one queued in RQ, one delayed
+
+    assert services.pipeline.sweep(grace_seconds=0)["inbound"] == 0
+    assert services.queue.depth() == 2
+    services.queue.queue.empty()  # the RQ job is lost; the delayed one still waits
+    assert services.pipeline.sweep(grace_seconds=0)["inbound"] == 1
+    assert services.pipeline.sweep(grace_seconds=0)["inbound"] == 0  # and now it waits again
+    run_burst_worker(app)
+    assert len(fake_api.calls) == 1  # the delayed one is not due yet
+
+
+def terminate_connections(postgres_url: str, application_name: str) -> int:
+    import psycopg
+
+    with psycopg.connect(postgres_url.split("?")[0], autocommit=True) as connection:
+        return len(connection.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = %s",
+                                      (application_name,)).fetchall())
+
+
+def test_a_database_restart_costs_at_most_one_webhook_a_clear_503_and_loses_nothing(
+    make_app, postgres_url, redis_url, fake_api, monkeypatch
+):
+    """Pooled connections are not pinged while busy (a round trip per webhook); one that the
+    restart closed fails once, with a 503 the platform retries, and the pool reconnects."""
+    import inbox.db
+
+    url = f"{postgres_url}&application_name=inbox_restart_test"
+    app = make_app(database_url=url, redis_url=redis_url)  # no job thread shares the pool
+    client = app.test_client()
+    assert post_twilio(client, twilio_message("halo kak", sid="SM" + "1" * 32)).status_code == 200
+    assert terminate_connections(postgres_url, "inbox_restart_test") >= 1
+    second = twilio_message("ongkir ke medan brp?", sid="SM" + "2" * 32)
+    first_try = post_twilio(client, second)
+    assert first_try.status_code == 503 and "database" in first_try.get_json()["error"]
+    assert post_twilio(client, second).status_code == 200  # the platform's retry
+
+    # Idle for longer than IDLE_PING_SECONDS: the ping finds the closed connection first.
+    monkeypatch.setattr(inbox.db, "IDLE_PING_SECONDS", 0.0)
+    assert terminate_connections(postgres_url, "inbox_restart_test") >= 1
+    assert post_twilio(client, twilio_message("cod bisa?", sid="SM" + "3" * 32)).status_code == 200
+    with app.extensions["inbox"].db.session() as session:
+        texts = session.execute(select(Message.text).where(Message.direction == "in").order_by(Message.id)).scalars().all()
+    assert texts == ["halo kak", "ongkir ke medan brp?", "cod bisa?"]
+
+
 def test_duplicate_deliveries_racing_on_postgres_store_once(make_app, postgres_url, fake_api):
     import threading
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, Response, jsonify, request
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
 logger = logging.getLogger(__name__)
@@ -30,6 +31,16 @@ def register_error_handlers(app: Flask) -> None:
     def too_deep(exc: RecursionError) -> Response:
         # A JSON body nested thousands deep: the parser gives up; the request is the problem.
         return error_response(400, "the body is nested too deeply")
+
+    @app.errorhandler(DBAPIError)
+    def database_error(exc: DBAPIError) -> Response:
+        if exc.connection_invalidated:
+            # The database restarted under a pooled connection; the pool has reconnected, and a
+            # platform sends the webhook again on a 5xx: nothing is lost.
+            logger.warning("database connection lost on %s %s; the next request reconnects", request.method, request.path)
+            return error_response(503, "database connection lost; try again")
+        logger.exception("database error on %s %s", request.method, request.path)
+        return error_response(500, "internal error; it has been logged")
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception) -> Response:
