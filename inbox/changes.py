@@ -20,6 +20,9 @@ logger = logging.getLogger(__name__)
 
 CHANNEL = "inbox:changes"
 RECONNECT_SECONDS = 2.0
+# One PUBLISH per process at most this often: a webhook burst commits hundreds of times a second,
+# and a page needs to hear once that something changed (a later commit is published when due).
+PUBLISH_EVERY_SECONDS = 0.05
 
 
 class LocalChanges:
@@ -54,9 +57,31 @@ class RedisChanges(LocalChanges):
         self._listener: threading.Thread | None = None
         self._start_lock = threading.Lock()
         self._closed = threading.Event()
+        self._publish_lock = threading.Lock()
+        self._last_published = float("-inf")
+        self._due: threading.Timer | None = None
 
     def publish(self) -> None:
         super().publish()  # this process's own streams need no round trip
+        with self._publish_lock:
+            if self._due is not None:
+                return  # a publish is already due; it covers this change
+            wait = self._last_published + PUBLISH_EVERY_SECONDS - time.monotonic()
+            if wait > 0:
+                self._due = threading.Timer(wait, self._publish_due)
+                self._due.daemon = True
+                self._due.start()
+                return
+            self._last_published = time.monotonic()
+        self._send()
+
+    def _publish_due(self) -> None:
+        with self._publish_lock:
+            self._due = None
+            self._last_published = time.monotonic()
+        self._send()
+
+    def _send(self) -> None:
         try:
             self.redis.publish(CHANNEL, b"1")
         except Exception as exc:  # a write must never fail for want of a notification

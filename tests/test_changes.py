@@ -65,3 +65,29 @@ def test_another_process_change_arrives_through_redis(redis_url) -> None:
     finally:
         web.close()
         worker.close()
+
+
+def test_a_burst_of_commits_is_one_publish_now_and_one_when_due(redis_url) -> None:
+    """Hundreds of webhook commits a second need a page to hear of them, not hundreds of PUBLISHes;
+    the last change of a burst is still published."""
+    from redis import Redis
+
+    from inbox.changes import CHANNEL, PUBLISH_EVERY_SECONDS
+
+    listener = Redis.from_url(redis_url).pubsub(ignore_subscribe_messages=True)
+    listener.subscribe(CHANNEL)
+    listener.get_message(timeout=0.5)  # the subscription itself
+    worker = RedisChanges(Redis.from_url(redis_url))
+    for _ in range(50):
+        worker.publish()
+    assert worker.version == 50  # this process's own streams hear every change at once
+    heard = []
+    deadline = time.monotonic() + PUBLISH_EVERY_SECONDS + 1.0
+    while time.monotonic() < deadline:
+        message = listener.get_message(timeout=0.1)
+        if message is not None:
+            heard.append(time.monotonic())
+    listener.close()
+    assert len(heard) == 2  # the first at once, the other 49 together once due
+    assert heard[1] - heard[0] >= PUBLISH_EVERY_SECONDS * 0.5
+
