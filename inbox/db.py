@@ -9,7 +9,7 @@ from typing import Any, Callable, Iterator
 
 from sqlalchemy import Table, create_engine, event, text
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -116,6 +116,13 @@ class Database:
             raise
         finally:
             session.close()
+
+    @contextmanager
+    def autocommit(self) -> Iterator[Connection]:
+        """A connection whose statements each commit by themselves: one round trip for a write
+        that must stand on its own (a counter counted before the work, a claim before a send)."""
+        with self.engine.connect() as connection:
+            yield connection.execution_options(isolation_level="AUTOCOMMIT")
 
     def ping(self) -> None:
         with self.engine.connect() as connection:

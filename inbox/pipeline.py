@@ -14,13 +14,13 @@ Every step is idempotent and keyed on stored ids:
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, Callable, Mapping
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, case, func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, object_session
+from sqlalchemy.orm import Session, lazyload, load_only, object_session
 
 from connectors.base import Connector
 from inbox import conversations, episodes, events
@@ -56,6 +56,46 @@ logger = logging.getLogger(__name__)
 
 # Only the newest messages of a long unanswered burst are read together.
 MAX_BURST_MESSAGES = 10
+MESSAGES = Message.__table__
+# The worker's hot statements, built once (building one costs about what running it does).
+COUNT_ATTEMPT = (
+    update(MESSAGES)
+    .where(MESSAGES.c.id == bindparam("message_id"), MESSAGES.c.direction == Direction.INBOUND.value,
+           MESSAGES.c.outcome.is_(None))
+    .values(attempts=MESSAGES.c.attempts + 1)
+    .returning(MESSAGES.c.attempts, MESSAGES.c.conversation_id)
+)
+_THREADS, _QUOTED = Conversation.__table__, MESSAGES.alias("quoted")
+# Where an outbound action goes and whether it is still to send (one narrow row).
+READ_SEND = (
+    select(MESSAGES.c.platform, MESSAGES.c.target, MESSAGES.c.sender_type, MESSAGES.c.address,
+           MESSAGES.c.delivery_status, MESSAGES.c.template, _THREADS.c.chat_id, _THREADS.c.last_inbound_at,
+           _QUOTED.c.platform_message_id.label("quoted_id"))
+    .select_from(MESSAGES.join(_THREADS, _THREADS.c.id == MESSAGES.c.conversation_id)
+                 .outerjoin(_QUOTED, _QUOTED.c.id == MESSAGES.c.reply_to_id))
+    .where(MESSAGES.c.id == bindparam("outbound_id"), MESSAGES.c.direction == Direction.OUTBOUND.value)
+)
+CLAIM_SEND = (
+    update(MESSAGES)
+    .where(MESSAGES.c.id == bindparam("outbound_id"),
+           MESSAGES.c.delivery_status.in_([DeliveryStatus.PENDING.value, DeliveryStatus.RETRY.value]))
+    .values(delivery_status=DeliveryStatus.SENDING.value, attempts=MESSAGES.c.attempts + 1,
+            last_attempt_at=bindparam("now", type_=MESSAGES.c.last_attempt_at.type))
+    .returning(MESSAGES.c.text, MESSAGES.c.media, MESSAGES.c.template, MESSAGES.c.attempts)
+)
+MARK_SENT = (
+    update(MESSAGES).where(MESSAGES.c.id == bindparam("outbound_id"))
+    .values(external_id=bindparam("external_id"), sent_at=bindparam("sent_at", type_=MESSAGES.c.sent_at.type),
+            error=None,
+            # a receipt may have come first: it stays
+            delivery_status=case((MESSAGES.c.delivery_status == DeliveryStatus.SENDING.value, bindparam("status")),
+                                 else_=MESSAGES.c.delivery_status))
+    .returning(MESSAGES.c.conversation_id, MESSAGES.c.agent_id, MESSAGES.c.sender_type)
+)
+# What deciding on an inbound message and planning its answer read of it (not `raw` or `media`).
+DECISION_COLUMNS = (Message.id, Message.conversation_id, Message.platform, Message.kind, Message.contact_id,
+                    Message.address, Message.text, Message.platform_message_id, Message.created_at,
+                    Message.removed_at)
 # Tries to decide one inbound message (each job run or sweep counts) before a person takes over.
 MAX_PROCESS_ATTEMPTS = 5
 # How long a send waits when the shared pacer (Redis) does not answer.
@@ -92,18 +132,20 @@ class Pipeline:
         `reply_debounce_seconds`; when a later message of the same burst is pending, this job
         leaves the answer to that message's job, so "kak" / "ready?" / "brp?" get one answer.
         """
-        with self.db.session() as session:
-            message = session.get(Message, message_id)
-            if message is None or message.direction != Direction.INBOUND.value or message.outcome is not None:
-                return
-            # Counted before the work: a message whose processing keeps crashing would
-            # otherwise come back with every sweep, forever, and never reach a person.
-            message.attempts += 1
-            if message.attempts > MAX_PROCESS_ATTEMPTS:
-                self._give_up_on(session, message)
-                return
+        # Counted before the work, and committed on its own: a message whose processing keeps
+        # crashing would otherwise come back with every sweep, forever, and never reach a person.
+        with self.db.autocommit() as connection:
+            counted = connection.execute(COUNT_ATTEMPT, {"message_id": message_id}).first()
+        if counted is None:
+            return  # decided already (or not an inbound message)
+        if counted.attempts > MAX_PROCESS_ATTEMPTS:
+            with self.db.session() as session:
+                message = session.get(Message, message_id)
+                if message is not None and message.outcome is None:
+                    self._give_up_on(session, message)
+            return
         try:
-            outbound_ids = self._decide(message_id)
+            outbound_ids = self._decide(message_id, counted.conversation_id)
         except IntegrityError:
             logger.info("message %s: another job recorded the reply first", message_id)
             return
@@ -123,16 +165,19 @@ class Pipeline:
         )
         logger.error("message %s: processing failed %d times; handed to agents", message.id, MAX_PROCESS_ATTEMPTS)
 
-    def _decide(self, message_id: int) -> list[int]:
+    def _decide(self, message_id: int, conversation_id: int) -> list[int]:
         with self.db.session() as session:
-            message = session.get(Message, message_id)
-            if message is None or message.outcome is not None:
-                return []
-            conversation = session.execute(
-                select(Conversation).where(Conversation.id == message.conversation_id).with_for_update(of=Conversation)
-            ).scalar_one()
+            # The thread's row lock orders the jobs of one conversation. Read with it: the message's
+            # author (not the thread's contact and agent, which the relationships would join).
+            author_id = select(Message.contact_id).where(Message.id == message_id).scalar_subquery()
+            conversation, author = session.execute(
+                select(Conversation, Contact).outerjoin(Contact, Contact.id == author_id)
+                .where(Conversation.id == conversation_id).with_for_update(of=Conversation)
+                .options(lazyload(Conversation.contact), lazyload(Conversation.assigned_agent))
+            ).one()
             # A burst is one author's unanswered messages in the thread (a group chat or a
-            # comment thread has several authors, each answered on their own).
+            # comment thread has several authors, each answered on their own): the columns the
+            # decision reads, not the raw payloads.
             pending = list(
                 session.execute(
                     select(Message)
@@ -140,13 +185,15 @@ class Pipeline:
                         Message.conversation_id == conversation.id,
                         Message.direction == Direction.INBOUND.value,
                         Message.outcome.is_(None),
-                        Message.contact_id == message.contact_id,
+                        Message.contact_id == author.id if author is not None else Message.contact_id.is_(None),
                     )
+                    .options(load_only(*DECISION_COLUMNS))
                     .order_by(Message.id)
                 ).scalars()
             )
-            if pending and pending[-1].id != message_id:
-                return []  # a later message of the same burst answers for this one
+            if not pending or pending[-1].id != message_id:
+                return []  # decided meanwhile, or a later message of the same burst answers for this one
+            message = pending[-1]
             batch_ids = [m.id for m in pending]
             if self._rating_answer(session, conversation, pending):
                 return []
@@ -155,7 +202,6 @@ class Pipeline:
                 return []
             recent = pending[-MAX_BURST_MESSAGES:]
             text = "\n".join(m.text for m in recent if m.text.strip() and m.removed_at is None)
-            author = session.get(Contact, message.contact_id) if message.contact_id else conversation.contact
             now = self.now()
             turn = Turn(
                 text=text,
@@ -166,9 +212,7 @@ class Pipeline:
                 memory=_memory_of(conversation, message.contact_id),
             )
             decision = self.engine.decide(turn)
-            _remember(conversation, message.contact_id, decision.memory)
-            if decision.restock_skus:
-                record_restock_requests(session, conversation.id, message.contact_id, decision.restock_skus)
+            # The outcomes first: the conversation's changes below then go out in one UPDATE.
             mark_outcome(session, batch_ids[:-1], Outcome.MERGED.value)
             changed = mark_outcome(
                 session,
@@ -180,6 +224,9 @@ class Pipeline:
             if not changed:
                 session.rollback()
                 return []
+            _remember(conversation, message.contact_id, decision.memory)
+            if decision.restock_skus:
+                record_restock_requests(session, conversation.id, message.contact_id, decision.restock_skus)
             logger.info(
                 "message %s: intent=%s confidence=%.2f action=%s",
                 message_id, decision.intent, decision.confidence, decision.action.value,
@@ -363,10 +410,10 @@ class Pipeline:
     def _rating_answer(self, session: Session, conversation: Conversation, pending: list[Message]) -> bool:
         """Record the customer's answer to a rating request; True when the burst was that answer."""
         last_outbound = session.execute(
-            select(Message).where(Message.conversation_id == conversation.id,
-                                  Message.direction == Direction.OUTBOUND.value)
-            .order_by(Message.id.desc()).limit(1)
-        ).scalar_one_or_none()
+            select(MESSAGES.c.id, MESSAGES.c.idempotency_key, MESSAGES.c.agent_id)
+            .where(MESSAGES.c.conversation_id == conversation.id, MESSAGES.c.direction == Direction.OUTBOUND.value)
+            .order_by(MESSAGES.c.id.desc()).limit(1)
+        ).first()
         if last_outbound is None or not (last_outbound.idempotency_key or "").startswith("rating:"):
             return False
         if not pending or last_outbound.id > pending[0].id:
@@ -490,21 +537,15 @@ class Pipeline:
     def send_outbound(self, outbound_id: int) -> None:
         """Perform one outbound action once: paced, within the reply window, claimed before the call."""
         now = self.now()
-        with self.db.session() as session:
-            message = session.get(Message, outbound_id)
-            if (
-                message is None
-                or message.direction != Direction.OUTBOUND.value
-                or message.delivery_status not in (DeliveryStatus.PENDING.value, DeliveryStatus.RETRY.value)
-            ):
-                return  # sent, failed, or another job has it
-            conversation = session.get(Conversation, message.conversation_id)
-            assert conversation is not None
-            platform, target = message.platform, OutboundKind(message.target or OutboundKind.MESSAGE.value)
-            by_agent = message.sender_type == SenderType.AGENT.value
-            address = message.address or conversation.chat_id
-            # An approved template is what the platform takes outside the window: no window applies.
-            last_inbound = conversation.last_inbound_at if not message.template else None
+        with self.db.autocommit() as connection:
+            row = connection.execute(READ_SEND, {"outbound_id": outbound_id}).first()
+        if row is None or row.delivery_status not in (DeliveryStatus.PENDING.value, DeliveryStatus.RETRY.value):
+            return  # sent, failed, or another job has it
+        platform, target = row.platform, OutboundKind(row.target or OutboundKind.MESSAGE.value)
+        by_agent = row.sender_type == SenderType.AGENT.value
+        address = row.address or row.chat_id
+        # An approved template is what the platform takes outside the window: no window applies.
+        last_inbound = row.last_inbound_at if not row.template else None
         connector = self.connectors.get(platform)
         capabilities = connector.capabilities.get(platform) if connector is not None else None
         if connector is None or capabilities is None:
@@ -529,22 +570,18 @@ class Pipeline:
         if wait > 0:
             self._defer(outbound_id, wait)
             return
-        self._claim_and_send(outbound_id, connector, buckets, slot, target, address, tag, now)
+        self._claim_and_send(outbound_id, connector, buckets, slot, Outbound(
+            platform=platform, kind=target, chat_id=address, text="", reply_to_message_id=row.quoted_id, tag=tag), now)
 
     def _claim_and_send(
-        self,
-        outbound_id: int,
-        connector: Connector,
-        buckets: list[Bucket],
-        slot: str,
-        target: OutboundKind,
-        address: str,
-        tag: str | None,
-        now: datetime,
+        self, outbound_id: int, connector: Connector, buckets: list[Bucket], slot: str, action: Outbound, now: datetime,
     ) -> None:
-        """Claim the send record and make the call; the pacing slot is given back if nothing is sent."""
+        """Claim the send record and make the call; the pacing slot is given back if nothing is sent.
+
+        `action` is where it goes; the claim fills in what is sent."""
+        target = action.kind
         try:
-            outbound, attempts = self._claim(outbound_id, target, address, tag, now)
+            outbound, attempts = self._claim(outbound_id, action, now)
         except BaseException:
             self._pacing(self.pacer.cancel, buckets, slot)
             raise
@@ -584,16 +621,12 @@ class Pipeline:
             # We cannot tell whether the platform got it: never resend, let a person check.
             self._mark_unknown(outbound_id, "unexpected error while sending")
             raise
+        sent_at = self.now()
         with self.db.session() as session:
-            message = session.get(Message, outbound_id)
-            assert message is not None
-            message.external_id = result.message_id
-            message.sent_at = self.now()
-            message.error = None
-            if message.delivery_status == DeliveryStatus.SENDING.value:
-                message.delivery_status = result.status.value
-            episodes.answered(session, message.conversation_id, message.sent_at,
-                              message.agent_id if message.sender_type == SenderType.AGENT.value else None)
+            sent = session.execute(MARK_SENT, {"outbound_id": outbound_id, "external_id": result.message_id,
+                                               "sent_at": sent_at, "status": result.status.value}).one()
+            episodes.answered(session, sent.conversation_id, sent_at,
+                              sent.agent_id if sent.sender_type == SenderType.AGENT.value else None)
         logger.info("outbound %s (%s) sent on %s as %s", outbound_id, target.value, outbound.platform, result.message_id)
 
     @staticmethod
@@ -604,41 +637,21 @@ class Pipeline:
         except Exception as exc:
             logger.warning("pacing bookkeeping failed (%s); the slot expires by itself", type(exc).__name__)
 
-    def _claim(
-        self, outbound_id: int, target: OutboundKind, address: str, tag: str | None, now: datetime
-    ) -> tuple[Outbound | None, int]:
-        """Compare-and-set the record to `sending`; the action to perform, or None when it is not ours."""
-        with self.db.session() as session:
-            claimed = session.execute(
-                update(Message)
-                .where(
-                    Message.id == outbound_id,
-                    Message.delivery_status.in_([DeliveryStatus.PENDING.value, DeliveryStatus.RETRY.value]),
-                )
-                .values(
-                    delivery_status=DeliveryStatus.SENDING.value,
-                    attempts=Message.attempts + 1,
-                    last_attempt_at=now,
-                )
-            ).rowcount
-            if not claimed:
-                return None, 0
-            message = session.get(Message, outbound_id)
-            assert message is not None
-            platform = message.platform
-            quoted = session.get(Message, message.reply_to_id) if message.reply_to_id else None
-            outbound = Outbound(
-                platform=platform,
-                kind=target,
-                chat_id=address,
-                text=message.text,
-                reply_to_message_id=quoted.platform_message_id if quoted else None,
-                media=tuple(Media(url=self._fetchable(m["url"]), content_type=m.get("content_type"))
-                            for m in message.media or []),
-                tag=tag,
-                template=_template_of(message.template),
-            )
-            return outbound, message.attempts
+    def _claim(self, outbound_id: int, action: Outbound, now: datetime) -> tuple[Outbound | None, int]:
+        """Compare-and-set the record to `sending`, committed at once; the action to perform with
+        what it sends, or None when it is not ours."""
+        with self.db.autocommit() as connection:
+            claimed = connection.execute(CLAIM_SEND, {"outbound_id": outbound_id, "now": now}).first()
+        if claimed is None:
+            return None, 0
+        outbound = replace(
+            action,
+            text=claimed.text,
+            media=tuple(Media(url=self._fetchable(m["url"]), content_type=m.get("content_type"))
+                        for m in claimed.media or []),
+            template=_template_of(claimed.template),
+        )
+        return outbound, claimed.attempts
 
     def _fetchable(self, url: str) -> str:
         """A file the inbox keeps, as the public signed URL the platform downloads it from."""
