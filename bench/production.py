@@ -368,9 +368,10 @@ def bench_worker(processes: Processes, fake: FakeAPIProcess, queue: RedisJobQueu
     print(f"  {len(arrivals)} of {backlog} answered at the fake{'' if answered else ' (TIMED OUT)'}; jobs run: "
           + ", ".join(f"{name} {n}" for name, n in jobs.most_common()) + f", {failed} failed")
     # A message is one process_inbound (it decides and sends); the rest are worth saying where from.
-    print("  beyond one job a message: the sweeps' no-op repeats (at a worker's start and every INBOX_SWEEP_INTERVAL,"
-          " each stored message still without an outcome is enqueued again)"
-          + ("; with pacing, sends waiting for their slot" if args.paced else ""))
+    extra = jobs.total() - backlog
+    if extra > 0:  # the sweep leaves work whose job still waits; pacing defers sends to their slot
+        print(f"  {extra} jobs beyond one a message: " + ("sends waiting for their pacing slot, " if args.paced else "")
+              + "sweeps re-enqueueing work whose job had already started")
 
 
 # -- 3. latency at a steady rate -------------------------------------------------------------
