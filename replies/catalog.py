@@ -14,7 +14,7 @@ _RUN_RE = re.compile(r"([a-z])\1{2,}")
 # Words that say nothing about which product is meant.
 _STOP = frozenset("""kak min sis gan ka kk ya yg yang ini itu ada ga gak nggak brp berapa harga hrg harganya
 ready stok stock masih dong mau tanya nanya apa untuk buat the is a an how much price of for in do you have
-ukuran size warna varian dan atau sama kalau klo kalo""".split())
+ukuran size warna varian dan atau sama kalau klo kalo lain lainnya other another deliver delivery ship send""".split())
 # City candidates must not be ordinary words ("ke rumah", "ke sana").
 _NOT_CITY = frozenset("""sini sana situ rumah mana alamat kantor luar dalam kota saya aku kamu kakak admin
 rekening nomor no toko pulau daerah""".split())
@@ -25,15 +25,30 @@ _UNITS = {"g": "gr", "gram": "gr", "grm": "gr", "grams": "gr", "kilo": "kg", "ki
 _UNIT_WORDS = frozenset({"gr", "kg", "ml", "l", "liter", "pcs", "pc", "cm", "mm", "m"})
 
 
+# Colours in regional words and English, as catalogues write them: Javanese/Betawi "item", "ireng",
+# Sundanese "hideung", "bodas", "beureum"... ("item" only after "yg"/"warna": it is an English word too).
+_COLOURS = {"hideung": "hitam", "ireng": "hitam", "cemeng": "hitam", "black": "hitam", "bodas": "putih",
+            "pethak": "putih", "white": "putih", "beureum": "merah", "red": "merah", "koneng": "kuning",
+            "yellow": "kuning", "hejo": "hijau", "ijo": "hijau", "green": "hijau", "blue": "biru", "bulao": "biru",
+            "grey": "abu", "gray": "abu", "abu2": "abu", "brown": "coklat", "cokelat": "coklat", "soklat": "coklat",
+            "purple": "ungu", "kayas": "pink"}
+_BEFORE_COLOUR = frozenset({"yg", "yang", "warna", "nu", "sing", "seng", "color", "colour"})
+
+
 def words(text: str) -> list[str]:
-    """Lower-case words; an amount and its unit are two ("1kg", "1 kg", "200gram" -> "200", "gr")."""
-    found = []
+    """Lower-case words; an amount and its unit are two ("1kg", "1 kg", "200gram" -> "200", "gr");
+    colours in the catalogue's words ("yg item", "hideung", "black" -> "hitam")."""
+    found: list[str] = []
     for w in _WORD_RE.findall(text.lower()):
         amount = _AMOUNT_UNIT.match(w)
         if amount:
             found.extend((amount.group(1), _UNITS.get(amount.group(2), amount.group(2))))
+        elif found and found[-1].isdigit():
+            found.append(_UNITS.get(w, _RUN_RE.sub(r"\1", w)))
+        elif w == "item" and found and found[-1] in _BEFORE_COLOUR:
+            found.append("hitam")
         else:
-            found.append(_UNITS.get(w, _RUN_RE.sub(r"\1", w)) if found and found[-1].isdigit() else _RUN_RE.sub(r"\1", w))
+            found.append(_COLOURS.get(w) or _RUN_RE.sub(r"\1", w))
     return found
 
 

@@ -90,7 +90,10 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                           r"|\b(minggu|sabtu|senin|selasa|rabu|kamis|jumat|libur\w*|lebaran|besok)\s+(buka|tutup|libur)\b"
                           r"|\bopening hours\b|\bare you open\b|\bopen (on|today|tomorrow|until)\b")),
     ("bargain", _R(r"\bnego\w*\b|\b(bisa|boleh)\s+(kurang|dikurangi|kurangin|ditawar|tawar)\b|\bkurangin\b"
-                   r"|\bharga pas\b|\bgak bisa kurang\b|\bdiskon(in)? dong\b|\bany discount\b")),
+                   r"|\bharga pas\b|\bgak bisa kurang\b|\bdiskon(in)? dong\b|\bany discount\b"
+                   # "kemahalan, 280 ya gan", "boleh 250rb?"
+                   r"|\bkemahalan\b|\bmahal\w*\b[^?\n]*\b\d{2,3}\s*(rb|ribu|k)?\s+(aja|ya|boleh|dong|gimana)\b"
+                   r"|\b(boleh|bisa)\s+\d{2,3}\s*(rb|ribu|k)\b")),
     ("order_status", _R(r"^\W*(tolong\s+|mohon\s+|mau\s+)?(cek|check|lacak|track)\s+(pesanan|order|orderan|paket|resi)\b")),
     ("size_chart", _R(r"\bsize ?chart\b|\b(panduan|tabel|detail) (ukuran|size)\b|\blingkar (dada|pinggang)\b"
                       r"|\bpanjang (baju|badan|celana)\b|\b(cocok|muat|pakai|pake) (size|ukuran) (apa|berapa)\b"
@@ -130,6 +133,15 @@ _HYPOTHETICAL = _R(r"\b(kalau|kalo|klo|jika|jikalau|apabila|seandainya|misal\w*|
 _QUESTION = _R(r"\b(apa\w*|berapa|brp|gimana|bagaimana|kapan|kenapa|mana|bisa|bs|boleh|ada|ready|mau|minta|tolong"
                r"|cek|how|what|when|where|why|can|could|do|does|is|are|sabaraha|naon|kumaha|piro|opo|endi)\b")
 _ASKING = _R(r"\?|\b(belum|kapan|mana|dimana|gimana|kenapa|kok|gak|apa|berapa|when|where)\b")
+# The amount an order comes to, asked: "totalnya brp", "harus transfer brp", "how much do I pay".
+_TOTAL_ASKED = _R(r"\btotal\w*\b|\btagihan\w*\b|\b(harus|perlu)\s+(di)?(bayar|transfer|tf|ditransfer)\b"
+                  r"|\b(bayar|transfer|tf)\w*\s+(berapa|brp)\b|\bhow much (do i|should i|to|must i) (pay|transfer)\b"
+                  r"|\bamount (due|to pay)\b")
+_ORDER_WORD = _R(r"\b(pesanan|orderan|order|invoice)\w*\b")
+# Shipping asked in English with its destination.
+_SHIPPING_TO = _R(r"\b(shipping|delivery|postage|ongkir)\b[^?.!]*\bto\s+[a-z]|\b(deliver|ship|send)\w*\s+(it\s+)?to\s+[a-z]")
+# A price question naming nothing: "how much?", "brp kak?".
+_BARE_PRICE = _R(r"\W*(how much( is it)?|brp|berapa|harganya( berapa| brp)?|sabaraha|piro|pinten)\W*(kak|gan|sis|min|ya)?\W*")
 # "ada warna apa aja?", "warna lain?", "what colours?": the list of a product's variants.
 _VARIANTS_ASKED = _R(r"\b(warna|varian|ukuran|size|model|motif)\w*\s+(apa|lain|lainnya)\b|\bwhat (colou?rs?|sizes)\b")
 # An order of their own that arrived, and a wish to exchange or return it.
@@ -268,6 +280,8 @@ class ReplyEngine:
             # "paketnya udah diterima, thanks kak", "sudah saya terima dengan baik": a report and
             # a thank-you, not a question (nor, with its praise, a complaint).
             return "thanks", max(confidence, 0.9)
+        if not cue and _TOTAL_ASKED.search(low) and (self._order_numbers(text) or _ORDER_WORD.search(low)):
+            return "order_status", max(confidence, 0.9)  # "DDF/2611/022 totalnya brp?": the order's total
         if cue and not (intent in ("complaint", "human") and confidence >= self.threshold):
             return cue, max(confidence, 0.9)
         if cue == "business_hours" and intent == "human":
@@ -292,6 +306,8 @@ class ReplyEngine:
             if _EXCHANGE.search(rest) or re.search(r"\b(diganti|digantiin|klaim|garansi)\b", rest, re.I):
                 return "return_refund", 0.9  # "..., bisa diganti?"
         if confidence < self.threshold and intent not in ("complaint", "human", "abuse"):
+            if _SHIPPING_TO.search(low):
+                return "shipping_cost", 0.9  # "and shipping to Bandung?", "do you deliver to Balikpapan?"
             if _COD_ONLY.search(low) and _CAN_ASK.search(low):
                 return "payment", 0.9  # "bisa cod ke jakarta ga?"
             if self.shop is not None and (_PRICE_WORDS.search(norm) or _STOCK_WORDS.search(norm)):
@@ -322,6 +338,9 @@ class ReplyEngine:
                 found.append((intent, conf, seg))
         if all(p[0] != whole for p in found) and not (whole == "order_status" and "thanks" in [p[0] for p in found]):
             found.insert(0, (whole, whole_conf, text))
+        if any(p[0] == "shipping_cost" for p in found):
+            # "Do you deliver to Balikpapan? how much?": the bare "how much" asks the shipping cost.
+            found = [p for p in found if not (p[0] == "price" and _BARE_PRICE.fullmatch(p[2]))]
         substantive = [p for p in found if p[0] not in ("greeting", "thanks")]
         if not substantive:
             greet_or_thanks = [p for p in found if p[0] in ("greeting", "thanks")] or [(whole, whole_conf, text)]
@@ -630,11 +649,15 @@ class ReplyEngine:
                         order_number=nums[0] if nums else "")
                 return
             ans.remember["order_number"] = order.number
-            ans.parts.append(render(
-                "found", order_number=order.number,
-                status=pack.order_status_text.get(order.status, {}).get(lang, order.status),
-                courier=order.courier or "", tracking_number=order.tracking_number or "",
-                total=rupiah(order.total) if order.total is not None else ""))
+            total = rupiah(order.total) if order.total is not None else ""
+            found = render("found", order_number=order.number,
+                           status=pack.order_status_text.get(order.status, {}).get(lang, order.status),
+                           courier=order.courier or "", tracking_number=order.tracking_number or "", total=total)
+            if total and total not in found and _TOTAL_ASKED.search(turn.text):
+                # "totalnya brp?": the pack's sentence for it, or the plain one.
+                found += " " + pack.render(pack.pick(pack.order_total_templates(lang), seed),
+                                           {**ctx, "order_number": order.number, "total": total})
+            ans.parts.append(found)
             return
         if intent == "business_hours":
             ans.parts.append(render("default", open_now=pack.is_open(turn.now)))

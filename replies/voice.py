@@ -43,7 +43,8 @@ INTENT_CASES: dict[str, dict[str, frozenset[str]]] = {
         "known": frozenset({"city", "cost", "courier", "rates", "free_shipping", "free_shipping_applies"}),
         "general": frozenset(),
     },
-    "order_status": {"found": frozenset({"order_number", "status", "courier", "tracking_number", "total"})},
+    "order_status": {"found": frozenset({"order_number", "status", "courier", "tracking_number", "total"}),
+                     "total": frozenset({"order_number", "total"})},
     "payment": {"default": frozenset(), "cod": frozenset()},
     "return_refund": {"default": frozenset()},
     "warranty": {"default": frozenset()},
@@ -56,7 +57,7 @@ INTENT_CASES: dict[str, dict[str, frozenset[str]]] = {
     "order_change": {"default": frozenset({"order_number"})},
 }
 # Optional cases: (intent, case). "cod" answers "bisa COD?" briefly instead of every payment method.
-OPTIONAL_CASES = frozenset({("payment", "cod")})
+OPTIONAL_CASES = frozenset({("payment", "cod"), ("order_status", "total")})
 OPTIONAL_INTENTS = frozenset({"business_hours", "bargain", "size_chart", "payment_confirmation", "order_change"})
 OPTIONAL_MESSAGES = frozenset({"complaint_out_of_hours", "complaint_ack", "which_product", "salam_reply",
                                "rating_request", "restock_offer", "restock_confirmed"})
@@ -175,6 +176,11 @@ def _sandbox() -> SandboxedEnvironment:
     env.filters["join_id"] = lambda v: join_list(v, "id")
     env.filters["join_en"] = lambda v: join_list(v, "en")
     return env
+
+
+# An order's total when asked, for packs without `order_status.total` (written before it existed).
+_PLAIN_TOTAL = {lang: _sandbox().from_string(text) for lang, text in {
+    "id": "Totalnya {{ total }}.", "en": "The total is {{ total }}."}.items()}
 
 
 # -- the pack -----------------------------------------------------------------
@@ -359,6 +365,12 @@ class BrandPack:
     def intent_templates(self, intent: str, case: str, lang: str) -> tuple[Any, ...]:
         by_lang = self.intents[intent][case]
         return by_lang.get(lang) or by_lang["id"]
+
+    def order_total_templates(self, lang: str) -> tuple[Any, ...]:
+        """What an order comes to, when asked: the pack's `order_status.total`, or a plain sentence."""
+        if "total" in self.intents["order_status"]:
+            return self.intent_templates("order_status", "total", lang)
+        return (_PLAIN_TOTAL.get(lang) or _PLAIN_TOTAL["id"],)
 
     def message_templates(self, name: str, lang: str) -> tuple[Any, ...]:
         by_lang = self.messages[name]
