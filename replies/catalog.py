@@ -220,6 +220,8 @@ def look_up_products(text: str, catalogue: Iterable[Product], ignore: Iterable[s
     if sure and all(m.query and all(_token_hit(t, msg) for t in _distinct(m.products[0].name, kinds))
                     for m in sure):
         return CatalogueLookup(tuple(sure))
+    if len(sure) == 1 and _named_by_its_own_word(sure[0].products[0].name, by_name, kinds, msg, content):
+        return CatalogueLookup(tuple(sure))  # "yg parasut dusty pink": the one parasut product
     # Only a kind named: which products of that kind fit every other word?
     kind_hits = [k for k in kinds if _token_hit(k, content)]
     if kind_hits:
@@ -241,6 +243,19 @@ def look_up_products(text: str, catalogue: Iterable[Product], ignore: Iterable[s
     if content and not all(any(_token_hit(v, [w]) for v in variant_vocab) for w in content):
         return CatalogueLookup(unknown=" ".join(dict.fromkeys(content)))
     return CatalogueLookup()  # nothing named, or only a colour or size
+
+
+def _named_by_its_own_word(name: str, by_name: dict[str, list[Product]], kinds: frozenset[str],
+                           msg: Sequence[str], content: Sequence[str]) -> bool:
+    """A word of this product's name that no other name has is in the message, and every other
+    describing word is this product's (its name or a variant): the product is meant, though the
+    rest of its name is left out. Anything unexplained ("payung parasut") and it is not sure."""
+    others = {t for other in by_name if other != name for t in words(other)}
+    own = [t for t in _distinct(name, kinds) if t not in others and len(t) > 3]
+    if not any(_token_hit(t, msg) for t in own):
+        return False
+    vocab = set(words(name)) | {t for p in by_name[name] for t in words(p.variant or "")}
+    return all(any(_token_hit(v, [w]) for v in vocab) for w in content)
 
 
 def _distinct(name: str, kinds: frozenset[str]) -> list[str]:

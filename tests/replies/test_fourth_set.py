@@ -97,3 +97,13 @@ def test_the_total_asked_without_a_number_finds_the_senders_order(engine) -> Non
 def test_bargaining_with_a_price_named_gets_the_packs_answer(engine, text) -> None:
     decision = engine.decide(Turn(text, NOON))
     assert (decision.intent, decision.action) == ("bargain", Action.AUTO_REPLY), decision.reason
+
+
+def test_a_product_named_by_the_one_word_only_it_has_is_sure_and_anything_unexplained_is_not() -> None:
+    shop = InMemoryShopData([Product("MKN-PRS-DPK", "Mukena Traveling Parasut", "Dusty Pink", 99000, 15),
+                             Product("MKN-RYN-MRN", "Mukena Rayon Bali", "Maroon", 145000, 12)], [])
+    engine = ReplyEngine.default(shop)
+    named = engine.decide(Turn("brp kak yg parasut dusty pink?", NOON))
+    assert named.action is Action.AUTO_REPLY and "99.000" in named.reply, named.reason
+    other = engine.decide(Turn("payung parasut ada kak? brp?", NOON))
+    assert "99.000" not in (other.reply or "")
