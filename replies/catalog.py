@@ -14,7 +14,8 @@ _RUN_RE = re.compile(r"([a-z])\1{2,}")
 # Words that say nothing about which product is meant.
 _STOP = frozenset("""kak min sis gan ka kk ya yg yang ini itu ada ga gak nggak brp berapa harga hrg harganya
 ready stok stock masih dong mau tanya nanya apa untuk buat the is a an how much price of for in do you have
-ukuran size warna varian dan atau sama kalau klo kalo lain lainnya other another deliver delivery ship send""".split())
+ukuran size warna varian dan atau sama kalau klo kalo lain lainnya other another deliver delivery ship send
+biaya biayanya ongkos tarif cost fee ado dak idak indak stoknyo apo pacak nak bae aji kuda nggih suksma bli""".split())
 # City candidates must not be ordinary words ("ke rumah", "ke sana").
 _NOT_CITY = frozenset("""sini sana situ rumah mana alamat kantor luar dalam kota saya aku kamu kakak admin
 rekening nomor no toko pulau daerah""".split())

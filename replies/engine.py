@@ -50,10 +50,10 @@ MEMORY_KEYS = ("language", "city", "product", "variant", "topic", "order_number"
                "restock_offer")
 # A short yes to "mau dikabari kalau restock?": every word one of these, and one of them a yes.
 _YES_WORDS = frozenset("ya iya iyaa iyah iy y yes yess yup yep boleh mau ok oke okay okey okee sip siap gas please pls "
-                       "plis sure bisa iye muhun nggih kabari kabarin".split())
+                       "plis sure bisa iye muhun nggih kabari kabarin yo iyo jadi".split())
 _YES_FILLER = frozenset("kak ka kk kakak min gan sis dong deh aja ya yaa banget bgt tolong kabari kabarin dikabari "
                         "dikabarin nanti me notify thanks makasih thx ditunggu yah bun bunda teh mas mbak bang cik "
-                        "say mom nah mi ji ki yaudah udah kalo kalau klo ready lagi ada".split())
+                        "say mom nah mi ji ki yaudah udah kalo kalau klo ready lagi ada la lah ado sudah bli".split())
 _NO_WORDS = frozenset("ga gak nggak ngga enggak engga gk tidak tdk gausah gaush no nope skip".split())
 _NO_FILLER = _YES_FILLER | frozenset("usah perlu dulu thank you not now later".split())
 _SEVERE = ("abuse", "complaint", "refund_status", "human")
@@ -64,11 +64,14 @@ _R = lambda p: re.compile(p, re.I)  # noqa: E731
 _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("refund_status", _R(r"\b(refund|dana|uang|duit|ewallet|pengembalian)\b.*\b(belum|gak|kok)\b.*"
                          r"\b(masuk|balik|kembali|cair|diterima|sampai|retur)\b")),
-    ("order_change", _R(r"\b(cancel|cancell?ed|batal|batalin|batalkan|membatalkan|dibatalkan|dibatalin|dicancel)\b"
+    ("order_change", _R(r"\b(cancel|cancell?ed|batal|batalin|batalkan|batalke|batalkeun|membatalkan|dibatalkan|dibatalin"
+                        r"|dicancel)\b"
                         r"(?!.*\bsepihak\b)"
                         r"|\b(tolong|mohon|minta)\s+(di)?(ganti|ubah|rubah|tukar)\w*\s+(ke|jadi|menjadi)\b|\blupa\s+(pilih|milih|nulis)\b"
                         r"|\b(ganti|ubah|rubah|salah tulis|salah|edit)\s+(alamat|pesanan|ukuran pesanan)\b"
-                        r"|\balamat\w*\s+(salah|ganti|diganti|diubah)\b|\bchange (my |the )?(order|address)\b")),
+                        r"|\balamat\w*\s+(salah|ganti|diganti|diubah)\b|\bchange (my |the )?(order|address)\b"
+                        # "alamat pengiriman pesanan RH-2411-0155 mau aku ganti", "alamat saya salah"
+                        r"|\balamat\w*\b[^?.!\n]{0,50}\b(salah|ganti|diganti|diubah|ubah|pindah)\b(?![^?\n]*\bgimana\b)")),
     ("return_request", _R(r"\b(mau|pengen|pingin|ingin|minta|tolong)\s+(di)?(tukar|tuker|retur|return|refund|balikin|kembalikan)\b"
                           r"|\b(refund|retur|tukar)\s+(aja|saja)\b|\bi (want|would like) (a |to )?(refund|return|exchange)\b")),
     # An order written out in the chat (items and an address): agents write it up.
@@ -99,12 +102,15 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                       r"|\bpanjang (baju|badan|celana)\b|\b(cocok|muat|pakai|pake) (size|ukuran) (apa|berapa)\b"
                       r"|\b(tinggi|berat|tb|bb)\b.*\b(size|ukuran) (apa|berapa)\b|\bwhat size\b")),
 )
+# Cues of what only a person can do: they win over a shop's own intents' keywords.
+_PERSON_CUES = frozenset({"order_change", "payment_confirmation", "refund_status", "return_request", "new_order"})
 # Strong complaint words: any of them makes the point a complaint, whatever else it asks.
 _COMPLAINT_CUE = _R(r"\b(kesal|kesel|marah|kecewa|mengecewakan|nyesel|menyesal|komplain|complain|zonk|parah"
                     r"|disappointed|unacceptable)\b|\b(kok|kenapa|knp)\b.*\b(gak|belum|blm)\b.*\b(datang|dateng|sampai|sampe|nyampe)"
                     # a faulty item or a parcel that went wrong
                     r"|\b(bolong|sobek|robek|noda|bernoda|cacat|rusak|pecah|penyok|luntur|jebol|salah kirim|beda warna)\b"
                     r"|\b(gak|belum|tidak)\s+(nerima|menerima|terima)\b"
+                    r"|\bgagal\s+(kirim|dikirim|antar|diantar)\b|\bfailed delivery\b"
                     r"|\bresi\w*\b.*\b(belum|gak|ga|tidak)\s+(ada\s+)?(update|gerak|pergerakan|berubah|jalan)\b"
                     # a parcel stuck, sent back or not what was ordered
                     r"|\bkok\b[^?]*\bmasih\b|\b(dikembalikan|dikembaliin|balik|retur)\s+ke\s+pengirim\b|\breturned to sender\b"
@@ -121,7 +127,7 @@ _SPAM_CUE = _R(r"https?://|\bwww\.|\bwa\.me/|\bbit\.ly\b|\.(xyz|info|top|click|l
                r"|\b(hadiah|undian|pemenang|memenangkan|menang)\b.*\b(klaim|klik|hubungi|link)\b"
                r"|\b(followers?|subscribers?|likes)\b.*\b(murah|cuma|hanya|order|jual)\b|\bjasa (promosi|followers)\b")
 # Regional greetings: Sundanese, Batak, Javanese and Balinese openings.
-_REGIONAL_GREETING = _R(r"^\W*(sampurasun|punten|horas|rahayu|om swastyastu|kulo nuwun|sugeng (enjing|siang|sonten|dalu)"
+_REGIONAL_GREETING = _R(r"^\W*(sampurasun|punten|horas|rahayu|om swast[iy]astu|kulo nuwun|sugeng (enjing|siang|sonten|dalu)"
                         r"|tabe'?)(?![a-z])")
 # "paketnya udah diterima" reports, it doesn't ask.
 _RECEIVED = _R(r"\b(sudah|udah|udh)\s+((saya|aku|kami|ku)\s+)?(di)?(terima|diterima|sampai|sampe|datang|dateng|nyampe)\b"
@@ -130,7 +136,7 @@ _RECEIVED = _R(r"\b(sudah|udah|udh)\s+((saya|aku|kami|ku)\s+)?(di)?(terima|diter
 _HYPOTHETICAL = _R(r"\b(kalau|kalo|klo|jika|jikalau|apabila|seandainya|misal\w*|if)\b"
                    r"(?:(?!\b(?:bisa|bs|boleh|apakah|gimana|gmn|bagaimana|apa|can|could|will)\b)[^.,?!\n]){0,40}")
 # A question somewhere in a segment: what a point must have to be counted when it is unclear.
-_QUESTION = _R(r"\b(apa\w*|berapa|brp|gimana|bagaimana|kapan|kenapa|mana|bisa|bs|boleh|ada|ready|mau|minta|tolong"
+_QUESTION = _R(r"\b(apa\w*|berapa|brp|gimana|bagaimana|kapan|kenapa|mana|bisa|bs|boleh|ada|ready|minta|tolong"
                r"|cek|how|what|when|where|why|can|could|do|does|is|are|sabaraha|naon|kumaha|piro|opo|endi)\b")
 _ASKING = _R(r"\?|\b(belum|kapan|mana|dimana|gimana|kenapa|kok|gak|apa|berapa|when|where)\b")
 # The amount an order comes to, asked: "totalnya brp", "harus transfer brp", "how much do I pay".
@@ -138,10 +144,14 @@ _TOTAL_ASKED = _R(r"\btotal\w*\b|\btagihan\w*\b|\b(harus|perlu)\s+(di)?(bayar|tr
                   r"|\b(bayar|transfer|tf)\w*\s+(berapa|brp)\b|\bhow much (do i|should i|to|must i) (pay|transfer)\b"
                   r"|\bamount (due|to pay)\b")
 _ORDER_WORD = _R(r"\b(pesanan|orderan|order|invoice)\w*\b")
+_HOW = _R(r"\b(gimana|gmn|bagaimana|piye|kumaha|how)\b")
 # Shipping asked in English with its destination.
 _SHIPPING_TO = _R(r"\b(shipping|delivery|postage|ongkir)\b[^?.!]*\bto\s+[a-z]|\b(deliver|ship|send)\w*\s+(it\s+)?to\s+[a-z]")
-# A price question naming nothing: "how much?", "brp kak?".
-_BARE_PRICE = _R(r"\W*(how much( is it)?|brp|berapa|harganya( berapa| brp)?|sabaraha|piro|pinten)\W*(kak|gan|sis|min|ya)?\W*")
+# A price question naming nothing: "how much?", "brp kak?", "berapa biayanya".
+_BARE_PRICE = _R(r"\W*(how much( is it| does it cost)?|brp|berapa|harganya( berapa| brp)?|sabaraha|piro|pinten"
+                 r"|(berapa|brp) (biaya|ongkos|tarif)\w*|(biaya|ongkos|tarif)\w* (berapa|brp))\W*(kak|gan|sis|min|ya)?\W*")
+# What a courier's name alone after a shipping answer is misread as.
+_COURIER_MISREAD = frozenset({"order_status", "other", "price", "stock", "shipping_cost"})
 # "ada warna apa aja?", "warna lain?", "what colours?": the list of a product's variants.
 _VARIANTS_ASKED = _R(r"\b(warna|varian|ukuran|size|model|motif)\w*\s+(apa|lain|lainnya)\b|\bwhat (colou?rs?|sizes)\b")
 # An order of their own that arrived, and a wish to exchange or return it.
@@ -263,15 +273,17 @@ class ReplyEngine:
             return "spam", max(confidence, 0.9)
         if _REGIONAL_GREETING.search(low) and len(toks) <= 4:
             return "greeting", max(confidence, 0.9)  # "Sampurasun teh", "Horas kak"
-        if self._custom_cues:
+        # Cancel words only as written: spelling repair turns places into them ("batam" -> "batal").
+        cue = next((name for name, rx in _CUES if rx.search(low) or (name != "order_change" and rx.search(norm))), None)
+        # A shop's own intent by its keyword, unless the customer cancels, changes, has paid or
+        # wants money back: "batalke pesanan hampers" is a cancellation, not a hampers question.
+        if self._custom_cues and cue not in _PERSON_CUES:
             raw_norm = " " + self.classifier.normalizer.text(text) + " "
             for name, cues in self._custom_cues:
                 if any(f" {c} " in raw_norm for c in cues):
                     return name, max(confidence, 0.9)
-        if intent in self.pack.custom_intents:
+        if intent in self.pack.custom_intents and cue not in _PERSON_CUES:
             return intent, confidence
-        # Cancel words only as written: spelling repair turns places into them ("batam" -> "batal").
-        cue = next((name for name, rx in _CUES if rx.search(low) or (name != "order_change" and rx.search(norm))), None)
         if cue == "bargain" and not _COMPLAINT_CUE.search(low):
             return cue, max(confidence, 0.9)  # "bisa kurang?" is not a complaint about something missing
         if _COMPLAINT_CUE.search(_HYPOTHETICAL.sub(" ", low)) or _COMPLAINT_CUE.search(_HYPOTHETICAL.sub(" ", norm)):
@@ -305,6 +317,9 @@ class ReplyEngine:
                 return asked, sure
             if _EXCHANGE.search(rest) or re.search(r"\b(diganti|digantiin|klaim|garansi)\b", rest, re.I):
                 return "return_refund", 0.9  # "..., bisa diganti?"
+            scene = _HYPOTHETICAL.search(low)
+            if scene and _COMPLAINT_CUE.search(scene.group(0)) and _HOW.search(rest):
+                return "return_refund", 0.9  # "kalau sampai pecah gimana?": what the policy is
         if confidence < self.threshold and intent not in ("complaint", "human", "abuse"):
             if _SHIPPING_TO.search(low):
                 return "shipping_cost", 0.9  # "and shipping to Bandung?", "do you deliver to Balikpapan?"
@@ -336,7 +351,8 @@ class ReplyEngine:
                 continue  # a fragment we can't place ("aku di cimahi"); the whole-text reading still counts
             if all(p[0] != intent for p in found):
                 found.append((intent, conf, seg))
-        if all(p[0] != whole for p in found) and not (whole == "order_status" and "thanks" in [p[0] for p in found]):
+        if all(p[0] != whole for p in found) and not (whole == "order_status" and "thanks" in [p[0] for p in found]) \
+                and not (whole == "other" and found):  # the parts were understood: "other" adds nothing
             found.insert(0, (whole, whole_conf, text))
         if any(p[0] == "shipping_cost" for p in found):
             # "Do you deliver to Balikpapan? how much?": the bare "how much" asks the shipping cost.
@@ -405,7 +421,7 @@ class ReplyEngine:
         honorific = self._honorific(text)
         formal = self._formal(text)
         points, primary, conf = self.points(self._masked(text))
-        if conf < self.threshold:
+        if conf < self.threshold or (recall.get("city") and primary in _COURIER_MISREAD - {"shipping_cost"}):
             points, primary, conf = self._follow_up_points(points, primary, conf, recall)
         intents = tuple(p[0] for p in points)
         conf_of = {p[0]: p[1] for p in points}
@@ -760,9 +776,11 @@ class ReplyEngine:
         city = recall.get("city")  # a shipping answer came before: another city or courier asks the same
         changed = []
         for intent, confidence, segment in points:
-            if confidence < self.threshold and len(segment.split()) <= 12:
-                asked = ("shipping_cost" if city in rates and (
-                    _named_courier(segment, rates[city]) or any(find_city(segment, rates, aliases)))
+            shipping = city in rates and (_named_courier(segment, rates[city]) or any(find_city(segment, rates, aliases)))
+            if shipping and len(segment.split()) <= 6 and intent in _COURIER_MISREAD and not self._order_numbers(segment):
+                intent, confidence = "shipping_cost", 0.9  # "kalo lion parcel?" after a rate: not a parcel to track
+            elif confidence < self.threshold and len(segment.split()) <= 12:
+                asked = ("shipping_cost" if shipping
                          else self._catalogue_question(segment, recall) if self.shop is not None else None)
                 if asked:
                     intent, confidence = asked, 0.9

@@ -39,7 +39,7 @@ _EMOJI_RE = re.compile(
 PHRASES = {
     "ongkos kirim": "ongkir", "ongkos kirimnya": "ongkir", "biaya kirim": "ongkir",
     "biaya pengiriman": "ongkir", "free ongkir": "gratisongkir", "gratis ongkir": "gratisongkir",
-    "free shipping": "gratisongkir", "shipping cost": "ongkir", "shipping fee": "ongkir",
+    "aji kuda": "berapa harga", "free shipping": "gratisongkir", "shipping cost": "ongkir", "shipping fee": "ongkir",
     "delivery fee": "ongkir", "terima kasih": "makasih", "thank you": "thanks", "thank u": "thanks",
     "how much": "howmuch", "in stock": "instock", "out of stock": "habis", "pay later": "paylater",
     "customer service": "cs", "real person": "human", "orang asli": "human", "nomor resi": "resi",
@@ -117,6 +117,11 @@ SLANG = {
     "piro": "berapa", "pinten": "berapa", "sabaraha": "berapa", "regane": "harga", "rego": "harga",
     "hargane": "harga", "hargana": "harga", "isih": "masih", "keneh": "masih", "ora": "gak", "mboten": "gak",
     "menanyakan": "tanya", "ketersediaan": "stock",
+    # Palembang / Malay, Minang, Banjar and Balinese
+    "ado": "ada", "dak": "gak", "idak": "gak", "indak": "gak", "kada": "gak", "pacak": "bisa",
+    "stoknyo": "stock", "apo": "apa", "nak": "mau", "batalke": "batal", "bae": "aja", "kagek": "nanti",
+    "barapo": "berapa", "barapa": "berapa", "harago": "harga", "pian": "kak", "suksma": "makasih",
+    "nggih": "ya", "bli": "kak", "mbok": "kak",
     # honorifics all mean "you" to the classifier; the voice layer mirrors the real one.
     "kak": "kak", "ka": "kak", "kk": "kak", "kaka": "kak", "kakak": "kak", "sis": "kak",
     "sist": "kak", "gan": "kak", "min": "kak", "bang": "kak", "mas": "kak", "mba": "kak",
