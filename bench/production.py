@@ -58,7 +58,7 @@ from rq.serializers import JSONSerializer  # noqa: E402
 
 from bench.fake_api_process import FakeAPIProcess  # noqa: E402
 from bench.webhooks import signed_posts  # noqa: E402
-from inbox.queue import QUEUE_NAME, RedisJobQueue  # noqa: E402
+from inbox.queue import DELAYED_KEY, QUEUE_NAME, RedisJobQueue  # noqa: E402
 from inbox.web.health import live_workers  # noqa: E402
 from tests.conftest import PUBLIC_URL, platform_env  # noqa: E402
 from tests.test_outages import OwnRedis  # noqa: E402
@@ -333,7 +333,9 @@ def finished_jobs(redis: Redis, queue_name: str) -> list[Job]:
 
 
 def queue_settled(redis: Redis, queue_name: str) -> bool:
-    return Queue(queue_name, connection=redis).count == 0 and StartedJobRegistry(queue_name, connection=redis).count == 0
+    due = redis.zcard(DELAYED_KEY) if queue_name == QUEUE_NAME else 0  # the app's jobs wait there first
+    return due == 0 and Queue(queue_name, connection=redis).count == 0 \
+        and StartedJobRegistry(queue_name, connection=redis).count == 0
 
 
 def empty_jobs_rate(processes: Processes, redis: Redis, redis_url: str, count: int) -> float:

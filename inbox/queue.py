@@ -20,6 +20,7 @@ logger = logging.getLogger(__name__)
 QUEUE_NAME = "inbox"
 JOB_TIMEOUT_SECONDS = 60
 DELAYED_KEY = "inbox:delayed-jobs"
+DUE_JOBS_BATCH = 500  # due jobs moved into RQ in one round trip
 # Pops the due members in one step, so two workers never both take the same delayed job.
 POP_DUE_SCRIPT = """
 local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
@@ -82,11 +83,12 @@ class JobQueue(ABC):
 
 
 class RedisJobQueue(JobQueue):
-    """RQ for the jobs; delayed jobs wait in a sorted set of our own until they are due.
+    """RQ for the jobs; each waits first in a sorted set of our own until it is due.
 
-    RQ's scheduler checks once a second, too coarse for a sub-second reply debounce. Here a
-    delayed job is a member of DELAYED_KEY scored by its due time; `move_due_jobs` (run by
-    every worker, several times a second) pops due members atomically and enqueues them.
+    RQ's scheduler checks once a second, too coarse for a sub-second reply debounce. Here a job
+    is a member of DELAYED_KEY scored by its due time (now, or after its delay); `move_due_jobs`
+    (run by every worker, 20 times a second) pops due members atomically and enqueues them in RQ
+    in one round trip.
     """
 
     # What could not be enqueued while Redis was away, handed over when it answers again.
@@ -129,13 +131,11 @@ class RedisJobQueue(JobQueue):
         logger.warning("queue is back: handed over %d jobs kept during the outage", len(kept))
 
     def _enqueue(self, job: str, *args: Any, delay: float = 0.0) -> None:
-        if delay > 0:
-            # The earlier due time wins when the same job is delayed twice.
-            self.redis.zadd(DELAYED_KEY, {delayed_member(job, args): time.time() + delay}, lt=True)
-            return
-        pipeline = self.redis.pipeline()
-        self._enqueue_now(job, args, pipeline)
-        pipeline.execute()  # one round trip (RQ alone takes two)
+        # Every job waits in the due-jobs set first, due now or after its delay: one ZADD for the
+        # webhook (an RQ enqueue is a transaction of eight commands and a job object), and the
+        # workers move due jobs into RQ in batches. The earlier due time wins for a repeat.
+        self.redis.zadd(DELAYED_KEY, {delayed_member(job, args): time.time() + max(0.0, delay)}, lt=True)
+
 
     def _enqueue_now(self, job: str, args: Iterable[Any], pipeline: Any) -> None:
         self.queue.enqueue_call(
@@ -143,7 +143,7 @@ class RedisJobQueue(JobQueue):
             failure_ttl=7 * 86400, ttl=QUEUED_TTL_SECONDS, job_id=job_id(job, args), pipeline=pipeline,
         )
 
-    def move_due_jobs(self, limit: int = 500) -> int:
+    def move_due_jobs(self, limit: int = DUE_JOBS_BATCH) -> int:
         """Enqueue the delayed jobs whose time has come; safe to run from many workers at once."""
         due = self._pop_due(keys=[DELAYED_KEY], args=[time.time(), limit])
         if due:

@@ -110,7 +110,7 @@ def store_and_enqueue(services: Services, name: str, events: Sequence[Event]) ->
         services.queue.submit("process_inbound", message_id, delay=services.settings.reply_debounce_seconds)
     for conversation_id in result.posts_to_describe:  # for agents only: nothing waits on it
         services.queue.submit("describe_post", conversation_id)
-    logger.info(
+    logger.debug(  # one line per webhook is noise at a flash sale's rate; the stored rows are the record
         "webhook %s: %d new, %d repeated, %d receipts, %d changes",
         name, len(result.new_message_ids), result.duplicates, result.statuses_applied, result.changes_applied,
     )
