@@ -15,7 +15,8 @@ _RUN_RE = re.compile(r"([a-z])\1{2,}")
 _STOP = frozenset("""kak min sis gan ka kk ya yg yang ini itu ada ga gak nggak brp berapa harga hrg harganya
 ready stok stock masih dong mau tanya nanya apa untuk buat the is a an how much price of for in do you have
 ukuran size warna varian dan atau sama kalau klo kalo lain lainnya other another deliver delivery ship send
-biaya biayanya ongkos tarif cost fee ado dak idak indak stoknyo apo pacak nak bae aji kuda nggih suksma bli""".split())
+biaya biayanya ongkos tarif cost fee ado dak idak indak stoknyo apo pacak nak bae aji kuda nggih suksma bli
+kan iya lupa total totalnya juta ribu rb sebungkus bungkus sebiji biji tadi uni uda bara haragonyo nan sampun dereng kula""".split())
 # City candidates must not be ordinary words ("ke rumah", "ke sana").
 _NOT_CITY = frozenset("""sini sana situ rumah mana alamat kantor luar dalam kota saya aku kamu kakak admin
 rekening nomor no toko pulau daerah""".split())
@@ -32,7 +33,9 @@ _COLOURS = {"hideung": "hitam", "ireng": "hitam", "cemeng": "hitam", "black": "h
             "pethak": "putih", "white": "putih", "beureum": "merah", "red": "merah", "koneng": "kuning",
             "yellow": "kuning", "hejo": "hijau", "ijo": "hijau", "green": "hijau", "blue": "biru", "bulao": "biru",
             "grey": "abu", "gray": "abu", "abu2": "abu", "brown": "coklat", "cokelat": "coklat", "soklat": "coklat",
-            "purple": "ungu", "kayas": "pink"}
+            "purple": "ungu", "kayas": "pink",
+            # abbreviations catalogues spell out
+            "std": "standar", "standard": "standar", "ori": "original"}
 _BEFORE_COLOUR = frozenset({"yg", "yang", "warna", "nu", "sing", "seng", "color", "colour"})
 
 

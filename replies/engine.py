@@ -63,7 +63,8 @@ _SEVERE = ("abuse", "complaint", "refund_status", "human")
 _R = lambda p: re.compile(p, re.I)  # noqa: E731
 _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("refund_status", _R(r"\b(refund|dana|uang|duit|ewallet|pengembalian)\b.*\b(belum|gak|kok)\b.*"
-                         r"\b(masuk|balik|kembali|cair|diterima|sampai|retur)\b")),
+                         r"\b(masuk|balik|kembali|cair|diterima|sampai|retur)\b"
+                         r"|\b(refund|pengembalian dana)\w*\b[^?\n]*\bkapan\b[^?\n]*\b(masuk|cair|balik|kembali|diproses)\b")),
     ("order_change", _R(r"\b(cancel|cancell?ed|batal|batalin|batalkan|batalke|batalkeun|membatalkan|dibatalkan|dibatalin"
                         r"|dicancel)\b"
                         r"(?!.*\bsepihak\b)"
@@ -77,15 +78,18 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     # An order written out in the chat (items and an address): agents write it up.
     ("new_order", _R(r"\balamat\w*\s*:?\s*(di\s+)?(jl|jln|jalan|gg|gang|perum\w*|komplek|kp|desa|dusun)\b"
                      r"|\b(jl|jln|jalan)\.?\s+\w+[^\n]*\bno\.?\s*\d+")),
+    ("wholesale", _R(r"\b(grosir|grosiran|reseller|dropship\w*|partai|wholesale|bulk)\b|\bharga (agen|distributor|khusus)\b"
+                     r"|\b(beli|ambil|order|pesan)\s+banyak\b")),
     ("product_detail", _R(r"\bkapan\b.*\b(restock|re-stock|ready lagi|ada lagi|stok lagi|masuk lagi)\b"
                           r"|\bwhen\b.*\b(restock|back in stock)\b|\b(berat|beratnya|weight)\b.*\b(berapa|gram|kg|how)\b"
                           r"|\b(bahan\w*|material)\b.*\b(apa|berapa|what)\b|\b(asli|ori|original|authentic)\s+(gak|ga|nggak|tidak|kah|bukan|or)\b"
                           r"|\bsertifikat\w*\b|\b(bpom|halal)\b.*\b(gak|ga|belum|sudah|udah|ada)\b")),
-    ("payment_confirmation", _R(r"(?<!kalau )(?<!setelah )\b(sudah|barusan|baru)\s+(saya\s+|aku\s+)?(transfer|bayar|lunas)"
+    ("payment_confirmation", _R(r"^(?![^?\n]*\b(kok|kenapa|knp)\b[^?\n]*\bbelum\b)(?:.|\n)*?(?:"
+                                r"(?<!kalau )(?<!setelah )\b(sudah|barusan|baru)\s+(saya\s+|aku\s+)?(transfer|bayar|lunas)"
                                 r"|\b(tos|atos|udah|udh|sudah|wis|uwis|wes)\s+(ku\s+|di)?(transfer|tf|ditransfer|bayar|dibayar)\b"
                                 r"|\b(transfer|bayar)\w*\s+sudah\b|\bbukti\s+(transfer|bayar)"
                                 r"|\bi (have |just )?(paid|transferred)\b|\bpayment (done|sent|made)\b"
-                                r"|\bbayar\b.*\b(masuk|diverifikasi|dikonfirmasi)\b")),
+                                r"|\bbayar\b.*\b(masuk|diverifikasi|dikonfirmasi)\b)")),
     ("business_hours", _R(r"\bjam (operasional|buka|kerja|online)\b|\b(buka|tutup|open|online)\b.*\bjam\b"
                           r"|\b(masih|hari ini|besok|sekarang) (buka|tutup|online)\b|\b(buka|tutup|online) (gak|nggak|ga|tidak)\b"
                           r"|\b(admin\w*|cs) (online|aktif) (jam|sampai|kapan)\b"
@@ -111,6 +115,8 @@ _COMPLAINT_CUE = _R(r"\b(kesal|kesel|marah|kecewa|mengecewakan|nyesel|menyesal|k
                     r"|\b(bolong|sobek|robek|noda|bernoda|cacat|rusak|pecah|penyok|luntur|jebol|salah kirim|beda warna)\b"
                     r"|\b(gak|belum|tidak)\s+(nerima|menerima|terima)\b"
                     r"|\bgagal\s+(kirim|dikirim|antar|diantar)\b|\bfailed delivery\b"
+                    r"|\b(yg|yang)\s+(dikirim|datang|dateng|sampai)\s+salah\b|\bdikirim\w*\s+salah\b"
+                    r"|\bsalah\s+(barang|produk|ukuran|warna|tipe|kirim)\b"
                     r"|\bresi\w*\b.*\b(belum|gak|ga|tidak)\s+(ada\s+)?(update|gerak|pergerakan|berubah|jalan)\b"
                     # a parcel stuck, sent back or not what was ordered
                     r"|\bkok\b[^?]*\bmasih\b|\b(dikembalikan|dikembaliin|balik|retur)\s+ke\s+pengirim\b|\breturned to sender\b"
@@ -125,7 +131,9 @@ _COMPLAINT_CUE = _R(r"\b(kesal|kesel|marah|kecewa|mengecewakan|nyesel|menyesal|k
 _SPAM_CUE = _R(r"https?://|\bwww\.|\bwa\.me/|\bbit\.ly\b|\.(xyz|info|top|click|link|site|online|live|vip|icu|buzz)\b"
                r"|\b(isi|lengkapi|verifikasi)\s+data\b.*\b(link|klik|di)\b"
                r"|\b(hadiah|undian|pemenang|memenangkan|menang)\b.*\b(klaim|klik|hubungi|link)\b"
-               r"|\b(followers?|subscribers?|likes)\b.*\b(murah|cuma|hanya|order|jual)\b|\bjasa (promosi|followers)\b")
+               r"|\b(followers?|subscribers?|likes)\b.*\b(murah|cuma|hanya|order|jual)\b|\bjasa (promosi|followers)\b"
+               r"|\b(crypto|forex|binary option)\b|\bguaranteed\b[^.\n]*\breturns?\b"
+               r"|\b(contact|hubungi|chat) (me|saya|kami) (on|di|via|lewat) (telegram|wa|whatsapp)\b")
 # Regional greetings: Sundanese, Batak, Javanese and Balinese openings.
 _REGIONAL_GREETING = _R(r"^\W*(sampurasun|punten|horas|rahayu|om swast[iy]astu|kulo nuwun|sugeng (enjing|siang|sonten|dalu)"
                         r"|tabe'?)(?![a-z])")
@@ -144,7 +152,15 @@ _TOTAL_ASKED = _R(r"\btotal\w*\b|\btagihan\w*\b|\b(harus|perlu)\s+(di)?(bayar|tr
                   r"|\b(bayar|transfer|tf)\w*\s+(berapa|brp)\b|\bhow much (do i|should i|to|must i) (pay|transfer)\b"
                   r"|\bamount (due|to pay)\b")
 _ORDER_WORD = _R(r"\b(pesanan|orderan|order|invoice)\w*\b")
+# Praise for what arrived ("bagus banget", "rapi"), not after a negation.
+_PRAISE = _R(r"(?<!kurang )(?<!gak )(?<!ga )(?<!tidak )(?<!nggak )(?<!not )"
+             r"\b(bagus|rapi|rapih|mantap|mantul|keren|cantik|puas|recommended|love it|great|nice|awesome)\b")
+_REPLACED = _R(r"\b(diganti|digantiin|klaim|garansi)\b")
+_PRODUCT_POINT = frozenset({"price", "stock"})
 _HOW = _R(r"\b(gimana|gmn|bagaimana|piye|kumaha|how)\b")
+_COURIERS_ASKED = _R(r"\b(which|what) (couriers?|shipping|delivery services?)\b|\b(kurir|ekspedisi|jasa kirim)\w*\s+(apa|mana)\b"
+                     r"|\b(pakai|pake|via|lewat)\s+(kurir|ekspedisi|jasa kirim)\s+apa\b")
+_ACCOUNT_ASKED = _R(r"\b(rekening|rek|norek|no\.? rek|nomor rekening|account number|bank account)\b")
 # Shipping asked in English with its destination.
 _SHIPPING_TO = _R(r"\b(shipping|delivery|postage|ongkir)\b[^?.!]*\bto\s+[a-z]|\b(deliver|ship|send)\w*\s+(it\s+)?to\s+[a-z]")
 # A price question naming nothing: "how much?", "brp kak?", "berapa biayanya".
@@ -288,6 +304,9 @@ class ReplyEngine:
             return cue, max(confidence, 0.9)  # "bisa kurang?" is not a complaint about something missing
         if _COMPLAINT_CUE.search(_HYPOTHETICAL.sub(" ", low)) or _COMPLAINT_CUE.search(_HYPOTHETICAL.sub(" ", norm)):
             return "complaint", max(confidence, 0.9)
+        if intent == "complaint" and not cue and _PRAISE.search(low) and not _ASKING.search(low) \
+                and not _COMPLAINT_CUE.search(low):
+            return "thanks", max(confidence, 0.9)  # "tasnya bagus banget, jahitannya rapi": praise, not a complaint
         if (_RECEIVED.search(norm) or _RECEIVED.search(low)) and not _ASKING.search(norm) and not cue:
             # "paketnya udah diterima, thanks kak", "sudah saya terima dengan baik": a report and
             # a thank-you, not a question (nor, with its praise, a complaint).
@@ -307,22 +326,25 @@ class ReplyEngine:
             if set(re.findall(r"\w+", rest.lower())) - _FILLER - _GREETING_ONLY - {"aku", "saya", "besok", "nanti"}:
                 return self.refine(rest, *self.classify(rest))
             return ("thanks", 0.9) if _THANKS_CUE.search(low) or "makasih" in norm else ("other", 0.0)
-        if intent in ("return_refund", "complaint", "warranty") and _HYPOTHETICAL.search(low) and (
-                confidence < self.threshold or intent == "complaint"):
+        if _HYPOTHETICAL.search(low) and (
+                (intent in ("return_refund", "complaint", "warranty") and (confidence < self.threshold or intent == "complaint"))
+                or ((confidence < self.threshold or intent == "other") and _REPLACED.search(_HYPOTHETICAL.sub(" ", plain)))):
             # "bisa retur gak kalo kopinya rusak pas sampe?", "kalau nanti sampai rusak bisa
             # diganti?": the "if" clause only sets the scene; the rest asks about the policy.
             rest = _HYPOTHETICAL.sub(" ", plain)
             asked, sure = self.classify(rest)
             if asked in ("return_refund", "warranty") and sure >= self.threshold:
                 return asked, sure
-            if _EXCHANGE.search(rest) or re.search(r"\b(diganti|digantiin|klaim|garansi)\b", rest, re.I):
+            if _EXCHANGE.search(rest) or _REPLACED.search(rest):
                 return "return_refund", 0.9  # "..., bisa diganti?"
             scene = _HYPOTHETICAL.search(low)
             if scene and _COMPLAINT_CUE.search(scene.group(0)) and _HOW.search(rest):
                 return "return_refund", 0.9  # "kalau sampai pecah gimana?": what the policy is
         if confidence < self.threshold and intent not in ("complaint", "human", "abuse"):
-            if _SHIPPING_TO.search(low):
-                return "shipping_cost", 0.9  # "and shipping to Bandung?", "do you deliver to Balikpapan?"
+            if _SHIPPING_TO.search(low) or _COURIERS_ASKED.search(low):
+                return "shipping_cost", 0.9  # "and shipping to Bandung?", "which couriers do you use?"
+            if _ACCOUNT_ASKED.search(low):
+                return "payment", 0.9  # "rekening bca nya brp?": the account number
             if _COD_ONLY.search(low) and _CAN_ASK.search(low):
                 return "payment", 0.9  # "bisa cod ke jakarta ga?"
             if self.shop is not None and (_PRICE_WORDS.search(norm) or _STOCK_WORDS.search(norm)):
@@ -344,8 +366,11 @@ class ReplyEngine:
         if len(segments) <= 1:
             return [(whole, whole_conf, text)], whole, whole_conf
         found: list[tuple[str, float, str]] = []
-        for seg in segments:
-            intent, conf = self.read(seg)
+        readings = [(seg, *self.read(seg)) for seg in segments]
+        asks_product = bool(_PRODUCT_POINT & {intent for _, intent, _ in readings})
+        for seg, intent, conf in readings:
+            if asks_product and conf < self.threshold and _VARIANTS_ASKED.search(seg):
+                intent, conf = "stock", 0.9  # "strap jam 22 mm ada?" / "warna apa aja": that product's variants
             if (intent == "other" and conf < 0.9) or (conf < self.threshold and (
                     len(seg.split()) <= 2 or not _QUESTION.search(seg))):
                 continue  # a fragment we can't place ("aku di cimahi"); the whole-text reading still counts
@@ -423,6 +448,10 @@ class ReplyEngine:
         points, primary, conf = self.points(self._masked(text))
         if conf < self.threshold or (recall.get("city") and primary in _COURIER_MISREAD - {"shipping_cost"}):
             points, primary, conf = self._follow_up_points(points, primary, conf, recall)
+        if (recall.get("order_number") or "order_status" in [p[0] for p in points]) and any(
+                p[0] == "price" and _TOTAL_ASKED.search(p[2]) for p in points):
+            # "totalnya berapa?" beside (or after) an order: the order's total, not a product's price
+            points, primary, conf = _total_is_the_orders(points, primary)
         intents = tuple(p[0] for p in points)
         conf_of = {p[0]: p[1] for p in points}
         is_open = pack.is_open(turn.now)
@@ -826,6 +855,18 @@ class ReplyEngine:
     def _formal(text: str) -> bool:
         toks = set(re.findall(r"[a-z]+", text.lower()))
         return len(toks & _FORMAL) >= 2 and not toks & {"kak", "min", "sis", "gan", "dong", "brp", "gak", "ga"}
+
+
+def _total_is_the_orders(points: list[tuple[str, float, str]], primary: str
+                         ) -> tuple[list[tuple[str, float, str]], str, float]:
+    changed: list[tuple[str, float, str]] = []
+    for intent, confidence, segment in points:
+        if intent == "price" and _TOTAL_ASKED.search(segment):
+            intent, confidence = "order_status", max(confidence, 0.9)
+        if all(c[0] != intent for c in changed):
+            changed.append((intent, confidence, segment))
+    first = primary if primary in [c[0] for c in changed] else changed[0][0]
+    return changed, first, min(c[1] for c in changed)
 
 
 def _named_courier(text: str, rates: Mapping[str, int]) -> str | None:

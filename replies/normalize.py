@@ -121,7 +121,10 @@ SLANG = {
     "ado": "ada", "dak": "gak", "idak": "gak", "indak": "gak", "kada": "gak", "pacak": "bisa",
     "stoknyo": "stock", "apo": "apa", "nak": "mau", "batalke": "batal", "bae": "aja", "kagek": "nanti",
     "barapo": "berapa", "barapa": "berapa", "harago": "harga", "pian": "kak", "suksma": "makasih",
-    "nggih": "ya", "bli": "kak", "mbok": "kak",
+    "nggih": "ya", "bli": "kak", "mbok": "kak", "haragonyo": "harga", "bara": "berapa", "gadang": "besar",
+    "ketek": "kecil", "nan": "yang", "uni": "kak", "uda": "kak",
+    # Javanese krama
+    "sampun": "sudah", "dereng": "belum", "kula": "saya", "kulo": "saya",
     # honorifics all mean "you" to the classifier; the voice layer mirrors the real one.
     "kak": "kak", "ka": "kak", "kk": "kak", "kaka": "kak", "kakak": "kak", "sis": "kak",
     "sist": "kak", "gan": "kak", "min": "kak", "bang": "kak", "mas": "kak", "mba": "kak",

@@ -26,7 +26,7 @@ CLOSED = datetime(2026, 11, 22, 23, 0, tzinfo=WIB)  # Sunday night, shop closed
         ("sambungkan ke cs dong", "human", Action.ESCALATE, set()),
         ("goblok lu", "abuse", Action.ESCALATE, {"abuse"}),
         ("pinjol cepat cair wa sekarang", "spam", Action.IGNORE, {"spam"}),
-        ("bisa jadi dropship?", "other", Action.ESCALATE, set()),
+        ("bisa jadi dropship?", "wholesale", Action.ESCALATE, set()),
     ],
 )
 def test_policy_table(engine: ReplyEngine, turn, text, intent, action, flags) -> None:
