@@ -122,7 +122,7 @@ SLANG = {
     "stoknyo": "stock", "apo": "apa", "nak": "mau", "batalke": "batal", "bae": "aja", "kagek": "nanti",
     "barapo": "berapa", "barapa": "berapa", "harago": "harga", "pian": "kak", "suksma": "makasih",
     "nggih": "ya", "bli": "kak", "mbok": "kak", "haragonyo": "harga", "bara": "berapa", "gadang": "besar",
-    "ketek": "kecil", "nan": "yang", "uni": "kak", "uda": "kak",
+    "ketek": "kecil", "nan": "yang", "uni": "kak",
     # Javanese krama
     "sampun": "sudah", "dereng": "belum", "kula": "saya", "kulo": "saya",
     # honorifics all mean "you" to the classifier; the voice layer mirrors the real one.
