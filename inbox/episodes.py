@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from inbox.db import dialect_insert
@@ -48,17 +48,27 @@ def end_open_before(session: Session, conversation_id: int, at: datetime, *,
                         .values(ended_at=last_message_at or at))
 
 
-def answered(session: Session, conversation_id: int, at: datetime, agent_id: int | None = None) -> None:
-    """We sent something in the conversation: the bot (agent_id None) or an agent."""
+def _answered_statement(by_agent: bool):  # type: ignore[no-untyped-def]
     columns = EPISODES.c
-    waited = at.timestamp() - columns.started_epoch
+    at = bindparam("at", type_=columns.first_response_at.type)
+    waited = bindparam("epoch") - columns.started_epoch
     values = {"first_response_at": func.coalesce(columns.first_response_at, at),
               "response_seconds": func.coalesce(columns.response_seconds, waited)}
-    if agent_id is not None:
+    if by_agent:
         values.update(first_human_at=func.coalesce(columns.first_human_at, at),
-                      human_seconds=func.coalesce(columns.human_seconds, waited), agent_id=agent_id)
-    session.execute(update(EPISODES).where(columns.conversation_id == conversation_id, _OPEN,
-                                           columns.started_at <= at).values(values))
+                      human_seconds=func.coalesce(columns.human_seconds, waited), agent_id=bindparam("by_agent"))
+    return update(EPISODES).where(columns.conversation_id == bindparam("in_conversation"), _OPEN,
+                                  columns.started_at <= at).values(values)
+
+
+# Built once: every answer sent writes one of these.
+_ANSWERED = {False: _answered_statement(False), True: _answered_statement(True)}
+
+
+def answered(session: Session, conversation_id: int, at: datetime, agent_id: int | None = None) -> None:
+    """We sent something in the conversation: the bot (agent_id None) or an agent."""
+    session.execute(_ANSWERED[agent_id is not None], {"in_conversation": conversation_id, "at": at,
+                                                     "epoch": at.timestamp(), "by_agent": agent_id})
 
 
 def resolved(session: Session, conversation_id: int, at: datetime) -> None:

@@ -395,10 +395,23 @@ def store_events(
     return result
 
 
+# The decision's own statement, built once: one message, its outcome, intent and confidence.
+_DECIDED = (
+    update(Message.__table__)
+    .where(Message.__table__.c.id == bindparam("message_id"), Message.__table__.c.outcome.is_(None))
+    .values(outcome=bindparam("new_outcome"), intent=bindparam("new_intent"), confidence=bindparam("new_confidence"),
+            decided_at=bindparam("decided", type_=Message.__table__.c.decided_at.type))
+)
+
+
 def mark_outcome(session: Session, message_ids: list[int], outcome: str, **values: Any) -> int:
     """Set an outcome on messages that have none yet; returns how many changed (compare-and-set)."""
     if not message_ids:
         return 0
+    if len(message_ids) == 1 and set(values) <= {"intent", "confidence"}:
+        return session.execute(_DECIDED, {"message_id": message_ids[0], "new_outcome": outcome, "decided": utcnow(),
+                                          "new_intent": values.get("intent"),
+                                          "new_confidence": values.get("confidence")}).rowcount or 0
     statement = (
         update(Message)
         .where(Message.id.in_(message_ids), Message.outcome.is_(None))
