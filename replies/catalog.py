@@ -16,10 +16,11 @@ _STOP = frozenset("""kak min sis gan ka kk ya yg yang ini itu ada ga gak nggak b
 ready stok stock masih dong mau tanya nanya apa untuk buat the is a an how much price of for in do you have
 ukuran size warna varian dan atau sama kalau klo kalo lain lainnya other another deliver delivery ship send
 biaya biayanya ongkos tarif cost fee ado dak idak indak stoknyo apo pacak nak bae aji kuda nggih suksma bli
-kan iya lupa total totalnya juta ribu rb sebungkus bungkus sebiji biji tadi uni uda bara haragonyo nan sampun dereng kula""".split())
+kan iya lupa besar gede gedhe gadang big large kecil cilik ketek small bro om cak ning mo wae onok ta ingkang reginipun regine menawi pira jo ambe
+total totalnya juta ribu rb sebungkus bungkus sebiji biji tadi uni uda bara haragonyo nan sampun dereng kula""".split())
 # City candidates must not be ordinary words ("ke rumah", "ke sana").
 _NOT_CITY = frozenset("""sini sana situ rumah mana alamat kantor luar dalam kota saya aku kamu kakak admin
-rekening nomor no toko pulau daerah""".split())
+rekening nomor no toko pulau daerah dari mana""".split())
 
 
 _AMOUNT_UNIT = re.compile(r"^(\d+)([a-z]+)$")
@@ -35,7 +36,7 @@ _COLOURS = {"hideung": "hitam", "ireng": "hitam", "cemeng": "hitam", "black": "h
             "grey": "abu", "gray": "abu", "abu2": "abu", "brown": "coklat", "cokelat": "coklat", "soklat": "coklat",
             "purple": "ungu", "kayas": "pink",
             # abbreviations catalogues spell out
-            "std": "standar", "standard": "standar", "ori": "original"}
+            "std": "standar", "standard": "standar", "ori": "original", "asem": "asam"}
 _BEFORE_COLOUR = frozenset({"yg", "yang", "warna", "nu", "sing", "seng", "color", "colour"})
 
 
@@ -63,7 +64,8 @@ def product_words(text: str) -> list[str]:
     for w in words(text):
         if w == "nya":
             continue
-        found.append(w[:-3] if w.endswith("nya") and len(w) > 6 else w)
+        stem = w[:-3] if w.endswith("nya") else w
+        found.append(stem if w != stem and (len(w) > 6 or stem in _UNIT_WORDS) else w)  # "mlnya" -> "ml"
     return found
 
 
@@ -144,10 +146,33 @@ def match_products(text: str, catalogue: Iterable[Product]) -> list[ProductMatch
                                      and _token_hit(t, msg)) for v in variants}
                 most = max(shared.values(), default=0)
                 narrowed = [v for v in variants if most and shared[v.sku] == most]
-            if narrowed:
-                chosen, given = narrowed, True
+            if not narrowed:
+                narrowed = _by_size_word(variants, msg)
+            if narrowed and (len(narrowed) < len(variants) or len(variants) == 1):
+                chosen, given = narrowed, True  # (a word every variant has, "pe" of PE 2/4/6, picks none)
         results.append(ProductMatch(tuple(chosen), " ".join(hits), given))
     return results
+
+
+_BIG = frozenset("besar gede gedhe gadang big large biggest largest terbesar jumbo".split())
+_SMALL = frozenset("kecil cilik ketek small smallest terkecil mini".split())
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+
+
+def _by_size_word(variants: Sequence[Product], msg: Sequence[str]) -> list[Product]:
+    """"yg gede", "the small one": the variant with the largest (smallest) size where every
+    variant states one ("30x20 cm", "40x28 cm"; "250 gr", "500 gr"), else none."""
+    big, small = bool(_BIG & set(msg)), bool(_SMALL & set(msg))
+    if big == small or len(variants) < 2:
+        return []
+    sizes = [_NUMBER.search(v.variant or "") for v in variants]
+    if not all(sizes):
+        return []
+    values = [float(m.group(0).replace(",", ".")) for m in sizes if m]
+    if len(set(values)) < len(values):
+        return []  # two variants of one size (colours): a size word does not choose
+    pick = max(values) if big else min(values)
+    return [v for v, value in zip(variants, values) if value == pick]
 
 
 # Words that never describe a product: question words, shop talk, particles, common chat.

@@ -86,7 +86,7 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                           r"|\bsertifikat\w*\b|\b(bpom|halal)\b.*\b(gak|ga|belum|sudah|udah|ada)\b")),
     ("payment_confirmation", _R(r"^(?![^?\n]*\b(kok|kenapa|knp)\b[^?\n]*\bbelum\b)(?:.|\n)*?(?:"
                                 r"(?<!kalau )(?<!setelah )\b(sudah|barusan|baru)\s+(saya\s+|aku\s+)?(transfer|bayar|lunas)"
-                                r"|\b(tos|atos|udah|udh|sudah|wis|uwis|wes)\s+(ku\s+|di)?(transfer|tf|ditransfer|bayar|dibayar)\b"
+                                r"|\b(tos|atos|udah|udh|sudah|wis|uwis|wes|so)\s+(ku\s+|di)?(transfer|tf|ditransfer|bayar|dibayar)\b"
                                 r"|\b(transfer|bayar)\w*\s+sudah\b|\bbukti\s+(transfer|bayar)"
                                 r"|\bi (have |just )?(paid|transferred)\b|\bpayment (done|sent|made)\b"
                                 r"|\bbayar\b.*\b(masuk|diverifikasi|dikonfirmasi)\b)")),
@@ -100,8 +100,11 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                    r"|\bharga pas\b|\bgak bisa kurang\b|\bdiskon(in)? dong\b|\bany discount\b"
                    # "kemahalan, 280 ya gan", "boleh 250rb?"
                    r"|\bkemahalan\b|\bmahal\w*\b[^?\n]*\b\d{2,3}\s*(rb|ribu|k)?\s+(aja|ya|boleh|dong|gimana)\b"
-                   r"|\b(boleh|bisa)\s+\d{2,3}\s*(rb|ribu|k)\b")),
+                   r"|\b(boleh|bisa)\s+\d{2,3}\s*(rb|ribu|k)\b|\b(gak|ga|nggak|tidak|gk)\s+bisa\s+\d{2,3}\s*(rb|ribu|k)?\s*(aja|saja)\b")),
     ("order_status", _R(r"^\W*(tolong\s+|mohon\s+|mau\s+)?(cek|check|lacak|track)\s+(pesanan|order|orderan|paket|resi)\b")),
+    # Where the shop ships from and with which couriers: the general shipping answer.
+    ("shipping_cost", _R(r"\bkirim\w*\s+dari\s+(mana|kota apa)\b|\bwhere do you ship from\b|\bship(ped)? from where\b"
+                         r"|\b(pakai|pake|via|lewat)\s+(kurir|ekspedisi|jasa kirim)\s+apa\b|\b(kurir|ekspedisi)\w*\s+apa\s+(aja|saja)\b")),
     ("size_chart", _R(r"\bsize ?chart\b|\b(panduan|tabel|detail) (ukuran|size)\b|\blingkar (dada|pinggang)\b"
                       r"|\bpanjang (baju|badan|celana)\b|\b(cocok|muat|pakai|pake) (size|ukuran) (apa|berapa)\b"
                       r"|\b(tinggi|berat|tb|bb)\b.*\b(size|ukuran) (apa|berapa)\b|\bwhat size\b")),
@@ -146,7 +149,7 @@ _HYPOTHETICAL = _R(r"\b(kalau|kalo|klo|jika|jikalau|apabila|seandainya|misal\w*|
 # A question somewhere in a segment: what a point must have to be counted when it is unclear.
 _QUESTION = _R(r"\b(apa\w*|berapa|brp|gimana|bagaimana|kapan|kenapa|mana|bisa|bs|boleh|ada|ready|minta|tolong"
                r"|cek|how|what|when|where|why|can|could|do|does|is|are|sabaraha|naon|kumaha|piro|opo|endi)\b")
-_ASKING = _R(r"\?|\b(belum|kapan|mana|dimana|gimana|kenapa|kok|gak|apa|berapa|when|where)\b")
+_ASKING = _R(r"\?|\b(belum|kapan|mana|dimana|gimana|kenapa|kok|gak|apa|berapa|when|where|kah)\b|\b\w+kah\b")
 # The amount an order comes to, asked: "totalnya brp", "harus transfer brp", "how much do I pay".
 _TOTAL_ASKED = _R(r"\btotal\w*\b|\btagihan\w*\b|\b(harus|perlu)\s+(di)?(bayar|transfer|tf|ditransfer)\b"
                   r"|\b(bayar|transfer|tf)\w*\s+(berapa|brp)\b|\bhow much (do i|should i|to|must i) (pay|transfer)\b"
@@ -380,8 +383,12 @@ class ReplyEngine:
                 and not (whole == "other" and found):  # the parts were understood: "other" adds nothing
             found.insert(0, (whole, whole_conf, text))
         if any(p[0] == "shipping_cost" for p in found):
-            # "Do you deliver to Balikpapan? how much?": the bare "how much" asks the shipping cost.
-            found = [p for p in found if not (p[0] == "price" and _BARE_PRICE.fullmatch(p[2]))]
+            # "Do you deliver to Balikpapan? how much?": the bare "how much" asks the shipping cost;
+            # "..., pake lion parcel" names its courier (no parcel to track).
+            couriers = {str(c): 0 for c in self.pack.facts.get("couriers") or ()}
+            found = [p for p in found if not (p[0] == "price" and _BARE_PRICE.fullmatch(p[2])) and not (
+                p[0] in _COURIER_MISREAD - {"shipping_cost"} and _named_courier(p[2], couriers)
+                and not self._order_numbers(p[2]))]
         substantive = [p for p in found if p[0] not in ("greeting", "thanks")]
         if not substantive:
             greet_or_thanks = [p for p in found if p[0] in ("greeting", "thanks")] or [(whole, whole_conf, text)]
@@ -611,6 +618,11 @@ class ReplyEngine:
                     # "bubuknya?" after "yg 500gr?" is the 500gr one if that leaves one).
                     product, variant = ans.recall["product"], ans.recall.get("variant")
                     lookup = look_up_products(f"{product} {segment}", catalogue, places)
+                    if not (lookup.matches and lookup.matches[0].variant_given) and segment != turn.text:
+                        # "PE 4 wae, regane piro?": the variant named in another part of the burst
+                        whole = look_up_products(f"{product} {turn.text}", catalogue, places)
+                        if whole.matches and whole.matches[0].variant_given and len(whole.matches[0].products) == 1:
+                            lookup = whole
                     narrowed = look_up_products(f"{product} {variant} {segment}", catalogue, places) if variant else None
                     if narrowed and len(narrowed.matches) == 1 and len(narrowed.matches[0].products) == 1 and (
                             not lookup.matches or len(lookup.matches[0].products) > 1):

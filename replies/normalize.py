@@ -39,7 +39,8 @@ _EMOJI_RE = re.compile(
 PHRASES = {
     "ongkos kirim": "ongkir", "ongkos kirimnya": "ongkir", "biaya kirim": "ongkir",
     "biaya pengiriman": "ongkir", "free ongkir": "gratisongkir", "gratis ongkir": "gratisongkir",
-    "aji kuda": "berapa harga", "free shipping": "gratisongkir", "shipping cost": "ongkir", "shipping fee": "ongkir",
+    "aji kuda": "berapa harga", "sugeng enjing": "halo", "sugeng siang": "halo", "sugeng sonten": "halo",
+    "sugeng dalu": "halo", "free shipping": "gratisongkir", "shipping cost": "ongkir", "shipping fee": "ongkir",
     "delivery fee": "ongkir", "terima kasih": "makasih", "thank you": "thanks", "thank u": "thanks",
     "how much": "howmuch", "in stock": "instock", "out of stock": "habis", "pay later": "paylater",
     "customer service": "cs", "real person": "human", "orang asli": "human", "nomor resi": "resi",
@@ -123,8 +124,12 @@ SLANG = {
     "barapo": "berapa", "barapa": "berapa", "harago": "harga", "pian": "kak", "suksma": "makasih",
     "nggih": "ya", "bli": "kak", "mbok": "kak", "haragonyo": "harga", "bara": "berapa", "gadang": "besar",
     "ketek": "kecil", "nan": "yang", "uni": "kak",
-    # Javanese krama
-    "sampun": "sudah", "dereng": "belum", "kula": "saya", "kulo": "saya",
+    # Javanese krama and Surabaya
+    "sampun": "sudah", "dereng": "belum", "kula": "saya", "kulo": "saya", "reginipun": "harga", "regine": "harga",
+    "ingkang": "yang", "dhateng": "ke", "dipunkirim": "dikirim", "ongkiripun": "ongkir", "menawi": "kalau",
+    "nuwun": "makasih", "enjing": "pagi", "sonten": "sore", "dalu": "malam", "wae": "aja", "onok": "ada", "pira": "berapa", "gede": "besar", "cilik": "kecil",
+    # Manado
+    "ambe": "ambil", "jo": "aja", "makase": "makasih",
     # honorifics all mean "you" to the classifier; the voice layer mirrors the real one.
     "kak": "kak", "ka": "kak", "kk": "kak", "kaka": "kak", "kakak": "kak", "sis": "kak",
     "sist": "kak", "gan": "kak", "min": "kak", "bang": "kak", "mas": "kak", "mba": "kak",
