@@ -50,10 +50,11 @@ MEMORY_KEYS = ("language", "city", "product", "variant", "topic", "order_number"
                "restock_offer")
 # A short yes to "mau dikabari kalau restock?": every word one of these, and one of them a yes.
 _YES_WORDS = frozenset("ya iya iyaa iyah iy y yes yess yup yep boleh mau ok oke okay okey okee sip siap gas please pls "
-                       "plis sure bisa iye muhun nggih kabari kabarin yo iyo jadi".split())
+                       "plis sure bisa iye muhun nggih kabari kabarin yo iyo jadi aok inggih gpp kabarkan".split())
 _YES_FILLER = frozenset("kak ka kk kakak min gan sis dong deh aja ya yaa banget bgt tolong kabari kabarin dikabari "
                         "dikabarin nanti me notify thanks makasih thx ditunggu yah bun bunda teh mas mbak bang cik "
-                        "say mom nah mi ji ki yaudah udah kalo kalau klo ready lagi ada la lah ado sudah bli".split())
+                        "say mom nah mi ji ki yaudah udah kalo kalau klo ready lagi ada la lah ado sudah bli jak ade "
+                        "dah amun ulun uni".split())
 _NO_WORDS = frozenset("ga gak nggak ngga enggak engga gk tidak tdk gausah gaush no nope skip".split())
 _NO_FILLER = _YES_FILLER | frozenset("usah perlu dulu thank you not now later".split())
 _SEVERE = ("abuse", "complaint", "refund_status", "human")
@@ -79,19 +80,21 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("new_order", _R(r"\balamat\w*\s*:?\s*(di\s+)?(jl|jln|jalan|gg|gang|perum\w*|komplek|kp|desa|dusun)\b"
                      r"|\b(jl|jln|jalan)\.?\s+\w+[^\n]*\bno\.?\s*\d+")),
     ("wholesale", _R(r"\b(grosir|grosiran|reseller|dropship\w*|partai|wholesale|bulk)\b|\bharga (agen|distributor|khusus)\b"
-                     r"|\b(beli|ambil|order|pesan)\s+banyak\b")),
+                     r"|\b(beli|ambil|order|pesan)\s+banyak\b|\bdiskon\b[^?\n]*\b(pembelian|beli|ambil|order)\s+\d{2,}\b")),
     ("product_detail", _R(r"\bkapan\b.*\b(restock|re-stock|ready lagi|ada lagi|stok lagi|masuk lagi)\b"
                           r"|\bwhen\b.*\b(restock|back in stock)\b|\b(berat|beratnya|weight)\b.*\b(berapa|gram|kg|how)\b"
                           r"|\b(bahan\w*|material)\b.*\b(apa|berapa|what)\b|\b(asli|ori|original|authentic)\s+(gak|ga|nggak|tidak|kah|bukan|or)\b"
                           r"|\bsertifikat\w*\b|\b(bpom|halal)\b.*\b(gak|ga|belum|sudah|udah|ada)\b")),
-    ("payment_confirmation", _R(r"^(?![^?\n]*\b(kok|kenapa|knp)\b[^?\n]*\bbelum\b)(?:.|\n)*?(?:"
+    ("payment_confirmation", _R(r"^(?![^?\n]*\b(kok|kenapa|knp)\b[^?\n]*\bbelum\b)"
+                                r"(?![^\n]*\b(udah|sudah)\s+(di)?bayar\w*\s+(kan|belum|blm|apa belum)\b)(?:.|\n)*?(?:"
                                 r"(?<!kalau )(?<!setelah )\b(sudah|barusan|baru)\s+(saya\s+|aku\s+)?(transfer|bayar|lunas)"
                                 r"|\b(tos|atos|udah|udh|sudah|wis|uwis|wes|so)\s+(ku\s+|di)?(transfer|tf|ditransfer|bayar|dibayar)\b"
                                 r"|\b(transfer|bayar)\w*\s+sudah\b|\bbukti\s+(transfer|bayar)"
-                                r"|\bi (have |just )?(paid|transferred)\b|\bpayment (done|sent|made)\b"
+                                r"|\bi('ve| have)? (just )?(paid|transferred)\b|\bpayment (done|sent|made)\b"
                                 r"|\bbayar\b.*\b(masuk|diverifikasi|dikonfirmasi)\b)")),
     ("business_hours", _R(r"\bjam (operasional|buka|kerja|online)\b|\b(buka|tutup|open|online)\b.*\bjam\b"
-                          r"|\b(masih|hari ini|besok|sekarang) (buka|tutup|online)\b|\b(buka|tutup|online) (gak|nggak|ga|tidak)\b"
+                          r"|\b(masih|hari ini|besok|sekarang|udah|sudah|udh) (buka|tutup|online)\b|\b(buka|tutup|online) (gak|nggak|ga|tidak)\b"
+                          r"|\bwhat time do you (open|close)\b|\bwhen do you (open|close)\b|\b(closing|opening) time\b"
                           r"|\b(admin\w*|cs) (online|aktif) (jam|sampai|kapan)\b"
                           r"|\bjam berapa\b.*\b(buka|tutup)\b|\bbuka\b.*\b(sampai|hari|minggu|sabtu|libur|besok)\b"
                           r"|\b(minggu|sabtu|senin|selasa|rabu|kamis|jumat|libur\w*|lebaran|besok)\s+(buka|tutup|libur)\b"
@@ -100,7 +103,7 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                    r"|\bharga pas\b|\bgak bisa kurang\b|\bdiskon(in)? dong\b|\bany discount\b"
                    # "kemahalan, 280 ya gan", "boleh 250rb?"
                    r"|\bkemahalan\b|\bmahal\w*\b[^?\n]*\b\d{2,3}\s*(rb|ribu|k)?\s+(aja|ya|boleh|dong|gimana)\b"
-                   r"|\b(boleh|bisa)\s+\d{2,3}\s*(rb|ribu|k)\b|\b(gak|ga|nggak|tidak|gk)\s+bisa\s+\d{2,3}\s*(rb|ribu|k)?\s*(aja|saja)\b")),
+                   r"|\b(boleh|bisa)\s+\d{2,3}\s*(rb|ribu|k)\b|\b\d{2,3}\s*(rb|ribu|k)?\s+boleh\s+(ga|gak|nggak|tidak|kah)\b|\b(gak|ga|nggak|tidak|gk)\s+bisa\s+\d{2,3}\s*(rb|ribu|k)?\s*(aja|saja)\b")),
     ("order_status", _R(r"^\W*(tolong\s+|mohon\s+|mau\s+)?(cek|check|lacak|track)\s+(pesanan|order|orderan|paket|resi)\b")),
     # Where the shop ships from and with which couriers: the general shipping answer.
     ("shipping_cost", _R(r"\bkirim\w*\s+dari\s+(mana|kota apa)\b|\bwhere do you ship from\b|\bship(ped)? from where\b"
@@ -177,7 +180,7 @@ _VARIANTS_ASKED = _R(r"\b(warna|varian|ukuran|size|model|motif)\w*\s+(apa|lain|l
 _OWN_ORDER = _R(r"\bpesanan\s*(aku|saya|ku|sy)\b|\bpesananku\b|\b(udah|sudah|udh)\s+(di)?terima\b|INV-0001")
 _EXCHANGE = _R(r"\b(tukar|tuker|ganti|retur|return|exchange)\w*\b")
 # "aku order ya", "besok aku pesan": buying soon, not asking about an order.
-_WILL_ORDER = _R(r"\b(aku|saya|sy|gw|gue|besok|nanti|langsung|oke|ok)\s+(order|pesan|checkout|co|beli)\b"
+_WILL_ORDER = _R(r"\b(aku|saya|sy|gw|gue|besok|nanti|langsung|oke|ok|mau)\s+(order|pesan|checkout|co|beli)\b"
                  r"(?!\s*(saya|aku|ku|kemarin|tadi|sudah|udah|belum|kok|nya))")
 _THANKS_CUE = _R(r"\b(makasih|thanks|tq|thx|siap|oke|mantap|noted)\b")
 _COD_ONLY = _R(r"\bcod\b|bayar di ?tempat|cash on delivery")

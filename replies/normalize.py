@@ -130,6 +130,10 @@ SLANG = {
     "nuwun": "makasih", "enjing": "pagi", "sonten": "sore", "dalu": "malam", "wae": "aja", "onok": "ada", "pira": "berapa", "gede": "besar", "cilik": "kecil",
     # Manado
     "ambe": "ambil", "jo": "aja", "makase": "makasih",
+    # Pontianak Malay, Banjar, Minang, Javanese ngoko
+    "kamek": "saya", "nanyak": "tanya", "ade": "ada", "aok": "ya", "jak": "aja", "kabarkan": "kabari",
+    "ulun": "saya", "amun": "kalau", "inggih": "ya", "lai": "ada", "sakotak": "sekotak", "tarimo": "terima",
+    "lamak": "enak", "bana": "banget", "nek": "kalau", "ono": "ada",
     # honorifics all mean "you" to the classifier; the voice layer mirrors the real one.
     "kak": "kak", "ka": "kak", "kk": "kak", "kaka": "kak", "kakak": "kak", "sis": "kak",
     "sist": "kak", "gan": "kak", "min": "kak", "bang": "kak", "mas": "kak", "mba": "kak",
