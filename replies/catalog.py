@@ -16,7 +16,7 @@ _STOP = frozenset("""kak min sis gan ka kk ya yg yang ini itu ada ga gak nggak b
 ready stok stock masih dong mau tanya nanya apa untuk buat the is a an how much price of for in do you have
 ukuran size warna varian dan atau sama kalau klo kalo lain lainnya other another deliver delivery ship send
 biaya biayanya ongkos tarif cost fee ado dak idak indak stoknyo apo pacak nak bae aji kuda nggih suksma bli
-per harago kamek nanyak ade aok jak ulun amun inggih lai sakotak tarimo lamak bana nek ono
+per ari masing masing2 each beta seng katong harago kamek nanyak ade aok jak ulun amun inggih lai sakotak tarimo lamak bana nek ono
 kan iya lupa besar gede gedhe gadang big large kecil cilik ketek small bro om cak ning mo wae onok ta ingkang reginipun regine menawi pira jo ambe
 total totalnya juta ribu rb sebungkus bungkus sebiji biji tadi uni uda bara haragonyo nan sampun dereng kula""".split())
 # City candidates must not be ordinary words ("ke rumah", "ke sana").
@@ -253,7 +253,9 @@ def look_up_products(text: str, catalogue: Iterable[Product], ignore: Iterable[s
     if len(sure) == 1 and _named_by_its_own_word(sure[0].products[0].name, by_name, kinds, msg, content):
         return CatalogueLookup(tuple(sure))  # "yg parasut dusty pink": the one parasut product
     # Only a kind named: which products of that kind fit every other word?
-    kind_hits = [k for k in kinds if _token_hit(k, content)]
+    # The kind named first in the message (a set's order differs between processes).
+    kind_hits = sorted((k for k in kinds if _token_hit(k, content)),
+                       key=lambda k: (next(i for i, w in enumerate(content) if _token_hit(k, [w])), k))
     if kind_hits:
         kind = kind_hits[0]
         group = {n: ps for n, ps in by_name.items() if any(_token_hit(kind, [t]) for t in words(n))}

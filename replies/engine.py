@@ -39,7 +39,7 @@ barang pesanan harga ongkir kirim nya deh sih banget bgt tidak minta cek mohon b
 # Words an English message may consist of entirely ("thanks a lot", "ok great").
 _EN_VOCAB = _EN_WORDS | frozenset("""hi hello thanks thank ok okay good great morning evening afternoon noted cheers
 appreciate help price stock shipping cost payment methods warranty period refund exchange ready size order item
-available""".split())
+available status tracking delivered""".split())
 _FORMAL = frozenset({"bapak", "ibu", "apakah", "mohon", "bagaimana", "terima", "kasih", "selamat"})
 _ANSWERED = frozenset({"greeting", "price", "stock", "shipping_cost", "order_status", "payment",
                        "return_refund", "warranty", "thanks"})
@@ -171,7 +171,8 @@ _ACCOUNT_ASKED = _R(r"\b(rekening|rek|norek|no\.? rek|nomor rekening|account num
 _SHIPPING_TO = _R(r"\b(shipping|delivery|postage|ongkir)\b[^?.!]*\bto\s+[a-z]|\b(deliver|ship|send)\w*\s+(it\s+)?to\s+[a-z]")
 # A price question naming nothing: "how much?", "brp kak?", "berapa biayanya".
 _BARE_PRICE = _R(r"\W*(how much( is it| does it cost)?|brp|berapa|harganya( berapa| brp)?|sabaraha|piro|pinten"
-                 r"|(berapa|brp) (biaya|ongkos|tarif)\w*|(biaya|ongkos|tarif)\w* (berapa|brp))\W*(kak|gan|sis|min|ya)?\W*")
+                 r"|(berapa|brp) (biaya|ongkos|tarif)\w*|(biaya|ongkos|tarif)\w* (berapa|brp)"
+                 r"|(berapa|brp|how much) per (kg|kilo))\W*(kak|gan|sis|min|ya)?\W*")
 # What a courier's name alone after a shipping answer is misread as.
 _COURIER_MISREAD = frozenset({"order_status", "other", "price", "stock", "shipping_cost"})
 # "ada warna apa aja?", "warna lain?", "what colours?": the list of a product's variants.
@@ -198,7 +199,8 @@ def detect_language(text: str, previous: str | None = None) -> str:
     """'id' or 'en' for the whole message. With the conversation's language (`previous`), it
     changes only when the message is clearly in the other language: one English word in an
     Indonesian sentence ("ukuran L ready ga?") is still Indonesian."""
-    toks = re.findall(r"[a-z']+", text.lower())
+    # Order numbers and codes ("INV/20261126/MPL/38...") say nothing about the language.
+    toks = re.findall(r"[a-z']+", re.sub(r"\S*\d\S*", " ", text.lower()))
     en = sum(t in _EN_WORDS for t in toks)
     idn = sum(t in _ID_WORDS for t in toks)
     all_english = bool(toks) and all(t in _EN_VOCAB for t in toks)
@@ -616,6 +618,14 @@ class ReplyEngine:
                 lookup = look_up_products(segment, catalogue, places)
                 if not lookup.named:
                     lookup = look_up_products(turn.text, catalogue, places)
+                by_kind_only = (not lookup.matches and lookup.category) or (
+                    len(lookup.matches) == 1 and len(lookup.matches[0].query.split()) == 1
+                    and not lookup.matches[0].variant_given)
+                if by_kind_only and ans.recall.get("product"):
+                    # "set 3 nya ada?" after the toples' "Set 6": its variant, not a "Set ..." product
+                    follow = look_up_products(f"{ans.recall['product']} {segment}", catalogue, places)
+                    if follow.matches and follow.matches[0].variant_given and len(follow.matches[0].products) == 1:
+                        lookup = follow
                 if not lookup.named and ans.recall.get("product"):
                     # "brp?" / "yg putih?" after a product was named: that product (and variant;
                     # "bubuknya?" after "yg 500gr?" is the 500gr one if that leaves one).
@@ -769,7 +779,8 @@ class ReplyEngine:
         if self.shop is None or not spans:
             return spans
         in_names = self._catalogue()[1]
-        return [span for span in spans if span[2] not in in_names or self.shop.order_by_number(span[2]) is not None]
+        return [span for span in spans if (span[2] not in in_names and span[2].upper() not in in_names)
+                or self.shop.order_by_number(span[2]) is not None]
 
     def _order_numbers(self, text: str) -> list[str]:
         return [number for _, _, number in self._order_spans(text)]
@@ -804,7 +815,9 @@ class ReplyEngine:
             phrases.update(t for t in tokens if len(t) >= 4 and t not in known)
         pattern = (re.compile(r"(?<![a-z])(?:" + "|".join(sorted(phrases, key=len, reverse=True)) + r")(?![a-z])", re.I)
                    if phrases else None)
-        numbers = frozenset(w for name in names for w in words(name) if w.isdigit())
+        # and codes with digits ("AC102" of "Overgrip Yonex AC102"), as an order number is matched
+        numbers = frozenset(w for name in names for w in words(name) if w.isdigit()) | frozenset(
+            code.upper() for name in names for code in re.findall(r"\b(?=[A-Za-z0-9-]*\d)[A-Za-z0-9-]*[A-Za-z][A-Za-z0-9-]*\b", name))
         self._catalogue_cache = (products, pattern, numbers)
         return pattern, numbers
 
@@ -872,6 +885,9 @@ class ReplyEngine:
         return len(toks & _FORMAL) >= 2 and not toks & {"kak", "min", "sis", "gan", "dong", "brp", "gak", "ga"}
 
 
+_NOT_A_COURIER = frozenset({"kurir", "toko", "same", "instant", "gojek", "grab"})
+
+
 def _total_is_the_orders(points: list[tuple[str, float, str]], primary: str
                          ) -> tuple[list[tuple[str, float, str]], str, float]:
     changed: list[tuple[str, float, str]] = []
@@ -887,8 +903,12 @@ def _total_is_the_orders(points: list[tuple[str, float, str]], primary: str
 def _named_courier(text: str, rates: Mapping[str, int]) -> str | None:
     """The courier the customer named ("pakai JNE", "jnt", "j&t"), if we have its rate."""
     low = " " + re.sub(r"[^a-z0-9&]+", " ", text.lower()) + " "
+    firsts = [str(c).lower().split()[0] for c in rates]
     for courier in rates:
         spellings = {courier.lower(), courier.lower().replace("&", "n"), courier.lower().replace("&", "")}
+        first = courier.lower().split()[0]
+        if len(first) >= 3 and firsts.count(first) == 1 and first not in _NOT_A_COURIER:
+            spellings.add(first)  # "pake pos?" names Pos Indonesia, "lion" Lion Parcel
         if any(f" {sp} " in low for sp in spellings):
             return courier
     return None

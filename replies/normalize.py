@@ -134,6 +134,8 @@ SLANG = {
     "kamek": "saya", "nanyak": "tanya", "ade": "ada", "aok": "ya", "jak": "aja", "kabarkan": "kabari",
     "ulun": "saya", "amun": "kalau", "inggih": "ya", "lai": "ada", "sakotak": "sekotak", "tarimo": "terima",
     "lamak": "enak", "bana": "banget", "nek": "kalau", "ono": "ada",
+    # Ambon
+    "beta": "saya", "seng": "gak", "katong": "kami",
     # honorifics all mean "you" to the classifier; the voice layer mirrors the real one.
     "kak": "kak", "ka": "kak", "kk": "kak", "kaka": "kak", "kakak": "kak", "sis": "kak",
     "sist": "kak", "gan": "kak", "min": "kak", "bang": "kak", "mas": "kak", "mba": "kak",
