@@ -78,6 +78,10 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                           r"|\b(refund|retur|tukar)\s+(aja|saja)\b|\bi (want|would like) (a |to )?(refund|return|exchange)\b")),
     # An order written out in the chat (items and an address): agents write it up.
     ("new_order", _R(r"\balamat\w*\s*:?\s*(di\s+)?(jl|jln|jalan|gg|gang|perum\w*|komplek|kp|desa|dusun)\b"
+                     # "mau order ... 2 pcs, kirim ke cimahi, cod ya" (not asking what it costs)
+                     r"|^(?!(?:.|\n)*\b(brp|berapa|ongkir|ongkos|how much)\b)(?:.|\n)*\b(mau|mo|pengen|aku|saya|sy)\s+"
+                     r"(order|pesan|pesen)\b(?:(?:.|\n)*\b(kirim|antar)\w*\s+(ke|ka)\s+\w+"
+                     r"|[^?\n]*\b\d+\s*(pcs|bal|gulung|set|buah|biji|pack|lusin|kodi|box|dus|botol|pasang|roll)\b)"
                      r"|\b(jl|jln|jalan)\.?\s+\w+[^\n]*\bno\.?\s*\d+")),
     ("wholesale", _R(r"\b(grosir|grosiran|reseller|dropship\w*|partai|wholesale|bulk)\b|\bharga (agen|distributor|khusus)\b"
                      r"|\b(beli|ambil|order|pesan)\s+banyak\b|\bdiskon\b[^?\n]*\b(pembelian|beli|ambil|order)\s+\d{2,}\b")),
@@ -671,7 +675,9 @@ class ReplyEngine:
                 return
             in_stock = [m for m in matches if any(p.stock > 0 for p in m.products)]
             if in_stock:
-                ans.parts.append(render("available", items=_stock_items(in_stock, lang, True), **_first(in_stock)))
+                ans.parts.append(render("available", items=_stock_items(in_stock, lang, True,
+                                                                        bool(_VARIANTS_ASKED.search(segment))),
+                                        **_first(in_stock)))
             else:
                 # Sold out: offer what is in stock of the same product(s); a restock notice only
                 # where the pack can send one.
@@ -755,9 +761,12 @@ class ReplyEngine:
             if order is not None:
                 return order
         if turn.customer_phone:
-            orders = [o for o in self.shop.orders_by_phone(turn.customer_phone) if o.status != "cancelled"]
-            if orders:
-                return orders[-1]  # the most recent one the shop data lists
+            # The most recent one the shop data lists, an open one first; a cancelled one is still
+            # their order ("pesanan saya gimana?" is answered "dibatalkan").
+            orders = self.shop.orders_by_phone(turn.customer_phone)
+            open_orders = [o for o in orders if o.status != "cancelled"]
+            if open_orders or orders:
+                return (open_orders or orders)[-1]
         return None
 
     def _place_words(self) -> tuple[str, ...]:
@@ -964,13 +973,14 @@ def _is_short_no(text: str) -> bool:
     return 0 < len(words) <= 6 and set(words) <= _NO_WORDS | _NO_FILLER and bool(set(words) & _NO_WORDS)
 
 
-def _stock_items(matches: list[ProductMatch], lang: str, available: bool) -> str:
+def _stock_items(matches: list[ProductMatch], lang: str, available: bool, variants_asked: bool = False) -> str:
     chunks = []
     for m in matches[:3]:
         name = m.products[0].name
         shown = [p for p in m.products if (p.stock > 0) == available]
         if len(m.products) == 1 or not any(p.variant for p in m.products):
-            variant = m.products[0].variant if m.variant_given and m.products[0].variant else ""
+            # "warna apa aja?" of a product with one variant: name it
+            variant = m.products[0].variant if (m.variant_given or variants_asked) and m.products[0].variant else ""
             chunks.append(f"{name} {variant}".strip())
         else:
             word = "varian" if lang == "id" else "variants"
