@@ -16,7 +16,7 @@ _STOP = frozenset("""kak min sis gan ka kk ya yg yang ini itu ada ga gak nggak b
 ready stok stock masih dong mau tanya nanya apa untuk buat the is a an how much price of for in do you have
 ukuran size warna varian dan atau sama kalau klo kalo lain lainnya other another deliver delivery ship send
 biaya biayanya ongkos tarif cost fee ado dak idak indak stoknyo apo pacak nak bae aji kuda nggih suksma bli
-per ari masing masing2 each beta seng katong handak meulah papa harago kamek nanyak ade aok jak ulun amun inggih lai sakotak tarimo lamak bana nek ono
+usah gausah deh yaudh yaudah satuan per ari masing masing2 each beta seng katong handak meulah papa harago kamek nanyak ade aok jak ulun amun inggih lai sakotak tarimo lamak bana nek ono
 kan iya lupa besar gede gedhe gadang big large kecil cilik ketek small bro om cak ning mo wae onok ta ingkang reginipun regine menawi pira jo ambe
 total totalnya juta ribu rb sebungkus bungkus sebiji biji tadi uni uda bara haragonyo nan sampun dereng kula""".split())
 # City candidates must not be ordinary words ("ke rumah", "ke sana").
@@ -78,7 +78,7 @@ class ProductMatch:
 
 
 def _token_hit(tok: str, msg_words: Sequence[str]) -> str | None:
-    if len(tok) <= 2:  # sizes like "L", "XL": exact only
+    if len(tok) <= 2 or tok.isdigit():  # sizes like "L", "XL", and numbers ("10000" is not "20000"): exact only
         return tok if tok in msg_words else None
     for w in msg_words:
         if w == tok or (len(w) >= 4 and len(tok) >= 4 and fuzz.ratio(w, tok) >= 80):

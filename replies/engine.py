@@ -164,9 +164,11 @@ _TOTAL_ASKED = _R(r"\btotal\w*\b|\btagihan\w*\b|\b(harus|perlu)\s+(di)?(bayar|tr
 _ORDER_WORD = _R(r"\b(pesanan|orderan|order|invoice)\w*\b")
 # Praise for what arrived ("bagus banget", "rapi"), not after a negation.
 _PRAISE = _R(r"(?<!kurang )(?<!gak )(?<!ga )(?<!tidak )(?<!nggak )(?<!not )"
-             r"\b(bagus|rapi|rapih|mantap|mantul|keren|cantik|puas|recommended|love it|great|nice|awesome)\b")
+             r"\b(bagus|rapi|rapih|mantap|mantul|keren|cantik|puas|wangi|enak|lembut|halus|recommended|love it|great"
+             r"|nice|awesome)\b")
 _REPLACED = _R(r"\b(diganti|digantiin|klaim|garansi)\b")
 _PRODUCT_POINT = frozenset({"price", "stock"})
+_DURATION = _R(r"\b(berapa|brp)\s+(hari|lama|minggu|bulan|jam)\b|\bhow (long|many days)\b")
 _HOW = _R(r"\b(gimana|gmn|bagaimana|piye|kumaha|how)\b")
 _COURIERS_ASKED = _R(r"\b(which|what) (couriers?|shipping|delivery services?)\b|\b(kurir|ekspedisi|jasa kirim)\w*\s+(apa|mana)\b"
                      r"|\b(pakai|pake|via|lewat)\s+(kurir|ekspedisi|jasa kirim)\s+apa\b")
@@ -398,6 +400,9 @@ class ReplyEngine:
             found = [p for p in found if not (p[0] == "price" and _BARE_PRICE.fullmatch(p[2])) and not (
                 p[0] in _COURIER_MISREAD - {"shipping_cost"} and _named_courier(p[2], couriers)
                 and not self._order_numbers(p[2]))]
+        if {"return_refund", "warranty"} & {p[0] for p in found}:
+            # "bisa tukar ga? brp hari?": how long the policy allows, not a price
+            found = [p for p in found if not (p[0] == "price" and _DURATION.search(p[2]))]
         substantive = [p for p in found if p[0] not in ("greeting", "thanks")]
         if not substantive:
             greet_or_thanks = [p for p in found if p[0] in ("greeting", "thanks")] or [(whole, whole_conf, text)]

@@ -49,3 +49,27 @@ def test_which_couriers_names_no_city(engine) -> None:
 def test_the_colours_of_a_product_with_one_variant(engine) -> None:
     decision = engine.decide(Turn("selimut microfiber ready warna apa aja kak?", NOON))
     assert decision.action is Action.AUTO_REPLY and "Abu" in decision.reply, decision.reply
+
+
+# -- a last round over every development set ------------------------------------------------
+
+
+def test_numbers_in_names_match_exactly_and_another_product_named_wins_over_the_remembered() -> None:
+    shop = InMemoryShopData([Product("PB-20K-HTM", "Powerbank 20000mAh 22.5W", "Hitam", 249000, 9),
+                             Product("PB-10K-MAG", "Powerbank Magnetic 10000mAh", "Putih", 279000, 0)], [])
+    engine = ReplyEngine.default(shop)
+    first = engine.decide(Turn("powerbank magnetic ready?", NOON))
+    then = engine.decide(Turn("ga usah deh, yg 20000 hitam aja brp", NOON, memory={**(first.memory or {}),
+                                                                                    "restock_offer": None}))
+    assert "249.000" in then.reply and "279.000" not in then.reply, then.reply
+
+
+def test_how_many_days_beside_a_return_question_is_no_price(engine) -> None:
+    decision = engine.decide(Turn("kalo salah beli ukuran bisa tukar ga kak? brp hari?", NOON))
+    assert (decision.intent, decision.action) == ("return_refund", Action.AUTO_REPLY), decision.reason
+    assert "katalog" not in decision.reply
+
+
+def test_praise_for_a_scent_is_thanks(engine) -> None:
+    decision = engine.decide(Turn("makasih kak, parfumnya wangi banget 😍 suami aku suka", NOON))
+    assert (decision.intent, decision.action) == ("thanks", Action.AUTO_REPLY), decision.reason
