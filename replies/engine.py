@@ -109,6 +109,11 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                    r"|\bkemahalan\b|\bmahal\w*\b[^?\n]*\b\d{2,3}\s*(rb|ribu|k)?\s+(aja|ya|boleh|dong|gimana)\b"
                    r"|\b(boleh|bisa)\s+\d{2,3}\s*(rb|ribu|k)\b|\b\d{2,3}\s*(rb|ribu|k)?\s+boleh\s+(ga|gak|nggak|tidak|kah)\b|\b(gak|ga|nggak|tidak|gk)\s+bisa\s+\d{2,3}\s*(rb|ribu|k)?\s*(aja|saja)\b")),
     ("order_status", _R(r"^\W*(tolong\s+|mohon\s+|mau\s+)?(cek|check|lacak|track)\s+(pesanan|order|orderan|paket|resi)\b")),
+    # The tracking number asked ("do you have the tracking number?", "resinya mana?"): the order's status.
+    ("order_status", _R(r"\b(tracking (number|no|code)|no\.? ?resi|nomor resi|resi\w*|awb)\b")),
+    # A person asked for in English, or a group order to arrange.
+    ("human", _R(r"\b(talk|speak|chat) (to|with) (someone|somebody|a person|a human|an agent|a real person|your team)\b")),
+    ("wholesale", _R(r"\b(group|bulk|corporate) order\b")),
     # Where the shop ships from and with which couriers: the general shipping answer.
     ("shipping_cost", _R(r"\bkirim\w*\s+dari\s+(mana|kota apa)\b|\bwhere do you ship from\b|\bship(ped)? from where\b"
                          r"|\b(pakai|pake|via|lewat)\s+(kurir|ekspedisi|jasa kirim)\s+apa\b|\b(kurir|ekspedisi)\w*\s+apa\s+(aja|saja)\b")),
@@ -125,6 +130,8 @@ _COMPLAINT_CUE = _R(r"\b(kesal|kesel|marah|kecewa|mengecewakan|nyesel|menyesal|k
                     r"|\b(bolong|sobek|robek|noda|bernoda|cacat|rusak|pecah|penyok|luntur|jebol|salah kirim|beda warna)\b"
                     r"|\b(gak|belum|tidak)\s+(nerima|menerima|terima)\b"
                     r"|\bgagal\s+(kirim|dikirim|antar|diantar)\b|\bfailed delivery\b"
+                    # a tracking number the courier's site does not know
+                    r"|\b(ga|gak|tidak|nggak)\s+(kebaca|terbaca)\b|\bdata tidak ditemukan\b|\bresi\w*\s+(ga|gak|tidak)\s+valid\b"
                     r"|\b(yg|yang)\s+(dikirim|datang|dateng|sampai)\s+salah\b|\bdikirim\w*\s+salah\b"
                     r"|\bsalah\s+(barang|produk|ukuran|warna|tipe|kirim)\b"
                     r"|\bresi\w*\b.*\b(belum|gak|ga|tidak)\s+(ada\s+)?(update|gerak|pergerakan|berubah|jalan)\b"
