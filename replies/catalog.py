@@ -25,6 +25,7 @@ rekening nomor no toko pulau daerah dari mana pake pakai pakek lewat via ekspedi
 
 
 _AMOUNT_UNIT = re.compile(r"^(\d+)([a-z]+)$")
+_DIMENSIONS = re.compile(r"\d+(?:x\d+)+")
 _UNITS = {"g": "gr", "gram": "gr", "grm": "gr", "grams": "gr", "kilo": "kg", "kilogram": "kg"}
 _UNIT_WORDS = frozenset({"gr", "kg", "ml", "l", "liter", "pcs", "pc", "cm", "mm", "m"})
 
@@ -47,7 +48,9 @@ def words(text: str) -> list[str]:
     found: list[str] = []
     for w in _WORD_RE.findall(text.lower()):
         amount = _AMOUNT_UNIT.match(w)
-        if amount:
+        if _DIMENSIONS.fullmatch(w):
+            found.extend(w.split("x"))  # "60x30x35", "29x2" (of 29x2.25): each number is a word
+        elif amount:
             found.extend((amount.group(1), _UNITS.get(amount.group(2), amount.group(2))))
         elif found and found[-1].isdigit():
             found.append(_UNITS.get(w, _RUN_RE.sub(r"\1", w)))
