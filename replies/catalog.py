@@ -16,7 +16,7 @@ _STOP = frozenset("""kak min sis gan ka kk ya yg yang ini itu ada ga gak nggak b
 ready stok stock masih dong mau tanya nanya apa untuk buat the is a an how much price of for in do you have
 ukuran size warna varian dan atau sama kalau klo kalo lain lainnya other another deliver delivery ship send
 biaya biayanya ongkos tarif cost fee ado dak idak indak stoknyo apo pacak nak bae aji kuda nggih suksma bli
-usah gausah deh yaudh yaudah satuan per ari masing masing2 each beta seng katong handak meulah papa harago kamek nanyak ade aok jak ulun amun inggih lai sakotak tarimo lamak bana nek ono
+buka tutup usah gausah deh yaudh yaudah satuan per ari masing masing2 each beta seng katong handak meulah papa harago kamek nanyak ade aok jak ulun amun inggih lai sakotak tarimo lamak bana nek ono
 kan iya lupa besar gede gedhe gadang big large kecil cilik ketek small bro om cak ning mo wae onok ta ingkang reginipun regine menawi pira jo ambe
 total totalnya juta ribu rb sebungkus bungkus sebiji biji tadi uni uda bara haragonyo nan sampun dereng kula""".split())
 # City candidates must not be ordinary words ("ke rumah", "ke sana").

@@ -51,11 +51,11 @@ MEMORY_KEYS = ("language", "city", "product", "variant", "topic", "order_number"
 # A short yes to "mau dikabari kalau restock?": every word one of these, and one of them a yes.
 _YES_WORDS = frozenset("ya iya iyaa iyah iy y yes yess yup yep boleh mau ok oke okay okey okee sip siap gas please pls "
                        "plis sure bisa iye muhun nggih kabari kabarin yo iyo jadi aok inggih gpp kabarkan".split())
-_YES_FILLER = frozenset("kak ka kk kakak min gan sis dong deh aja ya yaa banget bgt tolong kabari kabarin dikabari "
+_YES_FILLER = frozenset("kak ka kk kakak kaka min gan sis dong deh aja ya yaa banget bgt tolong kabari kabarin dikabari "
                         "dikabarin nanti me notify thanks makasih thx ditunggu yah bun bunda teh mas mbak bang cik "
                         "say mom nah mi ji ki yaudah udah kalo kalau klo ready lagi ada la lah ado sudah bli jak ade "
-                        "dah amun ulun uni".split())
-_NO_WORDS = frozenset("ga gak nggak ngga enggak engga gk tidak tdk gausah gaush no nope skip".split())
+                        "dah amun ulun uni e".split())
+_NO_WORDS = frozenset("ga gak nggak ngga enggak engga gk tidak tdk gausah gaush no nope skip sonde".split())
 _NO_FILLER = _YES_FILLER | frozenset("usah perlu dulu thank you not now later".split())
 _SEVERE = ("abuse", "complaint", "refund_status", "human")
 
@@ -107,13 +107,17 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                    r"|\bharga pas\b|\bgak bisa kurang\b|\bdiskon(in)? dong\b|\bany discount\b"
                    # "kemahalan, 280 ya gan", "boleh 250rb?"
                    r"|\bkemahalan\b|\bmahal\w*\b[^?\n]*\b\d{2,3}\s*(rb|ribu|k)?\s+(aja|ya|boleh|dong|gimana)\b"
-                   r"|\b(boleh|bisa)\s+\d{2,3}\s*(rb|ribu|k)\b|\b\d{2,3}\s*(rb|ribu|k)?\s+boleh\s+(ga|gak|nggak|tidak|kah)\b|\b(gak|ga|nggak|tidak|gk)\s+bisa\s+\d{2,3}\s*(rb|ribu|k)?\s*(aja|saja)\b")),
+                   r"|\b(boleh|bisa)\s+\d{2,3}\s*(rb|ribu|k)\b|\b\d{2,3}\s*(rb|ribu|k)?\s+boleh\s+(ga|gak|nggak|tidak|kah)\b|\b\d{2,3}\s*(rb|ribu|k)\s+boleh\b|\b(gak|ga|nggak|tidak|gk)\s+bisa\s+\d{2,3}\s*(rb|ribu|k)?\s*(aja|saja)\b")),
     ("order_status", _R(r"^\W*(tolong\s+|mohon\s+|mau\s+)?(cek|check|lacak|track)\s+(pesanan|order|orderan|paket|resi)\b")),
     # The tracking number asked ("do you have the tracking number?", "resinya mana?"): the order's status.
     ("order_status", _R(r"\b(tracking (number|no|code)|no\.? ?resi|nomor resi|resi\w*|awb)\b")),
     # A person asked for in English, or a group order to arrange.
     ("human", _R(r"\b(talk|speak|chat) (to|with) (someone|somebody|a person|a human|an agent|a real person|your team)\b")),
     ("wholesale", _R(r"\b(group|bulk|corporate) order\b")),
+    # How many days a parcel takes: the couriers' estimate, not in the shop's data.
+    ("delivery_time", _R(r"\b(berapa|brp)\s+(hari|lama)\b[^?\n]*\b(nyampe|sampai|sampe|tiba|dikirim|pengiriman)\b"
+                         r"|\b(nyampe|sampai|sampe|tiba)\w*\s+(berapa|brp)\s+(hari|lama)\b|\bestimasi\w*\s+(sampai|nyampe|pengiriman|tiba)\b"
+                         r"|\bhow (long|many days)\b[^?\n]*\b(deliver|delivery|arrive|shipping|take)\b")),
     # Where the shop ships from and with which couriers: the general shipping answer.
     ("shipping_cost", _R(r"\bkirim\w*\s+dari\s+(mana|kota apa)\b|\bwhere do you ship from\b|\bship(ped)? from where\b"
                          r"|\b(pakai|pake|via|lewat)\s+(kurir|ekspedisi|jasa kirim)\s+apa\b|\b(kurir|ekspedisi)\w*\s+apa\s+(aja|saja)\b")),
@@ -175,6 +179,7 @@ _PRAISE = _R(r"(?<!kurang )(?<!gak )(?<!ga )(?<!tidak )(?<!nggak )(?<!not )"
              r"|nice|awesome)\b")
 _REPLACED = _R(r"\b(diganti|digantiin|klaim|garansi)\b")
 _PRODUCT_POINT = frozenset({"price", "stock"})
+_WHAT_TIME = _R(r"\bjam\s+(brp|berapa)\b|\b(brp|berapa)\s+jam\b|\bwhat time\b")
 _DURATION = _R(r"\b(berapa|brp)\s+(hari|lama|minggu|bulan|jam)\b|\bhow (long|many days)\b")
 _HOW = _R(r"\b(gimana|gmn|bagaimana|piye|kumaha|how)\b")
 _COURIERS_ASKED = _R(r"\b(which|what) (couriers?|shipping|delivery services?)\b|\b(kurir|ekspedisi|jasa kirim)\w*\s+(apa|mana)\b"
@@ -407,6 +412,9 @@ class ReplyEngine:
             found = [p for p in found if not (p[0] == "price" and _BARE_PRICE.fullmatch(p[2])) and not (
                 p[0] in _COURIER_MISREAD - {"shipping_cost"} and _named_courier(p[2], couriers)
                 and not self._order_numbers(p[2]))]
+        if "business_hours" in {p[0] for p in found}:
+            # "hari minggu buka ga? jam brp": the time it opens, not a price
+            found = [p for p in found if not (p[0] == "price" and _WHAT_TIME.search(p[2]))]
         if {"return_refund", "warranty"} & {p[0] for p in found}:
             # "bisa tukar ga? brp hari?": how long the policy allows, not a price
             found = [p for p in found if not (p[0] == "price" and _DURATION.search(p[2]))]
