@@ -25,7 +25,7 @@ from rq.serializers import JSONSerializer
 
 from app import configure_logging, start_up
 from inbox.jobs import bind_process
-from inbox.queue import DUE_JOBS_BATCH, RedisJobQueue
+from inbox.queue import RedisJobQueue
 from inbox.services import Services, build_services
 from inbox.settings import load_settings
 
@@ -178,9 +178,6 @@ def main(argv: list[str] | None = None) -> int:
         start_sweeper(services, services.queue, settings.sweep_interval_seconds or 60, stop)
     start_delayed_job_mover(services, services.queue, stop)
     try:
-        if args.burst:
-            while services.queue.move_due_jobs() >= DUE_JOBS_BATCH:
-                pass  # everything due, before RQ's burst ends on an empty queue
         run_worker(services, burst=args.burst, stop=stop, worker_ttl=args.worker_ttl)
     except KeyboardInterrupt:
         pass

@@ -161,11 +161,11 @@ SELECT thread.id, thread.status, thread.last_message_at, message.id FROM thread 
 """
 
 
-def _store_inbound_rows(session: Session, event: InboundEvent, received_at: datetime) -> tuple[int, str, Any, int | None]:
+def _store_inbound_rows(session: Session, dialect: str, event: InboundEvent, received_at: datetime
+                        ) -> tuple[int, str, Any, int | None]:
     """(conversation id, its status and last message time before this event, new message id or None)."""
     values = _inbound_values(event, received_at)
     values["kind"] = event.kind.value
-    dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
         for key in ("post", "media", "raw"):
             values[key] = None if values[key] is None else json.dumps(values[key])
@@ -195,27 +195,31 @@ WITH episode AS (
 UPDATE conversations SET last_inbound_at = %(received_at)s, last_message_at = %(received_at)s{restart}
 WHERE id = %(conversation_id)s
 """
-# A new question after resolution starts over with the bot.
+# A new question after resolution starts over with the bot (both dialects write these).
 RESTART = {"status": ConversationStatus.BOT.value, "assigned_agent_id": None, "priority": 0, "flags": [],
            "handover_reason": None, "handover_notice_at": None}
+RESTART_PARAMS = {f"restart_{column}": json.dumps(value) if isinstance(value, list) else value
+                  for column, value in RESTART.items()}
 PG_NEW_INBOUND_STATEMENTS = {
     False: PG_NEW_INBOUND.format(restart=""),
-    True: PG_NEW_INBOUND.format(restart=", status = 'bot', assigned_agent_id = NULL, priority = 0, "
-                                        "flags = CAST('[]' AS json), handover_reason = NULL, handover_notice_at = NULL"),
+    True: PG_NEW_INBOUND.format(restart="".join(
+        f", {column} = CAST(%(restart_{column})s AS json)" if isinstance(value, list) else f", {column} = %(restart_{column})s"
+        for column, value in RESTART.items())),
 }
 
 
 def store_inbound(session: Session, event: InboundEvent, received_at: datetime) -> tuple[int, int | None]:
     """Store one inbound event; returns (conversation id, new message id or None for a repeat)."""
-    conversation_id, status, last_message_at, message_id = _store_inbound_rows(session, event, received_at)
+    dialect = session.get_bind().dialect.name
+    conversation_id, status, last_message_at, message_id = _store_inbound_rows(session, dialect, event, received_at)
     if message_id is None:
         return conversation_id, None
     restart = status == ConversationStatus.RESOLVED.value
-    if session.get_bind().dialect.name == "postgresql":
+    if dialect == "postgresql":
         episodes.end_open_before(session, conversation_id, received_at, status=status, last_message_at=last_message_at)
         session.connection().exec_driver_sql(PG_NEW_INBOUND_STATEMENTS[restart], {
             "conversation_id": conversation_id, "platform": str(event.platform), "received_at": received_at,
-            "started_epoch": received_at.timestamp(),
+            "started_epoch": received_at.timestamp(), **(RESTART_PARAMS if restart else {}),
         })
         return conversation_id, message_id
     episodes.customer_wrote(session, conversation_id, str(event.platform), received_at,
