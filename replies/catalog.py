@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
 from rapidfuzz import fuzz
 
@@ -30,7 +30,7 @@ _UNITS = {"g": "gr", "gram": "gr", "grm": "gr", "grams": "gr", "kilo": "kg", "ki
 _UNIT_WORDS = frozenset({"gr", "kg", "ml", "l", "liter", "pcs", "pc", "cm", "mm", "m"})
 
 
-# Colours in regional words and English, as catalogues write them: Javanese/Betawi "item", "ireng",
+# Colours (and a few loanwords) in regional words and English, as catalogues write them: Javanese/Betawi "item", "ireng",
 # Sundanese "hideung", "bodas", "beureum"... ("item" only after "yg"/"warna": it is an English word too).
 _COLOURS = {"hideung": "hitam", "ireng": "hitam", "cemeng": "hitam", "black": "hitam", "bodas": "putih",
             "pethak": "putih", "white": "putih", "beureum": "merah", "red": "merah", "koneng": "kuning",
@@ -38,7 +38,9 @@ _COLOURS = {"hideung": "hitam", "ireng": "hitam", "cemeng": "hitam", "black": "h
             "grey": "abu", "gray": "abu", "abu2": "abu", "brown": "coklat", "cokelat": "coklat", "soklat": "coklat",
             "purple": "ungu", "kayas": "pink",
             # abbreviations catalogues spell out
-            "std": "standar", "standard": "standar", "ori": "original", "asem": "asam"}
+            "std": "standar", "standard": "standar", "ori": "original", "asem": "asam",
+            # everyday and English words for the catalogue's loanwords
+            "listrik": "elektrik", "electric": "elektrik", "acoustic": "akustik", "classic": "klasik"}
 _BEFORE_COLOUR = frozenset({"yg", "yang", "warna", "nu", "sing", "seng", "color", "colour"})
 
 
@@ -196,7 +198,8 @@ ya yah ka kk kak min sis gan ukuran warna varian nomor no angka jam hari besok s
 great nice cool awesome alright okay well then so and how much whats what's the a an of for in on about
 kalau kalo klo yaudah udah aja deh
 teh atuh mah iki iku kuwi ieu eta kang teu sing nu ora ono onok ana isih keneh aya hargane hargana pinten
-ingin menanyakan mohon informasi apakah dengan hormat terima kasih""".split())
+ingin menanyakan mohon informasi apakah dengan hormat terima kasih
+aroma aromanya rasa rasanya wangi wanginya jenis jenisnya tipe tipenya motif motifnya""".split())
 
 
 # Colours and sizes: they pick a variant, they don't name a product on their own ("yg putih brp?").
@@ -250,7 +253,7 @@ def look_up_products(text: str, catalogue: Iterable[Product], ignore: Iterable[s
     # Words that could describe a product (sizes and numbers only pick variants).
     content = [w for w in msg if w not in skip and len(w) > 2 and not w.isdigit()]
     sure = match_products(text, catalogue)
-    if sure and all(m.query and all(_token_hit(t, msg) for t in _distinct(m.products[0].name, kinds))
+    if sure and all(m.query and all(_token_hit(t, msg) for t in _telling(m.products[0].name, kinds, by_name))
                     for m in sure):
         return CatalogueLookup(tuple(sure))
     if len(sure) == 1 and _named_by_its_own_word(sure[0].products[0].name, by_name, kinds, msg, content):
@@ -266,7 +269,11 @@ def look_up_products(text: str, catalogue: Iterable[Product], ignore: Iterable[s
         for n, ps in group.items():
             vocab = set(words(n)) | {t for p in ps for t in words(p.variant or "")}
             explained_by[n] = {w for w in content if any(_token_hit(v, [w]) for v in vocab)}
-        fitting = [n for n in group if explained_by[n] == set(content)]
+        # "senar gitar elektrik": "gitar" follows every kind of the shop and names none of this
+        # kind, so it tells nothing ("joran spinning": some joran are "Spinning", so it does)
+        told = {w for n in group for w in explained_by[n]}
+        idle = (_across_kinds(by_name) & set(content)) - told
+        fitting = [n for n in group if explained_by[n] | idle == set(content)]
         if len(fitting) == 1:
             match = match_products(" ".join([fitting[0]] + msg), group[fitting[0]])
             if match:
@@ -295,6 +302,32 @@ def _named_by_its_own_word(name: str, by_name: dict[str, list[Product]], kinds: 
 
 def _distinct(name: str, kinds: frozenset[str]) -> list[str]:
     return [t for t in words(name) if t not in _STOP and t not in kinds]
+
+
+def _telling(name: str, kinds: frozenset[str], by_name: Mapping[str, object]) -> list[str]:
+    """The words a message must have to mean this product: its distinct words. A name made only
+    of words the shop uses across kinds ("Softcase Gitar Akustik" beside "Senar ... Akustik" and
+    "Strap Gitar") needs its own first word too: "gitar akustik" is a guitar. Words used under
+    one kind only ("Kopi Arabika Sidikalang": "arabika sidikalang") are enough."""
+    distinct = _distinct(name, kinds)
+    if distinct:
+        return distinct
+    own = [t for t in words(name) if t not in _STOP]
+    if len(own) < 2:
+        return own
+    across = _across_kinds(by_name)
+    return own[:1] if all(t in across for t in own[1:]) else []
+
+
+def _across_kinds(by_name: Mapping[str, object]) -> frozenset[str]:
+    """Words that follow several kinds in the names ("Strap Gitar", "Softcase Gitar", "Kabel Jack
+    Gitar"): what the shop is about, which tells none of its products apart."""
+    heads_of: dict[str, set[str]] = {}
+    for name in by_name:
+        toks = [t for t in words(name) if t not in _STOP]
+        for t in toks[1:]:
+            heads_of.setdefault(t, set()).add(toks[0])
+    return frozenset(t for t, heads in heads_of.items() if len(heads) > 1)
 
 
 def find_city(text: str, rates: dict[str, dict[str, int]], aliases: dict[str, str]) -> tuple[str | None, str | None]:

@@ -35,7 +35,8 @@ would will please this that it to for of in with have has any want talk much yet
 which send sent so very lot a""".split())
 _ID_WORDS = frozenset("""kak ya ga gak nggak ada berapa brp bisa mau dong min sis gan kok aja yg yang saya aku
 udah udh sudah belum blm ini itu apa kapan gimana gmn dan di ke dari sama kalau kalo tolong makasih masih
-barang pesanan harga ongkir kirim nya deh sih banget bgt tidak minta cek mohon buat untuk""".split())
+barang pesanan harga ongkir kirim nya deh sih banget bgt tidak minta cek mohon buat untuk kita kk sdh sy td tadi
+kemarin kemaren bayar masuk juga jg lagi pake pakai mas mbak bang kan dah nih gitu trus terus""".split())
 # Words an English message may consist of entirely ("thanks a lot", "ok great").
 _EN_VOCAB = _EN_WORDS | frozenset("""hi hello thanks thank ok okay good great morning evening afternoon noted cheers
 appreciate help price stock shipping cost payment methods warranty period refund exchange ready size order item
@@ -93,7 +94,10 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                                 r"(?![^\n]*\b(udah|sudah)\s+(di)?bayar\w*\s+(kan|belum|blm|apa belum)\b)(?:.|\n)*?(?:"
                                 r"(?<!kalau )(?<!setelah )\b(sudah|barusan|baru)\s+(saya\s+|aku\s+)?(transfer|bayar|lunas)"
                                 r"|\b(tos|atos|udah|udh|sudah|wis|uwis|wes|so)\s+(ku\s+|di)?(transfer|tf|ditransfer|bayar|dibayar)\b"
-                                r"|\b(transfer|bayar)\w*\s+sudah\b|\bbukti\s+(transfer|bayar)"
+                                r"|\b(transfer|bayar)\w*\s+sudah\b|\bbukti\s+(transfer|bayar)|\bini\s+buktinya\b"
+                                # "sy transfer td sore", "udah tak transfer" (Javanese "tak": I)
+                                r"|\b(saya|sy|aku|gue|gw)\s+(transfer|tf)\s+(tadi|td|barusan|kemarin|kemaren|semalam)\b"
+                                r"|\b(udah|udh|sudah|wis|wes|uwis)\s+tak\s+(transfer|tf|bayar)"
                                 r"|\bi('ve| have)? (just )?(paid|transferred)\b|\bpayment (done|sent|made)\b"
                                 r"|\bbayar\b.*\b(masuk|diverifikasi|dikonfirmasi)\b)")),
     ("business_hours", _R(r"\bjam (operasional|buka|kerja|online)\b|\b(buka|tutup|open|online)\b.*\bjam\b"
@@ -111,6 +115,8 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("order_status", _R(r"^\W*(tolong\s+|mohon\s+|mau\s+)?(cek|check|lacak|track)\s+(pesanan|order|orderan|paket|resi)\b")),
     # The tracking number asked ("do you have the tracking number?", "resinya mana?"): the order's status.
     ("order_status", _R(r"\b(tracking (number|no|code)|no\.? ?resi|nomor resi|resi\w*|awb)\b")),
+    # "Hi, do you sell Ernie Ball strings?": whether the shop has it, however it opens.
+    ("stock", _R(r"\bdo you (sell|carry|stock)\b")),
     # A person asked for in English, or a group order to arrange.
     ("human", _R(r"\b(talk|speak|chat) (to|with) (someone|somebody|a person|a human|an agent|a real person|your team)\b")),
     ("wholesale", _R(r"\b(group|bulk|corporate) order\b")),
@@ -145,6 +151,9 @@ _COMPLAINT_CUE = _R(r"\b(kesal|kesel|marah|kecewa|mengecewakan|nyesel|menyesal|k
                     r"|\b(belum|gak|ga|tidak|nggak)\s+bisa\s+(dilacak|dicek|di-?track)\b"
                     r"|\b(bocor|tumpah|basah|hancur|meleleh|kadaluarsa|expired|kurang\s+(satu|\d+)\s*(pcs|biji|barang|item)?)\b"
                     r"|\b(datang|dateng|sampai|nyampe|sampe)\w*\s+(cuma|hanya|cm)\s+(\d+|satu|dua|tiga)\b"
+                    # "kok cuma 4 di paket, harusnya isi 5"; "tp beneran blm ada paketnya, gmn ini"
+                    r"|\b(kok|tapi|tp)\s+(cuma|cm|hanya)\s+(\d+|satu|dua|tiga|empat|lima)\b|\bharusnya\s+(isi|ada|dapat|dapet)\s+\d+"
+                    r"|\b(beneran|bener|tapi|tp)\s+(belum|blm)\s+(ada|dateng|datang|sampai|sampe|nyampe|nerima|terima)\b"
                     r"|\b(sudah|udah|udh)\s+(\d+|dua|tiga|seminggu|sebulan)\s*(minggu|bulan)?\b[^?]*\b(mana|belum|gak|ga)\b"
                     r"|\bmana\b[^\n]*\n[^\n]*\b(sudah|udah|udh)\s+(\d+|dua|tiga)\s+(minggu|bulan)\b"
                     r"|\b(damaged|broken|torn|wrong item|never (arrived|received|got it)|did ?n[o']?t (receive|get) (it|my))\b")
@@ -179,6 +188,9 @@ _PRAISE = _R(r"(?<!kurang )(?<!gak )(?<!ga )(?<!tidak )(?<!nggak )(?<!not )"
              r"|nice|awesome)\b")
 _REPLACED = _R(r"\b(diganti|digantiin|klaim|garansi)\b")
 _PRODUCT_POINT = frozenset({"price", "stock"})
+# Questions a burst may ask again of another product or city, and the words that say so.
+_ASKED_AGAIN = frozenset({"price", "stock", "shipping_cost"})
+_ALSO = _R(r"^(sama|sm|kalo|kalau|klo|trus|terus|lalu|and|what about|how about)\b|\b(jg|juga|jga|too|also)\b")
 _WHAT_TIME = _R(r"\bjam\s+(brp|berapa)\b|\b(brp|berapa)\s+jam\b|\bwhat time\b")
 _DURATION = _R(r"\b(berapa|brp)\s+(hari|lama|minggu|bulan|jam)\b|\bhow (long|many days)\b")
 _HOW = _R(r"\b(gimana|gmn|bagaimana|piye|kumaha|how)\b")
@@ -239,6 +251,7 @@ class _Answer:
     reasons: list[str] = field(default_factory=list)
     recall: Mapping[str, Any] = field(default_factory=dict)  # what earlier turns established
     remember: dict[str, Any] = field(default_factory=dict)  # what this turn adds for the next
+    price_asked: bool = False  # a price point of the same burst states the prices
 
 
 class ReplyEngine:
@@ -395,13 +408,24 @@ class ReplyEngine:
         readings = [(seg, *self.read(seg)) for seg in segments]
         asks_product = bool(_PRODUCT_POINT & {intent for _, intent, _ in readings})
         for seg, intent, conf in readings:
+            again = self._same_question_again(seg, intent, conf, found)
+            if again:
+                found.append(again)
+                continue
             if asks_product and conf < self.threshold and _VARIANTS_ASKED.search(seg):
                 intent, conf = "stock", 0.9  # "strap jam 22 mm ada?" / "warna apa aja": that product's variants
             if (intent == "other" and conf < 0.9) or (conf < self.threshold and (
                     len(seg.split()) <= 2 or not _QUESTION.search(seg))):
                 continue  # a fragment we can't place ("aku di cimahi"); the whole-text reading still counts
-            if all(p[0] != intent for p in found):
+            same = next((i for i, p in enumerate(found) if p[0] == intent), None)
+            if same is None:
                 found.append((intent, conf, seg))
+            elif conf > found[same][1]:
+                # "paketku dikirim pake apa? resinya dong": asked twice, the clearer words count
+                found[same] = (intent, conf, found[same][2])
+        same = next((i for i, p in enumerate(found) if p[0] == whole), None)
+        if same is not None and whole_conf > found[same][1]:
+            found[same] = (whole, whole_conf, found[same][2])
         if all(p[0] != whole for p in found) and not (whole == "order_status" and "thanks" in [p[0] for p in found]) \
                 and not (whole == "other" and found):  # the parts were understood: "other" adds nothing
             found.insert(0, (whole, whole_conf, text))
@@ -433,6 +457,41 @@ class ReplyEngine:
         ordered = sorted(substantive, key=lambda p: text.find(p[2]) if p[2] in text else 0)
         # Every point must be understood for the bot to answer: the weakest one decides.
         return ordered, primary, min(p[1] for p in ordered)
+
+    def _same_question_again(self, segment: str, intent: str, conf: float,
+                             found: list[tuple[str, float, str]]) -> tuple[str, float, str] | None:
+        """"ongkir ke ambon brp" + "sama ke jayapura", "dasi SD brp" + "topi SMA jg": the price,
+        stock or shipping question just asked, about another product or city (a point of its own,
+        answered in its turn), unless the words ask something else of their own."""
+        last = next((p for p in reversed(found) if p[0] in _ASKED_AGAIN), None)
+        if last is None or len(segment.split()) > 6:
+            return None
+        also = bool(_ALSO.search(segment))
+        if conf >= self.threshold and intent not in (last[0], "other") and not (also and not _QUESTION.search(segment)):
+            return None
+        if last[0] == "shipping_cost":
+            rates = self.pack.facts.get("shipping_rates") or {}
+            aliases = self.pack.facts.get("city_aliases") or {}
+            city, unknown = find_city(segment, rates, aliases)
+            before, _ = find_city(last[2], rates, aliases)
+            # "mau kirim hampers buat mertua" names no other destination
+            if before and ((city and city != before) or (unknown and also)):
+                return ("shipping_cost", 0.9, segment)
+            return None
+        if self.shop is None or self._order_numbers(segment):
+            return None
+        catalogue, places = self.shop.products(), self._place_words()
+        lookup = look_up_products(segment, catalogue, places)
+        named = {p.sku for m in lookup.matches for p in m.products} or (
+            {p.sku for g in lookup.category[1] for p in g} if lookup.category else set())
+        if not named:
+            return None
+        before = look_up_products(last[2], catalogue, places)
+        asked = {p.sku for m in before.matches for p in m.products} or (
+            {p.sku for g in before.category[1] for p in g} if before.category else set())
+        if not asked or named == asked:
+            return None  # the question before named none of our products, or these same ones
+        return (last[0], 0.9, segment)
 
     def rating_request(self, lang: str, now: datetime) -> str | None:
         """The pack's request for a 1-5 rating, or None where the pack asks nothing."""
@@ -488,7 +547,7 @@ class ReplyEngine:
                 p[0] == "price" and _TOTAL_ASKED.search(p[2]) for p in points):
             # "totalnya berapa?" beside (or after) an order: the order's total, not a product's price
             points, primary, conf = _total_is_the_orders(points, primary)
-        intents = tuple(p[0] for p in points)
+        intents = tuple(dict.fromkeys(p[0] for p in points))
         conf_of = {p[0]: p[1] for p in points}
         is_open = pack.is_open(turn.now)
         flags: set[str] = set() if is_open else {"out_of_hours"}
@@ -553,6 +612,17 @@ class ReplyEngine:
             public = msg("public_reply") if not is_open else None
             return finish(Action.ESCALATE, reply, public,
                           f"cancel/change order{' ' + order_number if order_number else ''}: needs an agent")
+        status_asked = next((p[2] for p in points if p[0] == "order_status" and p[1] >= self.threshold), None)
+        if "payment_confirmation" in intents and status_asked and (
+                _ASKING.search(status_asked) or re.search(re.escape(status_asked) + r"\s*\?", text)):
+            paid = self._find_order(turn, recall)
+            if paid is not None and paid.status != "pending_payment":
+                # "udh bayar kemarin, kapan dikirim?": the order shows the payment went through,
+                # so its status is the answer; a payment still to check goes to agents below.
+                points = [p for p in points if p[0] != "payment_confirmation"]
+                intents = tuple(i for i in intents if i != "payment_confirmation")
+                primary, conf = "order_status", min(p[1] for p in points)
+                action = self.action_for(primary, conf)
         if "human" not in intents and "payment_confirmation" in intents:
             primary = "payment_confirmation"
             flags.add("payment_confirmation")
@@ -572,7 +642,7 @@ class ReplyEngine:
             return finish(Action.ESCALATE, reply, public, reason)
 
         # Auto-reply: answer every point once, with one greeting and one closing.
-        ans = _Answer(recall=recall, remember=remember)
+        ans = _Answer(recall=recall, remember=remember, price_asked="price" in intents)
         for intent, _, segment in points:
             if intent in ("greeting", "thanks", "other") and len(points) > 1:
                 continue
@@ -696,7 +766,8 @@ class ReplyEngine:
             in_stock = [m for m in matches if any(p.stock > 0 for p in m.products)]
             if in_stock:
                 ans.parts.append(render("available", items=_stock_items(in_stock, lang, True,
-                                                                        bool(_VARIANTS_ASKED.search(segment))),
+                                                                        bool(_VARIANTS_ASKED.search(segment)),
+                                                                        priced=not ans.price_asked),
                                         **_first(in_stock)))
             else:
                 # Sold out: offer what is in stock of the same product(s); a restock notice only
@@ -790,9 +861,11 @@ class ReplyEngine:
         return None
 
     def _place_words(self) -> tuple[str, ...]:
-        """City names and aliases: destinations, never product words."""
+        """City names and aliases (destinations) and the pack's honorifics ("capo alice brp dab?"):
+        never product words."""
         facts = self.pack.facts
-        return tuple(facts.get("shipping_rates") or ()) + tuple(facts.get("city_aliases") or ())
+        return (tuple(facts.get("shipping_rates") or ()) + tuple(facts.get("city_aliases") or ())
+                + self.pack.mirror_honorifics)
 
     def _masked(self, text: str) -> str:
         """The text with order numbers replaced by one the normaliser reads as "an order number"
@@ -993,18 +1066,23 @@ def _is_short_no(text: str) -> bool:
     return 0 < len(words) <= 6 and set(words) <= _NO_WORDS | _NO_FILLER and bool(set(words) & _NO_WORDS)
 
 
-def _stock_items(matches: list[ProductMatch], lang: str, available: bool, variants_asked: bool = False) -> str:
+def _stock_items(matches: list[ProductMatch], lang: str, available: bool, variants_asked: bool = False,
+                 priced: bool = False) -> str:
+    """The products asked about; with `priced`, what the ready ones cost ("ready kak, Rp30.000"),
+    which is what a customer asking "ada?" wants to know next."""
     chunks = []
     for m in matches[:3]:
         name = m.products[0].name
         shown = [p for p in m.products if (p.stock > 0) == available]
+        price = f" ({_price_range(shown)})" if priced and shown else ""
         if len(m.products) == 1 or not any(p.variant for p in m.products):
             # "warna apa aja?" of a product with one variant: name it
             variant = m.products[0].variant if (m.variant_given or variants_asked) and m.products[0].variant else ""
-            chunks.append(f"{name} {variant}".strip())
+            chunks.append(f"{name} {variant}".strip() + price)
         else:
             word = "varian" if lang == "id" else "variants"
-            chunks.append(f"{name} ({word} {join_list([p.variant for p in shown[:8]], lang)})")
+            listed = join_list([p.variant for p in shown[:8]], lang)
+            chunks.append(f"{name} ({word} {listed}{', ' + price[2:-1] if price else ''})")
     return join_list(chunks, lang)
 
 
