@@ -41,6 +41,17 @@ _COLOURS = {"hideung": "hitam", "ireng": "hitam", "cemeng": "hitam", "black": "h
             "std": "standar", "standard": "standar", "ori": "original", "asem": "asam",
             # everyday and English words for the catalogue's loanwords
             "listrik": "elektrik", "electric": "elektrik", "acoustic": "akustik", "classic": "klasik"}
+# What English-writing customers call what Indonesian catalogues name ("wooden alphabet puzzle" is
+# the "Puzzle Kayu" "Huruf A-Z"). Applied to names and messages alike, as the colours are.
+_ENGLISH = {"wooden": "kayu", "wood": "kayu", "alphabet": "huruf", "letters": "huruf", "letter": "huruf",
+            "numbers": "angka", "number": "angka", "animals": "hewan", "animal": "hewan", "bag": "tas", "bags": "tas",
+            "shirt": "kemeja", "shirts": "kemeja", "tshirt": "kaos", "skirt": "rok", "trousers": "celana",
+            "pants": "celana", "shoes": "sepatu", "sandals": "sandal", "glasses": "kacamata", "bottle": "botol",
+            "plate": "piring", "bowl": "mangkok", "spoon": "sendok", "honey": "madu", "coffee": "kopi", "tea": "teh",
+            "sauce": "saus", "cake": "kue", "cookies": "kue", "bread": "roti", "rice": "beras", "oil": "minyak",
+            "soap": "sabun", "doll": "boneka", "dolls": "boneka", "ball": "bola", "blocks": "balok", "block": "balok",
+            "strings": "senar", "string": "senar", "lens": "lensa", "lenses": "lensa",
+            "paper": "kertas", "glass": "kaca", "leather": "kulit", "cotton": "katun"}
 _BEFORE_COLOUR = frozenset({"yg", "yang", "warna", "nu", "sing", "seng", "color", "colour"})
 
 
@@ -59,7 +70,7 @@ def words(text: str) -> list[str]:
         elif w == "item" and found and found[-1] in _BEFORE_COLOUR:
             found.append("hitam")
         else:
-            found.append(_COLOURS.get(w) or _RUN_RE.sub(r"\1", w))
+            found.append(_COLOURS.get(w) or _ENGLISH.get(w) or _RUN_RE.sub(r"\1", w))
     return found
 
 
@@ -139,21 +150,27 @@ def match_products(text: str, catalogue: Iterable[Product]) -> list[ProductMatch
         variants = by_name[name]
         chosen = variants
         given = False
+        # The words that named the product pick no variant: "kacamata hitam sipiso" is every
+        # "Kacamata Hitam ... Sipiso", not the one whose frame is "Hitam".
+        rest = list(msg)
+        for hit in hits:
+            if hit in rest:
+                rest.remove(hit)
         if any(v.variant for v in variants):
             narrowed = []
             for v in variants:
                 vtoks = words(v.variant or "")
-                if vtoks and all(_token_hit(t, msg) for t in vtoks):
+                if vtoks and all(_token_hit(t, rest) for t in vtoks):
                     narrowed.append(v)
             if not narrowed:
                 # Partial variant ("hitam" of "Hitam / L", "250 gr" of "Biji 250gr"): the variants
                 # sharing the most words (a unit alone picks nothing).
                 shared = {v.sku: sum(1 for t in words(v.variant or "") if t not in _STOP and t not in _UNIT_WORDS
-                                     and _token_hit(t, msg)) for v in variants}
+                                     and _token_hit(t, rest)) for v in variants}
                 most = max(shared.values(), default=0)
                 narrowed = [v for v in variants if most and shared[v.sku] == most]
             if not narrowed:
-                narrowed = _by_size_word(variants, msg)
+                narrowed = _by_size_word(variants, rest)
             if narrowed and (len(narrowed) < len(variants) or len(variants) == 1):
                 chosen, given = narrowed, True  # (a word every variant has, "pe" of PE 2/4/6, picks none)
         results.append(ProductMatch(tuple(chosen), " ".join(hits), given))
@@ -199,7 +216,9 @@ great nice cool awesome alright okay well then so and how much whats what's the 
 kalau kalo klo yaudah udah aja deh
 teh atuh mah iki iku kuwi ieu eta kang teu sing nu ora ono onok ana isih keneh aya hargane hargana pinten
 ingin menanyakan mohon informasi apakah dengan hormat terima kasih
-aroma aromanya rasa rasanya wangi wanginya jenis jenisnya tipe tipenya motif motifnya""".split())
+aroma aromanya rasa rasanya wangi wanginya jenis jenisnya tipe tipenya motif motifnya
+nda ndak ndag jo mo kase
+kado hadiah gift natal lebaran imlek ramadan ramadhan valentine ultah ulang tahun nikahan kondangan""".split())
 
 
 # Colours and sizes: they pick a variant, they don't name a product on their own ("yg putih brp?").
@@ -253,6 +272,8 @@ def look_up_products(text: str, catalogue: Iterable[Product], ignore: Iterable[s
     # Words that could describe a product (sizes and numbers only pick variants).
     content = [w for w in msg if w not in skip and len(w) > 2 and not w.isdigit()]
     sure = match_products(text, catalogue)
+    if len(sure) == 1 and _another_products_words(sure[0].products[0].name, by_name, msg):
+        sure = []  # "yg box kayu brp": "box" is the hampers' "Box Kayu", not the "Puzzle Kayu"
     if sure and all(m.query and all(_token_hit(t, msg) for t in _telling(m.products[0].name, kinds, by_name))
                     for m in sure):
         return CatalogueLookup(tuple(sure))
@@ -298,6 +319,20 @@ def _named_by_its_own_word(name: str, by_name: dict[str, list[Product]], kinds: 
         return False
     vocab = set(words(name)) | {t for p in by_name[name] for t in words(p.variant or "")}
     return all(any(_token_hit(v, [w]) for v in vocab) for w in content)
+
+
+def _another_products_words(name: str, by_name: Mapping[str, list[Product]], msg: Sequence[str]) -> bool:
+    """Two words of the message side by side are another product's ("yg box kayu brp": the
+    hampers' "Box Kayu"), not this one's (the "Puzzle Kayu"): the message may mean the other."""
+    def pairs(texts: Iterable[str]) -> set[tuple[str, str]]:
+        found = set()
+        for text in texts:
+            toks = words(text)
+            found |= set(zip(toks, toks[1:]))
+        return found
+    own = pairs(f"{p.name} {p.variant or ''}" for p in by_name[name])
+    others = pairs(f"{p.name} {p.variant or ''}" for other, ps in by_name.items() if other != name for p in ps)
+    return any(pair in others and pair not in own for pair in zip(msg, msg[1:]))
 
 
 def _distinct(name: str, kinds: frozenset[str]) -> list[str]:

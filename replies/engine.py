@@ -55,8 +55,8 @@ _YES_WORDS = frozenset("ya iya iyaa iyah iy y yes yess yup yep boleh mau ok oke 
 _YES_FILLER = frozenset("kak ka kk kakak kaka min gan sis dong deh aja ya yaa banget bgt tolong kabari kabarin dikabari "
                         "dikabarin nanti me notify thanks makasih thx ditunggu yah bun bunda teh mas mbak bang cik "
                         "say mom nah mi ji ki yaudah udah kalo kalau klo ready lagi ada la lah ado sudah bli jak ade "
-                        "dah amun ulun uni e".split())
-_NO_WORDS = frozenset("ga gak nggak ngga enggak engga gk tidak tdk gausah gaush no nope skip sonde".split())
+                        "dah amun ulun uni e jo wes wis lek yen let me know when it s back in stock is".split())
+_NO_WORDS = frozenset("ga gak nggak ngga enggak engga gk tidak tdk gausah gaush no nope skip sonde nda ndak ndag moh".split())
 _NO_FILLER = _YES_FILLER | frozenset("usah perlu dulu thank you not now later".split())
 _SEVERE = ("abuse", "complaint", "refund_status", "human")
 
@@ -101,6 +101,7 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                                 r"|\bi('ve| have)? (just )?(paid|transferred)\b|\bpayment (done|sent|made)\b"
                                 r"|\bbayar\b.*\b(masuk|diverifikasi|dikonfirmasi)\b)")),
     ("business_hours", _R(r"\bjam (operasional|buka|kerja|online)\b|\b(buka|tutup|open|online)\b.*\bjam\b"
+                          r"|\b(toko|tokonya|store|shop)\s+(buka|tutup|open)\b"
                           r"|\b(masih|hari ini|besok|sekarang|udah|sudah|udh) (buka|tutup|online)\b|\b(buka|tutup|online) (gak|nggak|ga|tidak)\b"
                           r"|\bwhat time do you (open|close)\b|\bwhen do you (open|close)\b|\b(closing|opening) time\b"
                           r"|\b(admin\w*|cs) (online|aktif) (jam|sampai|kapan)\b"
@@ -108,6 +109,7 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                           r"|\b(minggu|sabtu|senin|selasa|rabu|kamis|jumat|libur\w*|lebaran|besok)\s+(buka|tutup|libur)\b"
                           r"|\bopening hours\b|\bare you open\b|\bopen (on|today|tomorrow|until)\b")),
     ("bargain", _R(r"\bnego\w*\b|\b(bisa|boleh)\s+(kurang|dikurangi|kurangin|ditawar|tawar)\b|\bkurangin\b"
+                   r"|\bkurang\w*\s+(lah\s+|la\s+)?(dikit|sedikit|sadiki|sikit|titik|saketek)\b"
                    r"|\bharga pas\b|\bgak bisa kurang\b|\bdiskon(in)? dong\b|\bany discount\b"
                    # "kemahalan, 280 ya gan", "boleh 250rb?"
                    r"|\bkemahalan\b|\bmahal\w*\b[^?\n]*\b\d{2,3}\s*(rb|ribu|k)?\s+(aja|ya|boleh|dong|gimana)\b"
@@ -116,7 +118,7 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     # The tracking number asked ("do you have the tracking number?", "resinya mana?"): the order's status.
     ("order_status", _R(r"\b(tracking (number|no|code)|no\.? ?resi|nomor resi|resi\w*|awb)\b")),
     # "Hi, do you sell Ernie Ball strings?": whether the shop has it, however it opens.
-    ("stock", _R(r"\bdo you (sell|carry|stock)\b")),
+    ("stock", _R(r"\bdo you (sell|carry|stock)\b|\bdo you have (it|this|that|one|them) in\b")),
     # A person asked for in English, or a group order to arrange.
     ("human", _R(r"\b(talk|speak|chat) (to|with) (someone|somebody|a person|a human|an agent|a real person|your team)\b")),
     ("wholesale", _R(r"\b(group|bulk|corporate) order\b")),
@@ -138,25 +140,26 @@ _COMPLAINT_CUE = _R(r"\b(kesal|kesel|marah|kecewa|mengecewakan|nyesel|menyesal|k
                     r"|disappointed|unacceptable)\b|\b(kok|kenapa|knp)\b.*\b(gak|belum|blm)\b.*\b(datang|dateng|sampai|sampe|nyampe)"
                     # a faulty item or a parcel that went wrong
                     r"|\b(bolong|sobek|robek|noda|bernoda|cacat|rusak|pecah|penyok|luntur|jebol|salah kirim|beda warna)\b"
-                    r"|\b(gak|belum|tidak)\s+(nerima|menerima|terima)\b"
+                    r"|\b(gak|ga|belum|blm|tidak|nda|ndak)\s+(nerima|menerima|terima|nerimo|nrimo)\b"
                     r"|\bgagal\s+(kirim|dikirim|antar|diantar)\b|\bfailed delivery\b"
                     # a tracking number the courier's site does not know
                     r"|\b(ga|gak|tidak|nggak)\s+(kebaca|terbaca)\b|\bdata tidak ditemukan\b|\bresi\w*\s+(ga|gak|tidak)\s+valid\b"
                     r"|\b(yg|yang)\s+(dikirim|datang|dateng|sampai)\s+salah\b|\bdikirim\w*\s+salah\b"
                     r"|\bsalah\s+(barang|produk|ukuran|warna|tipe|kirim)\b"
-                    r"|\bresi\w*\b.*\b(belum|gak|ga|tidak)\s+(ada\s+)?(update|gerak|pergerakan|berubah|jalan)\b"
+                    r"|\bresi\w*\b.*\b(belum|blm|gak|ga|tidak|nda|ndak)\s+(ada\s+)?(update|gerak|bergerak|pergerakan|berubah|jalan)\b"
                     # a parcel stuck, sent back or not what was ordered
                     r"|\bkok\b[^?]*\bmasih\b|\b(dikembalikan|dikembaliin|balik|retur)\s+ke\s+pengirim\b|\breturned to sender\b"
                     r"|\bkok\b[^?]*\b(yg|yang)\s+(dikirim|datang|dateng|sampai)\b"
-                    r"|\b(belum|gak|ga|tidak|nggak)\s+bisa\s+(dilacak|dicek|di-?track)\b"
+                    r"|\b(belum|gak|ga|tidak|nggak|nda)\s+(bisa|iso|bisa)\s+(dilacak|dicek|di-?track)\b"
                     r"|\b(bocor|tumpah|basah|hancur|meleleh|kadaluarsa|expired|kurang\s+(satu|\d+)\s*(pcs|biji|barang|item)?)\b"
                     r"|\b(datang|dateng|sampai|nyampe|sampe)\w*\s+(cuma|hanya|cm)\s+(\d+|satu|dua|tiga)\b"
                     # "kok cuma 4 di paket, harusnya isi 5"; "tp beneran blm ada paketnya, gmn ini"
                     r"|\b(kok|tapi|tp)\s+(cuma|cm|hanya)\s+(\d+|satu|dua|tiga|empat|lima)\b|\bharusnya\s+(isi|ada|dapat|dapet)\s+\d+"
                     r"|\b(beneran|bener|tapi|tp)\s+(belum|blm)\s+(ada|dateng|datang|sampai|sampe|nyampe|nerima|terima)\b"
-                    r"|\b(sudah|udah|udh)\s+(\d+|dua|tiga|seminggu|sebulan)\s*(minggu|bulan)?\b[^?]*\b(mana|belum|gak|ga)\b"
+                    r"|\b(sudah|udah|udh|so|wes|wis)\s+(\d+|dua|tiga|seminggu|sebulan)\s*(hari|minggu|bulan)?\b[^?]*\b(mana|belum|blum|blm|gak|ga|nda)\b"
                     r"|\bmana\b[^\n]*\n[^\n]*\b(sudah|udah|udh)\s+(\d+|dua|tiga)\s+(minggu|bulan)\b"
-                    r"|\b(damaged|broken|torn|wrong item|never (arrived|received|got it)|did ?n[o']?t (receive|get) (it|my))\b")
+                    r"|\b(damaged|broken|torn|wrong (item|colou?r|size|product)|never (arrived|received|got it)|did ?n[o']?t (receive|get) (it|my))\b"
+                    r"|\bi ordered\b[^.?!]*\bbut (got|received)\b")
 # Unasked offers, prizes and links: no answer, not a person's time.
 _SPAM_CUE = _R(r"https?://|\bwww\.|\bwa\.me/|\bbit\.ly\b|\.(xyz|info|top|click|link|site|online|live|vip|icu|buzz)\b"
                r"|\b(isi|lengkapi|verifikasi)\s+data\b.*\b(link|klik|di)\b"
@@ -166,7 +169,7 @@ _SPAM_CUE = _R(r"https?://|\bwww\.|\bwa\.me/|\bbit\.ly\b|\.(xyz|info|top|click|l
                r"|\b(contact|hubungi|chat) (me|saya|kami) (on|di|via|lewat) (telegram|wa|whatsapp)\b")
 # Regional greetings: Sundanese, Batak, Javanese and Balinese openings.
 _REGIONAL_GREETING = _R(r"^\W*(sampurasun|punten|horas|rahayu|om swast[iy]astu|kulo nuwun|sugeng (enjing|siang|sonten|dalu)"
-                        r"|tabe'?)(?![a-z])")
+                        r"|tabe'?|s[yh]alom)(?![a-z])")
 # "paketnya udah diterima" reports, it doesn't ask.
 _RECEIVED = _R(r"\b(sudah|udah|udh)\s+((saya|aku|kami|ku)\s+)?(di)?(terima|diterima|sampai|sampe|datang|dateng|nyampe)\b"
               r"|\b(received|arrived)\b")
@@ -216,12 +219,17 @@ _WILL_ORDER = _R(r"\b(aku|saya|sy|gw|gue|besok|nanti|langsung|oke|ok|mau)\s+(ord
 _THANKS_CUE = _R(r"\b(makasih|thanks|tq|thx|siap|oke|mantap|noted)\b")
 _COD_ONLY = _R(r"\bcod\b|bayar di ?tempat|cash on delivery")
 _CAN_ASK = _R(r"\b(bisa|boleh|bs|can|available|tersedia|melayani|layani)\b|\?")
+# What a product is like, asked: its contents, origin, fit, what it works with.
+_DETAIL_ASKED = _R(r"\bisi(nya)?\b[^?\n]*\bapa\b|\bcocok\b|\bdari mana\b|\b(pake|pakai)\s+\w+\s+(gak|ga|nda|ndak|nggak|tidak)\b"
+                   r"|\b(bisa|iso|bs)\s+di(?!kirim|order|pesan|antar|ambil|bayar|cod|tf|transfer)[a-z]{3,}\b")
 _PRICE_WORDS = _R(r"\b(berapa|harga\w*|price|how much|cost)\b")
 _STOCK_WORDS = _R(r"\b(ready|ada|stok|stock|tersedia|available|masih|habis|kosong|sisa)\b")
 _OTHER_PAYMENT = _R(r"transfer|\btf\b|rekening|\brek\b|qris|gopay|ovo|dana|shopeepay|e-?wallet|kartu|credit|"
                     r"cicil|paylater|va\b|virtual|indomaret|alfamart|metode|methods|apa aja|cara bayar")
 _GREETING_ONLY = frozenset({"ping", "pp", "halo", "salam", "kak", "permisi", "wr", "wb", "warahmatullahi",
                             "wabarakatuh", "admin", "toko", "?", "semua", "all"})
+# Someone tagged in a comment ("@rina_23 liat ini").
+_TAGGED = re.compile(r"(?<![\w.])@[A-Za-z0-9_.]{2,}")
 _SALAM = _R(r"\bas+alamu\W?\s?[a']?alaikum|\bass?alamualaikum|\basw\b|\baskum\b|\bsalamualaikum")
 
 
@@ -252,6 +260,7 @@ class _Answer:
     recall: Mapping[str, Any] = field(default_factory=dict)  # what earlier turns established
     remember: dict[str, Any] = field(default_factory=dict)  # what this turn adds for the next
     price_asked: bool = False  # a price point of the same burst states the prices
+    named: list[ProductMatch] = field(default_factory=list)  # the products the burst's points named so far
 
 
 class ReplyEngine:
@@ -379,6 +388,10 @@ class ReplyEngine:
             scene = _HYPOTHETICAL.search(low)
             if scene and _COMPLAINT_CUE.search(scene.group(0)) and _HOW.search(rest):
                 return "return_refund", 0.9  # "kalau sampai pecah gimana?": what the policy is
+        if intent == "stock" and not (_STOCK_WORDS.search(norm) or _STOCK_WORDS.search(low)) and _DETAIL_ASKED.search(low):
+            # "isinya apa aja?", "bisa disambung karo lego?", "pake MSG nda?": about the product,
+            # not whether it is in stock; the catalogue doesn't say
+            return "product_detail", max(confidence, 0.9)
         if confidence < self.threshold and intent not in ("complaint", "human", "abuse"):
             if _SHIPPING_TO.search(low) or _COURIERS_ASKED.search(low):
                 return "shipping_cost", 0.9  # "and shipping to Bandung?", "which couriers do you use?"
@@ -439,8 +452,9 @@ class ReplyEngine:
         if "business_hours" in {p[0] for p in found}:
             # "hari minggu buka ga? jam brp": the time it opens, not a price
             found = [p for p in found if not (p[0] == "price" and _WHAT_TIME.search(p[2]))]
-        if {"return_refund", "warranty"} & {p[0] for p in found}:
-            # "bisa tukar ga? brp hari?": how long the policy allows, not a price
+        if {"return_refund", "warranty"} & {p[0] for p in found} or any(p[0] in self.pack.custom_intents for p in found):
+            # "bisa tukar ga? brp hari?": how long the policy allows, not a price; "bisa dibuatin
+            # kacamata minus? brp lama jadinya": how long the shop's own service takes (its reply says)
             found = [p for p in found if not (p[0] == "price" and _DURATION.search(p[2]))]
         substantive = [p for p in found if p[0] not in ("greeting", "thanks")]
         if not substantive:
@@ -605,6 +619,9 @@ class ReplyEngine:
             reason = ("complaint: escalated with priority" if severe == "complaint"
                       else "refund not received: escalated with priority")
             return finish(Action.ESCALATE, reply, None, reason)
+        if turn.is_public_comment and _TAGGED.search(text) and not (_QUESTION.search(text) or "?" in text):
+            # "@rina_23 liat ini lucu buat Kenzo 😍": friends called to a post; nothing to answer
+            return finish(Action.IGNORE, None, None, "a comment tagging friends: nothing to answer")
         if "human" not in intents and "order_change" in intents and conf_of["order_change"] >= self.threshold:
             primary = "order_change"
             flags.add("order_change")
@@ -710,6 +727,14 @@ class ReplyEngine:
                 places = self._place_words()
                 # The words that asked this point first ("hoodie navy ready?"), then the whole burst.
                 lookup = look_up_products(segment, catalogue, places)
+                if not lookup.named and ans.named:
+                    # "filter udara ada?" / "v belt nya sekalian" / "harga brp": the products just
+                    # asked about ("hampers ada?" / "yg box kayu brp?": its "Box Kayu")
+                    narrowed = []
+                    for m in dict.fromkeys(ans.named):
+                        follow = look_up_products(f"{m.products[0].name} {segment}", m.products, places)
+                        narrowed.append(follow.matches[0] if len(follow.matches) == 1 else m)
+                    lookup = CatalogueLookup(tuple(dict.fromkeys(narrowed)))
                 if not lookup.named:
                     lookup = look_up_products(turn.text, catalogue, places)
                 by_kind_only = (not lookup.matches and lookup.category) or (
@@ -734,6 +759,7 @@ class ReplyEngine:
                     if narrowed and len(narrowed.matches) == 1 and len(narrowed.matches[0].products) == 1 and (
                             not lookup.matches or len(lookup.matches[0].products) > 1):
                         lookup = narrowed
+                ans.named.extend(m for m in lookup.matches if m not in ans.named)
                 if len(lookup.matches) == 1:
                     m = lookup.matches[0]
                     ans.remember["product"] = m.products[0].name
@@ -958,6 +984,8 @@ class ReplyEngine:
         norm = self.classifier.normalizer.text(segment)
         priced = _PRICE_WORDS.search(norm) or _PRICE_WORDS.search(segment.lower())
         # "yg 500gr?" after a price: its price; after a stock question, its stock.
+        if not priced and not _STOCK_WORDS.search(norm) and _DETAIL_ASKED.search(segment):
+            return None  # "isinya apa aja?", "pake MSG nda?": what the product is like, for a person
         asked = "price" if priced or (recall.get("topic") == "price" and not _STOCK_WORDS.search(norm)) else "stock"
         lookup = look_up_products(segment, catalogue, places)
         if lookup.matches or lookup.category:
@@ -1058,7 +1086,7 @@ def _group_prices(groups: tuple[tuple[Product, ...], ...], lang: str) -> str:
 
 def _is_short_yes(text: str) -> bool:
     words = re.findall(r"[a-z]+", text.lower())
-    return 0 < len(words) <= 8 and set(words) <= _YES_WORDS | _YES_FILLER and bool(set(words) & _YES_WORDS)
+    return 0 < len(words) <= 10 and set(words) <= _YES_WORDS | _YES_FILLER and bool(set(words) & _YES_WORDS)
 
 
 def _is_short_no(text: str) -> bool:
