@@ -352,7 +352,8 @@ class ReplyEngine:
             return cue, max(confidence, 0.9)  # "bisa kurang?" is not a complaint about something missing
         if _COMPLAINT_CUE.search(_HYPOTHETICAL.sub(" ", low)) or _COMPLAINT_CUE.search(_HYPOTHETICAL.sub(" ", norm)):
             return "complaint", max(confidence, 0.9)
-        if intent == "complaint" and not cue and _PRAISE.search(low) and not _ASKING.search(low) \
+        # (praise as written: "parfumnya wangi banget" at a shop whose catalogue says "wangi")
+        if intent == "complaint" and not cue and _PRAISE.search(text) and not _ASKING.search(low) \
                 and not _COMPLAINT_CUE.search(low):
             return "thanks", max(confidence, 0.9)  # "tasnya bagus banget, jahitannya rapi": praise, not a complaint
         if (_RECEIVED.search(norm) or _RECEIVED.search(low)) and not _ASKING.search(norm) and not cue:
@@ -440,7 +441,9 @@ class ReplyEngine:
         if same is not None and whole_conf > found[same][1]:
             found[same] = (whole, whole_conf, found[same][2])
         if all(p[0] != whole for p in found) and not (whole == "order_status" and "thanks" in [p[0] for p in found]) \
-                and not (whole == "other" and found):  # the parts were understood: "other" adds nothing
+                and not ((whole == "other" or (whole == "spam" and whole_conf < self.threshold)) and found):
+            # the parts were understood: "other", or an unsure "spam" ("tabe' kak / tempered glass
+            # ada ji?"), adds nothing
             found.insert(0, (whole, whole_conf, text))
         if any(p[0] == "shipping_cost" for p in found):
             # "Do you deliver to Balikpapan? how much?": the bare "how much" asks the shipping cost;

@@ -117,3 +117,14 @@ def test_a_bare_price_question_after_products_prices_those(engine) -> None:
     assert "Rp45.000" in decision.reply and "Rp120.000" in decision.reply
     box = engine.decide(Turn("hampers oma ada kak?\nyg box kayu brp?", NOON)).reply
     assert "Rp155.000" in box and "Rp135.000" not in box  # the variant the price question named
+
+
+def test_praise_in_the_catalogues_own_words_is_thanks() -> None:
+    shop = InMemoryShopData([Product("PRF-VNL", "Parfum Wangi Vanilla", "30 ml", 85000, 5)])
+    decision = ReplyEngine.default(shop).decide(Turn("makasih kak, parfumnya wangi banget 😍 suami suka", NOON))
+    assert decision.intent == "thanks" and decision.action is Action.AUTO_REPLY, decision.reason
+
+
+def test_an_unsure_spam_reading_of_a_greeting_and_a_question_is_dropped(engine) -> None:
+    decision = engine.decide(Turn("tabe' kak\nbalok susun city ada ji?", NOON))
+    assert decision.action is Action.AUTO_REPLY and "Balok Susun City" in decision.reply, decision.reason
