@@ -50,7 +50,9 @@ _ENGLISH = {"wooden": "kayu", "wood": "kayu", "alphabet": "huruf", "letters": "h
             "plate": "piring", "bowl": "mangkok", "spoon": "sendok", "honey": "madu", "coffee": "kopi", "tea": "teh",
             "sauce": "saus", "cake": "kue", "cookies": "kue", "bread": "roti", "rice": "beras", "oil": "minyak",
             "soap": "sabun", "doll": "boneka", "dolls": "boneka", "ball": "bola", "blocks": "balok", "block": "balok",
-            "strings": "senar", "string": "senar", "lens": "lensa", "lenses": "lensa",
+            "strings": "senar", "string": "senar", "sash": "selendang", "necklace": "kalung", "ring": "cincin",
+            "rings": "cincin", "earrings": "anting", "bracelet": "gelang", "pearl": "mutiara", "diamond": "berlian",
+            "men": "pria", "mens": "pria", "women": "wanita", "womens": "wanita", "lens": "lensa", "lenses": "lensa",
             "paper": "kertas", "glass": "kaca", "leather": "kulit", "cotton": "katun"}
 _BEFORE_COLOUR = frozenset({"yg", "yang", "warna", "nu", "sing", "seng", "color", "colour"})
 
@@ -218,7 +220,8 @@ teh atuh mah iki iku kuwi ieu eta kang teu sing nu ora ono onok ana isih keneh a
 ingin menanyakan mohon informasi apakah dengan hormat terima kasih
 aroma aromanya rasa rasanya wangi wanginya jenis jenisnya tipe tipenya motif motifnya
 nda ndak ndag jo mo kase
-kado hadiah gift natal lebaran imlek ramadan ramadhan valentine ultah ulang tahun nikahan kondangan""".split())
+kado hadiah gift natal lebaran imlek ramadan ramadhan valentine ultah ulang tahun nikahan kondangan
+barapa berape brape pire gasan kada pian ulun nang ambil langganan pelanggan""".split())
 
 
 # Colours and sizes: they pick a variant, they don't name a product on their own ("yg putih brp?").

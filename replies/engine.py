@@ -53,6 +53,7 @@ MEMORY_KEYS = ("language", "city", "product", "variant", "topic", "order_number"
 _YES_WORDS = frozenset("ya iya iyaa iyah iy y yes yess yup yep boleh mau ok oke okay okey okee sip siap gas please pls "
                        "plis sure bisa iye muhun nggih kabari kabarin yo iyo jadi aok inggih gpp kabarkan".split())
 _YES_FILLER = frozenset("kak ka kk kakak kaka min gan sis dong deh aja ya yaa banget bgt tolong kabari kabarin dikabari "
+                        "awak mbok masuk datang dateng restock tersedia stok "
                         "dikabarin nanti me notify thanks makasih thx ditunggu yah bun bunda teh mas mbak bang cik "
                         "say mom nah mi ji ki yaudah udah kalo kalau klo ready lagi ada la lah ado sudah bli jak ade "
                         "dah amun ulun uni e jo wes wis lek yen let me know when it s back in stock is".split())
@@ -109,7 +110,9 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                           r"|\b(minggu|sabtu|senin|selasa|rabu|kamis|jumat|libur\w*|lebaran|besok)\s+(buka|tutup|libur)\b"
                           r"|\bopening hours\b|\bare you open\b|\bopen (on|today|tomorrow|until)\b")),
     ("bargain", _R(r"\bnego\w*\b|\b(bisa|boleh)\s+(kurang|dikurangi|kurangin|ditawar|tawar)\b|\bkurangin\b"
-                   r"|\bkurang\w*\s+(lah\s+|la\s+)?(dikit|sedikit|sadiki|sikit|titik|saketek)\b"
+                   r"|\bkurang\w*\s+(lah\s+|la\s+)?(dikit|sedikit|sadiki|sikit|titik|saketek)\b|\bkurang(i|in)?\s+(lah|la|dong)\b"
+                   # "150 aja nggih mbok, ambil 2": a price of their own
+                   r"|^\W*\d{2,3}([.,]\d)?\s*(rb|ribu|k|jt|juta)?\s+(aja|saja)\b"
                    r"|\bharga pas\b|\bgak bisa kurang\b|\bdiskon(in)? dong\b|\bany discount\b"
                    # "kemahalan, 280 ya gan", "boleh 250rb?"
                    r"|\bkemahalan\b|\bmahal\w*\b[^?\n]*\b\d{2,3}\s*(rb|ribu|k)?\s+(aja|ya|boleh|dong|gimana)\b"
@@ -437,6 +440,11 @@ class ReplyEngine:
             elif conf > found[same][1]:
                 # "paketku dikirim pake apa? resinya dong": asked twice, the clearer words count
                 found[same] = (intent, conf, found[same][2])
+        if any(p[0] in _PRODUCT_POINT and p[1] >= self.threshold for p in found):
+            # "anting mutiara / ready kah / barapa?": a bare "how much" beside a product asks its price
+            found = [("price", 0.9, p[2]) if p[0] == "price" and p[1] < self.threshold and (
+                _BARE_PRICE.fullmatch(p[2]) or _BARE_PRICE.fullmatch(self.classifier.normalizer.text(p[2]))) else p
+                for p in found]
         same = next((i for i, p in enumerate(found) if p[0] == whole), None)
         if same is not None and whole_conf > found[same][1]:
             found[same] = (whole, whole_conf, found[same][2])
@@ -499,11 +507,16 @@ class ReplyEngine:
             return None
         catalogue, places = self.shop.products(), self._place_words()
         lookup = look_up_products(segment, catalogue, places)
+        before = look_up_products(last[2], catalogue, places)
+        if not lookup.named and len(before.matches) == 1 and also:
+            # "kemei km 1990 yg gold ready?" / "yg hitam jg ada?": another variant of that product
+            lookup = look_up_products(f"{before.matches[0].products[0].name} {segment}", catalogue, places)
+            if not (lookup.matches and lookup.matches[0].variant_given):
+                return None
         named = {p.sku for m in lookup.matches for p in m.products} or (
             {p.sku for g in lookup.category[1] for p in g} if lookup.category else set())
         if not named:
             return None
-        before = look_up_products(last[2], catalogue, places)
         asked = {p.sku for m in before.matches for p in m.products} or (
             {p.sku for g in before.category[1] for p in g} if before.category else set())
         if not asked or named == asked:
@@ -735,8 +748,10 @@ class ReplyEngine:
                     # asked about ("hampers ada?" / "yg box kayu brp?": its "Box Kayu")
                     narrowed = []
                     for m in dict.fromkeys(ans.named):
-                        follow = look_up_products(f"{m.products[0].name} {segment}", m.products, places)
-                        narrowed.append(follow.matches[0] if len(follow.matches) == 1 else m)
+                        same_name = [p for p in catalogue if p.name == m.products[0].name]
+                        follow = look_up_products(f"{m.products[0].name} {segment}", same_name, places)
+                        single = len(follow.matches) == 1 and follow.matches[0].variant_given
+                        narrowed.append(follow.matches[0] if single else m)  # else the variant named before
                     lookup = CatalogueLookup(tuple(dict.fromkeys(narrowed)))
                 if not lookup.named:
                     lookup = look_up_products(turn.text, catalogue, places)

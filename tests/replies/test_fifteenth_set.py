@@ -1,0 +1,61 @@
+"""What the fifteenth held-out conversation set (heldout-15, now a development set) taught: Banjar
+"barapa" and a bare "how much" beside a product, Medan and Balinese yes to a restock offer,
+"kurang lah", "150 aja", another variant of the product just asked about, English jewellery words."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from replies import Action, ReplyEngine, Turn
+from replies.shopdata import InMemoryShopData, Product
+
+NOON = datetime(2026, 11, 23, 6, 0, tzinfo=timezone.utc)  # Monday 13:00 WIB
+SHOP = InMemoryShopData([
+    Product("CPR-17", "Cincin Perak Kecubung Ungu", "Ukuran 17", 275000, 5),
+    Product("CPR-18", "Cincin Perak Kecubung Ungu", "Ukuran 18", 275000, 0),
+    Product("ANT-MTR", "Anting Perak Mutiara", "Putih", 120000, 12),
+    Product("KLG-MTR", "Kalung Mutiara Air Tawar", "Putih", 350000, 3),
+    Product("KM-GLD", "Mesin Cukur Kemei KM-1990", "Gold", 195000, 4),
+    Product("KM-HTM", "Mesin Cukur Kemei KM-1990", "Hitam", 185000, 6),
+])
+
+
+@pytest.fixture(scope="module")
+def engine() -> ReplyEngine:
+    return ReplyEngine.default(SHOP)
+
+
+@pytest.mark.parametrize(("burst", "fact"), [
+    ("ka cincin perak kecubung ukuran 17 harganya barapa?", "Rp275.000"),
+    ("ka\nanting mutiara\nready kah\nbarapa?", "Rp120.000"),
+    ("How much is the white pearl necklace?", "Rp350.000"),
+])
+def test_banjar_and_english_price_questions(engine, burst, fact) -> None:
+    decision = engine.decide(Turn(burst, NOON))
+    assert decision.action is Action.AUTO_REPLY and fact in decision.reply, decision.reason
+
+
+@pytest.mark.parametrize("answer", ["boleh bang, kabari awak ya kalo udah masuk",
+                                    "nggih mbok, kabarin nggih kalau sudah ada"])
+def test_medan_and_balinese_yes_to_a_restock_offer(engine, answer) -> None:
+    offer = engine.decide(Turn("cincin perak kecubung ukuran 18 ada?", NOON))
+    assert offer.memory and offer.memory.get("restock_offer"), offer.reply
+    then = engine.decide(Turn(answer, NOON, memory=offer.memory))
+    assert then.action is Action.AUTO_REPLY and then.restock_skus == ("CPR-18",), then.reason
+
+
+@pytest.mark.parametrize("text", ["kurangi lah ka, 250 ribu ulun ambil", "250 aja nggih mbok, ambil 2"])
+def test_bargaining_in_other_words(engine, text) -> None:
+    assert engine.decide(Turn(text, NOON)).intent == "bargain"
+
+
+def test_another_variant_of_the_product_just_asked_about(engine) -> None:
+    decision = engine.decide(Turn("mesin kemei km 1990 yg gold ready bang?\nyg hitam jg ada?", NOON))
+    assert decision.action is Action.AUTO_REPLY, decision.reason
+    assert "Gold" in decision.reply and "Hitam" in decision.reply
+
+
+def test_a_bare_price_after_a_variant_prices_that_variant(engine) -> None:
+    reply = engine.decide(Turn("mesin kemei km 1990 gold ready?\nbrp?", NOON)).reply
+    assert "Rp195.000" in reply and "Rp185.000" not in reply  # not the product's range
