@@ -10,10 +10,14 @@ Twilio faked at the HTTP level (inbox/sandbox/platform_api.py) in a process of i
 1. Ingest: `wrk` (Debian package `wrk`; without it this part is skipped, saying so) posts
    distinct pre-signed Twilio webhooks for --seconds while no worker runs, so the jobs wait in
    Redis. Baseline: a bare Flask route reading the same form under the same gunicorn settings,
-   hit by the same wrk script. Every acknowledged webhook must be stored.
+   hit by the same wrk script. Every acknowledged webhook must be stored. A second baseline,
+   bench/minimal.py's route, is the least a webhook can do here (signature, one INSERT and its
+   commit, one ZADD): how far the goal is reachable at all.
 2. Worker: one worker.py answers that backlog (a send to the fake per message): answers a second.
    Baseline: as many empty RQ jobs run by worker.py's worker class (RQ's SimpleWorker, JSON
-   serializer) on the same Redis, `rq worker --burst`: jobs a second.
+   serializer) on the same Redis, `rq worker --burst`: jobs a second. Second baseline: the least
+   a job can do (bench/minimal.py: decide in one transaction, send through the same connector,
+   mark it sent).
 3. Latency: webhooks at a steady 30/s with 2 worker.py, then 100/s with 4, --seconds each:
    webhook sent -> its answer arriving at the fake (p50, p99), and whether the backlog grows.
 
@@ -56,6 +60,7 @@ from rq.job import Job  # noqa: E402
 from rq.registry import FailedJobRegistry, FinishedJobRegistry, StartedJobRegistry  # noqa: E402
 from rq.serializers import JSONSerializer  # noqa: E402
 
+from bench import minimal  # noqa: E402
 from bench.fake_api_process import FakeAPIProcess  # noqa: E402
 from bench.webhooks import signed_posts  # noqa: E402
 from inbox.queue import DELAYED_KEY, QUEUE_NAME, RedisJobQueue  # noqa: E402
@@ -69,6 +74,7 @@ DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/test"
 EMPTY_QUEUE = "bench-empty"
 WORKER_CLASS = "rq.worker.SimpleWorker"  # what worker.py runs, with RQ's JSON serializer
 EMPTY_JOB = "bench.production.empty_job"  # as the baseline's worker imports it (-P the project root)
+MINIMAL_QUEUE, MINIMAL_JOB = "bench-minimal", "bench.minimal.minimal_job"
 INGEST_GOAL, WORKER_GOAL, P99_GOAL_MS = 0.40, 0.50, 250.0
 WEBHOOK_PATH = "/webhooks/twilio"
 Post = tuple[dict[str, str], dict[str, str]]  # (form, headers), as bench/webhooks.py signs them
@@ -283,6 +289,9 @@ def bench_ingest(processes: Processes, tmp: Path, database_url: str, args: argpa
     base = start_web(processes, "bare", bare_config, "bench.production:bare_app()")
     bare = run_wrk(script, base + WEBHOOK_PATH, args.seconds, args.connections)
     processes.stop("bare")
+    base = start_web(processes, "minimal", bare_config, "bench.minimal:minimal_app()")
+    least = run_wrk(script, base + WEBHOOK_PATH, args.seconds, args.connections)
+    processes.stop("minimal")
 
     base = start_web(processes, "web", ROOT / "gunicorn.conf.py", "app:create_app()")
     ours = run_wrk(script, base + WEBHOOK_PATH, args.seconds, args.connections)
@@ -292,6 +301,9 @@ def bench_ingest(processes: Processes, tmp: Path, database_url: str, args: argpa
     print(f"ingest, wrk {args.connections} connections x {args.seconds:g} s, no worker running:")
     print(f"  app {ours.per_second:7.0f} webhooks/s   bare Flask {bare.per_second:7.0f}/s   ratio {ratio:.2f}"
           f"  (goal >= {INGEST_GOAL:.2f}: {verdict(ratio >= INGEST_GOAL)})")
+    print(f"  the least a webhook does (signature, one INSERT and its commit, one ZADD; bench/minimal.py)"
+          f" {least.per_second:.0f}/s: ratio {least.per_second / bare.per_second:.2f} of bare, the app is"
+          f" {ours.per_second / least.per_second:.2f} of it")
     if ours.failed:
         print(f"  {ours.failed} requests failed (non-2xx or socket errors); {stored} stored")
     else:
@@ -352,6 +364,24 @@ def empty_jobs_rate(processes: Processes, redis: Redis, redis_url: str, count: i
     return steady_rate(ends)
 
 
+def minimal_jobs_rate(processes: Processes, fake: FakeAPIProcess, redis: Redis, redis_url: str, database_url: str,
+                      count: int) -> float:
+    """bench/minimal.py's job over `count` stored messages, one worker: answers a second at the fake."""
+    ids = minimal.store_inbound_rows(database_url, count)
+    queue = Queue(MINIMAL_QUEUE, connection=redis, serializer=JSONSerializer)
+    for start in range(0, len(ids), 1000):
+        queue.enqueue_many([Queue.prepare_data(MINIMAL_JOB, (i,), result_ttl=3600) for i in ids[start:start + 1000]])
+    seen = fake.count()
+    argv = [str(VENV_BIN / "rq"), "worker", "--burst", "-w", WORKER_CLASS, "-S", "rq.serializers.JSONSerializer",
+            "-u", redis_url, "-P", str(ROOT), "--logging_level", "WARNING", MINIMAL_QUEUE]
+    processes.start("rq-minimal", argv).wait(timeout=600)
+    processes.stop("rq-minimal")
+    arrivals = [at for _, at in fake.sends()[seen:]]
+    if len(arrivals) != len(ids):
+        raise RuntimeError(f"minimal jobs: {len(arrivals)} of {len(ids)} sent:\n{processes.log_tail('rq-minimal')}")
+    return steady_rate(arrivals)
+
+
 def bench_worker(processes: Processes, fake: FakeAPIProcess, queue: RedisJobQueue, redis_url: str,
                  database_url: str, args: argparse.Namespace) -> None:
     backlog = stored_inbound(database_url)
@@ -363,10 +393,14 @@ def bench_worker(processes: Processes, fake: FakeAPIProcess, queue: RedisJobQueu
     jobs = Counter(job.func_name.rpartition(".")[2] for job in finished_jobs(queue.redis, QUEUE_NAME))
     failed = FailedJobRegistry(QUEUE_NAME, connection=queue.redis).count
     empty_per_second = empty_jobs_rate(processes, queue.redis, redis_url, max(jobs.total(), 1000))
+    least_per_second = minimal_jobs_rate(processes, fake, queue.redis, redis_url, database_url, min(backlog, 3000))
     ratio = per_second / empty_per_second
     print(f"worker, 1 worker.py answering a backlog of {backlog} stored webhooks:")
     print(f"  app {per_second:7.0f} answers/s   empty RQ jobs {empty_per_second:7.0f}/s   ratio {ratio:.2f}"
           f"  (goal >= {WORKER_GOAL:.2f}: {verdict(ratio >= WORKER_GOAL)})")
+    print(f"  the least a job does (one transaction to decide, the send through the same connector, one"
+          f" statement to mark it sent; bench/minimal.py) {least_per_second:.0f}/s: ratio"
+          f" {least_per_second / empty_per_second:.2f} of empty jobs, the app is {per_second / least_per_second:.2f} of it")
     print(f"  {len(arrivals)} of {backlog} answered at the fake{'' if answered else ' (TIMED OUT)'}; jobs run: "
           + ", ".join(f"{name} {n}" for name, n in jobs.most_common()) + f", {failed} failed")
     # A message is one process_inbound (it decides and sends); the rest are worth saying where from.
