@@ -68,7 +68,8 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("refund_status", _R(r"\b(refund|dana|uang|duit|ewallet|pengembalian)\b.*\b(belum|gak|kok)\b.*"
                          r"\b(masuk|balik|kembali|cair|diterima|sampai|retur)\b"
                          r"|\b(refund|pengembalian dana)\w*\b[^?\n]*\bkapan\b[^?\n]*\b(masuk|cair|balik|kembali|diproses)\b")),
-    ("order_change", _R(r"\b(cancel|cancell?ed|batal|batalin|batalkan|batalke|batalkeun|membatalkan|dibatalkan|dibatalin"
+    ("order_change", _R(r"\b(pesanan|order|orderan)\b[^?\n]*\b(tambah|nambah|tambahin|tambahkan)\b[^?\n]*\b(bisa|boleh|bs)\b"
+                        r"|\b(cancel|cancell?ed|batal|batalin|batalkan|batalke|batalkeun|membatalkan|dibatalkan|dibatalin"
                         r"|dicancel)\b"
                         r"(?!.*\bsepihak\b)"
                         r"|\b(tolong|mohon|minta)\s+(di)?(ganti|ubah|rubah|tukar)\w*\s+(ke|jadi|menjadi)\b|\blupa\s+(pilih|milih|nulis)\b"
@@ -77,7 +78,8 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                         # "alamat pengiriman pesanan RH-2411-0155 mau aku ganti", "alamat saya salah"
                         r"|\balamat\w*\b[^?.!\n]{0,50}\b(salah|ganti|diganti|diubah|ubah|pindah)\b(?![^?\n]*\bgimana\b)")),
     ("return_request", _R(r"\b(mau|pengen|pingin|ingin|minta|tolong)\s+(di)?(tukar|tuker|retur|return|refund|balikin|kembalikan)\b"
-                          r"|\b(refund|retur|tukar)\s+(aja|saja)\b|\bi (want|would like) (a |to )?(refund|return|exchange)\b")),
+                          r"|\b(refund|retur|tukar)\s+(aja|saja)\b|\bi (want|would like) (a |to )?(refund|return|exchange)\b"
+                          r"|\bi'?d like (a |to )?(refund|return|exchange)\b")),
     # An order written out in the chat (items and an address): agents write it up.
     ("new_order", _R(r"\balamat\w*\s*:?\s*(di\s+)?(jl|jln|jalan|gg|gang|perum\w*|komplek|kp|desa|dusun)\b"
                      # "mau order ... 2 pcs, kirim ke cimahi, cod ya" (not asking what it costs)
@@ -88,6 +90,9 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("wholesale", _R(r"\b(grosir|grosiran|reseller|dropship\w*|partai|wholesale|bulk)\b|\bharga (agen|distributor|khusus)\b"
                      r"|\b(beli|ambil|order|pesan)\s+banyak\b|\bdiskon\b[^?\n]*\b(pembelian|beli|ambil|order)\s+\d{2,}\b")),
     ("product_detail", _R(r"\bkapan\b.*\b(restock|re-stock|ready lagi|ada lagi|stok lagi|masuk lagi)\b"
+                          # whether it is safe (a pregnancy, a baby, a pet): never the bot's to say
+                          r"|\baman\s+(ga|gak|nggak|gk|tidak|kah|ya|buat|untuk|bagi|dikonsumsi|diminum|dipakai)\b"
+                          r"|\bis it safe\b|\bsafe for\b"
                           r"|\bwhen\b.*\b(restock|back in stock)\b|\b(berat|beratnya|weight)\b.*\b(berapa|gram|kg|how)\b"
                           r"|\b(bahan\w*|material)\b.*\b(apa|berapa|what)\b|\b(asli|ori|original|authentic)\s+(gak|ga|nggak|tidak|kah|bukan|or)\b"
                           r"|\bsertifikat\w*\b|\b(bpom|halal)\b.*\b(gak|ga|belum|sudah|udah|ada)\b")),
@@ -162,7 +167,10 @@ _COMPLAINT_CUE = _R(r"\b(kesal|kesel|marah|kecewa|mengecewakan|nyesel|menyesal|k
                     r"|\b(sudah|udah|udh|so|wes|wis)\s+(\d+|dua|tiga|seminggu|sebulan)\s*(hari|minggu|bulan)?\b[^?]*\b(mana|belum|blum|blm|gak|ga|nda)\b"
                     r"|\bmana\b[^\n]*\n[^\n]*\b(sudah|udah|udh)\s+(\d+|dua|tiga)\s+(minggu|bulan)\b"
                     r"|\b(damaged|broken|torn|wrong (item|colou?r|size|product)|never (arrived|received|got it)|did ?n[o']?t (receive|get) (it|my))\b"
-                    r"|\bi ordered\b[^.?!]*\bbut (got|received)\b")
+                    r"|\bi ordered\b[^.?!]*\bbut (got|received)\b"
+                    # delivered to someone else; broken after a few uses
+                    r"|\bditerima (siapa|sama siapa|oleh siapa)\b|\bsiapa (yang|yg) (nerima|terima|menerima)\b"
+                    r"|\bbaru\s+\d+\s*(x|kali)\s+(pake|pakai|dipake|dipakai)\b")
 # Unasked offers, prizes and links: no answer, not a person's time.
 _SPAM_CUE = _R(r"https?://|\bwww\.|\bwa\.me/|\bbit\.ly\b|\.(xyz|info|top|click|link|site|online|live|vip|icu|buzz)\b"
                r"|\b(isi|lengkapi|verifikasi)\s+data\b.*\b(link|klik|di)\b"

@@ -59,3 +59,16 @@ def test_another_variant_of_the_product_just_asked_about(engine) -> None:
 def test_a_bare_price_after_a_variant_prices_that_variant(engine) -> None:
     reply = engine.decide(Turn("mesin kemei km 1990 gold ready?\nbrp?", NOON)).reply
     assert "Rp195.000" in reply and "Rp185.000" not in reply  # not the product's range
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("kak jamu kunyit asam aman ga buat ibu hamil 5 bulan?", "product_detail"),  # safety: a person says
+    ("ka, pesanan RMS-0183 tambah pala bubuk 100 gr satu lai bisa?", "order_change"),
+    ("paket saya dari kemarin statusnya terkirim tapi ga ada di rumah!!\nditerima siapa itu??", "complaint"),
+    ("reel yg kita beli kemarin bunyi kretek2 kalo digulung\nbaru 2x pake so bgitu", "complaint"),
+    ("Hello, I bought yarn last week and two skeins are a different shade. I'd like to return them please.",
+     "return_request"),
+])
+def test_what_the_bot_must_leave_to_a_person(engine, text, intent) -> None:
+    decision = engine.decide(Turn(text, NOON))
+    assert decision.intent == intent and decision.action is Action.ESCALATE, decision.reason
