@@ -92,6 +92,14 @@ MARK_SENT = (
                                  else_=MESSAGES.c.delivery_status))
     .returning(MESSAGES.c.conversation_id, MESSAGES.c.agent_id, MESSAGES.c.sender_type)
 )
+# The key of the thread's last outbound message, read with the thread's lock ("rating:..." when
+# the bot last asked for a rating).
+_LAST_OUT = MESSAGES.alias("last_out")
+LAST_OUTBOUND_KEY = (
+    select(_LAST_OUT.c.idempotency_key)
+    .where(_LAST_OUT.c.conversation_id == _THREADS.c.id, _LAST_OUT.c.direction == Direction.OUTBOUND.value)
+    .order_by(_LAST_OUT.c.id.desc()).limit(1).scalar_subquery().label("last_outbound_key")
+)
 # What deciding on an inbound message and planning its answer read of it (not `raw` or `media`).
 DECISION_COLUMNS = (Message.id, Message.conversation_id, Message.platform, Message.kind, Message.contact_id,
                     Message.address, Message.text, Message.platform_message_id, Message.created_at,
@@ -170,8 +178,8 @@ class Pipeline:
             # The thread's row lock orders the jobs of one conversation. Read with it: the message's
             # author (not the thread's contact and agent, which the relationships would join).
             author_id = select(Message.contact_id).where(Message.id == message_id).scalar_subquery()
-            conversation, author = session.execute(
-                select(Conversation, Contact).outerjoin(Contact, Contact.id == author_id)
+            conversation, author, last_outbound_key = session.execute(
+                select(Conversation, Contact, LAST_OUTBOUND_KEY).outerjoin(Contact, Contact.id == author_id)
                 .where(Conversation.id == conversation_id).with_for_update(of=Conversation)
                 .options(lazyload(Conversation.contact), lazyload(Conversation.assigned_agent))
             ).one()
@@ -195,7 +203,8 @@ class Pipeline:
                 return []  # decided meanwhile, or a later message of the same burst answers for this one
             message = pending[-1]
             batch_ids = [m.id for m in pending]
-            if self._rating_answer(session, conversation, pending):
+            # Only after a rating request can the burst be its answer (most messages skip the look).
+            if (last_outbound_key or "").startswith("rating:") and self._rating_answer(session, conversation, pending):
                 return []
             if not conversations.bot_may_answer(conversation):
                 mark_outcome(session, batch_ids, Outcome.HUMAN.value)
