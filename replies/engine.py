@@ -850,7 +850,8 @@ class ReplyEngine:
                 named = _named_courier(turn.text, rates[city])
                 courier, cost = (named, rates[city][named]) if named else min(rates[city].items(), key=lambda kv: kv[1])
                 free_cities = pack.facts.get("free_shipping_cities")
-                applies = city in free_cities if isinstance(free_cities, list) else True
+                applies = bool(pack.facts.get("free_shipping_min")) and (
+                    city in free_cities if isinstance(free_cities, list) else True)
                 ans.parts.append(render("known", city=city.title(), cost=cost, courier=courier,
                                         rates={k: rupiah(v) for k, v in rates[city].items()},
                                         free_shipping=pack.facts.get("free_shipping_min"),

@@ -589,8 +589,8 @@ def load_brand_pack(path: str | Path) -> BrandPack:
 
     facts_node = val.mapping(data, "facts")
     facts = {str(k): _plain(v) for k, v in facts_node.items()}
-    for required in ("couriers", "shipping_rates", "free_shipping_min", "payment_methods",
-                     "return_policy", "warranty_policy"):
+    # (`free_shipping_min` is left out by a shop that has no free shipping)
+    for required in ("couriers", "shipping_rates", "payment_methods", "return_policy", "warranty_policy"):
         if required not in facts:
             raise val.fail(facts_node, f"facts: missing '{required}'")
     rates = facts["shipping_rates"]
