@@ -9,6 +9,7 @@ import pytest
 
 from replies import Action, ReplyEngine, Turn
 from replies.shopdata import InMemoryShopData, Product
+from replies.voice import DEFAULT_PACK, load_brand_pack
 
 NOON = datetime(2026, 11, 23, 6, 0, tzinfo=timezone.utc)  # Monday 13:00 WIB
 SHOP = InMemoryShopData([
@@ -72,3 +73,17 @@ def test_a_bare_price_after_a_variant_prices_that_variant(engine) -> None:
 def test_what_the_bot_must_leave_to_a_person(engine, text, intent) -> None:
     decision = engine.decide(Turn(text, NOON))
     assert decision.intent == intent and decision.action is Action.ESCALATE, decision.reason
+
+
+def test_a_shop_without_free_shipping_leaves_the_fact_out(tmp_path) -> None:
+    import yaml
+    data = yaml.safe_load(DEFAULT_PACK.read_text(encoding="utf-8"))
+    del data["facts"]["free_shipping_min"]
+    for case, templates in data["intents"]["shipping_cost"].items():
+        for lang in templates:
+            templates[lang] = ["Ongkir ke {{ city }} mulai {{ cost | rupiah }} ya {{ honorific }}" if case == "known"
+                               else "Kami kirim dari {{ origin_city }}, kotanya mana {{ honorific }}?"]
+    path = tmp_path / "pack.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    decision = ReplyEngine(load_brand_pack(path), SHOP).decide(Turn("ongkir ke bandung brp?", NOON))
+    assert decision.action is Action.AUTO_REPLY and "Bandung" in decision.reply and "Gratis" not in decision.reply
