@@ -52,7 +52,10 @@ _ENGLISH = {"wooden": "kayu", "wood": "kayu", "alphabet": "huruf", "letters": "h
             "soap": "sabun", "doll": "boneka", "dolls": "boneka", "ball": "bola", "blocks": "balok", "block": "balok",
             "strings": "senar", "string": "senar", "sash": "selendang", "necklace": "kalung", "ring": "cincin",
             "rings": "cincin", "earrings": "anting", "bracelet": "gelang", "pearl": "mutiara", "diamond": "berlian",
-            "men": "pria", "mens": "pria", "women": "wanita", "womens": "wanita", "lens": "lensa", "lenses": "lensa",
+            "men": "pria", "mens": "pria", "women": "wanita", "womens": "wanita", "chocolate": "coklat",
+            "strawberry": "stroberi", "mat": "matras", "mats": "matras", "swing": "ayunan", "chair": "kursi",
+            "table": "meja", "basket": "keranjang", "jug": "kendi", "vase": "vas", "hanging": "gantung",
+            "iron": "besi", "rattan": "rotan", "with": "dengan", "without": "tanpa", "lens": "lensa", "lenses": "lensa",
             "paper": "kertas", "glass": "kaca", "leather": "kulit", "cotton": "katun"}
 _BEFORE_COLOUR = frozenset({"yg", "yang", "warna", "nu", "sing", "seng", "color", "colour"})
 
@@ -167,8 +170,8 @@ def match_products(text: str, catalogue: Iterable[Product]) -> list[ProductMatch
             if not narrowed:
                 # Partial variant ("hitam" of "Hitam / L", "250 gr" of "Biji 250gr"): the variants
                 # sharing the most words (a unit alone picks nothing).
-                shared = {v.sku: sum(1 for t in words(v.variant or "") if t not in _STOP and t not in _UNIT_WORDS
-                                     and _token_hit(t, rest)) for v in variants}
+                shared = {v.sku: sum(1 for t in _size_and_kind_words(v.variant or "") if _token_hit(t, rest))
+                          for v in variants}
                 most = max(shared.values(), default=0)
                 narrowed = [v for v in variants if most and shared[v.sku] == most]
             if not narrowed:
@@ -177,6 +180,18 @@ def match_products(text: str, catalogue: Iterable[Product]) -> list[ProductMatch
                 chosen, given = narrowed, True  # (a word every variant has, "pe" of PE 2/4/6, picks none)
         results.append(ProductMatch(tuple(chosen), " ".join(hits), given))
     return results
+
+
+def _head(name: str) -> str:
+    return next((t for t in words(name) if t not in _STOP), "")
+
+
+def _size_and_kind_words(variant: str) -> list[str]:
+    """A variant's telling words: not units after an amount ("250 gr"), but a size letter of its
+    own ("L" of "L (50 cm)", which is also the unit litre)."""
+    toks = words(variant)
+    return [t for i, t in enumerate(toks) if t not in _STOP
+            and (t not in _UNIT_WORDS or not (i and toks[i - 1].isdigit()))]
 
 
 _BIG = frozenset("besar gede gedhe gadang big large biggest largest terbesar jumbo".split())
@@ -221,7 +236,8 @@ ingin menanyakan mohon informasi apakah dengan hormat terima kasih
 aroma aromanya rasa rasanya wangi wanginya jenis jenisnya tipe tipenya motif motifnya
 nda ndak ndag jo mo kase
 kado hadiah gift natal lebaran imlek ramadan ramadhan valentine ultah ulang tahun nikahan kondangan
-barapa berape brape pire gasan kada pian ulun nang ambil langganan pelanggan""".split())
+barapa berape brape pire gasan kada pian ulun nang ambil langganan pelanggan
+araq ade ape jak kamek ye mele baka ana isun pira pake pakai""".split())
 
 
 # Colours and sizes: they pick a variant, they don't name a product on their own ("yg putih brp?").
@@ -289,6 +305,10 @@ def look_up_products(text: str, catalogue: Iterable[Product], ignore: Iterable[s
     if kind_hits:
         kind = kind_hits[0]
         group = {n: ps for n, ps in by_name.items() if any(_token_hit(kind, [t]) for t in words(n))}
+        # "kursi teras" is a "Kursi Teras Rotan" rather than a "Set Teras ... Kursi ...": the
+        # products that are the kind (it heads their name) first
+        heads = {n: ps for n, ps in group.items() if _token_hit(kind, [_head(n)])}
+        group = heads or group
         explained_by: dict[str, set[str]] = {}
         for n, ps in group.items():
             vocab = set(words(n)) | {t for p in ps for t in words(p.variant or "")}

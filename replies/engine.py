@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Mapping
 
-from .catalog import CatalogueLookup, ProductMatch, find_city, look_up_products, order_number_spans, words
+from .catalog import CatalogueLookup, ProductMatch, find_city, look_up_products, match_products, order_number_spans, words
 from .classifier import LEXICON, IntentClassifier, builtin_training_data
 from .model import ESCALATE_INTENTS, INTENTS, REFINED_INTENTS, Action, Decision, Turn
 from .normalize import Normalizer
@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 DEFAULT_THRESHOLD = 0.6
 SEGMENT_THRESHOLD_BONUS = 0.0
 
-_SPLIT_RE = re.compile(r"[\n?!;.]+|,\s+|\s+(?:dan|terus|trus|trs|sama|juga|and|also|plus)\s+", re.I)
+_SPLIT_RE = re.compile(r"[\n?!;.]+|,\s+|\s+(?:dan|terus|trus|trs|sama|sm|juga|and|also|plus)\s+", re.I)
 _FILLER = frozenset({"kak", "ya", "dong", "min", "sis", "gan", "kk", "ka", "yah", "deh", "nih", "sih", "loh",
                      "ok", "oke", "hehe", "wkwk", "please", "pls", "tolong", "mohon", "info", "infonya",
                      "tanya", "nanya", "mau", "boleh", "kakak", "gmn", "gimana", "bagaimana", "thanks"})
@@ -53,7 +53,7 @@ MEMORY_KEYS = ("language", "city", "product", "variant", "topic", "order_number"
 _YES_WORDS = frozenset("ya iya iyaa iyah iy y yes yess yup yep boleh mau ok oke okay okey okee sip siap gas please pls "
                        "plis sure bisa iye muhun nggih kabari kabarin yo iyo jadi aok inggih gpp kabarkan".split())
 _YES_FILLER = frozenset("kak ka kk kakak kaka min gan sis dong deh aja ya yaa banget bgt tolong kabari kabarin dikabari "
-                        "awak mbok masuk datang dateng restock tersedia stok "
+                        "awak mbok masuk datang dateng restock tersedia stok baka ana kang kamek ye aok "
                         "dikabarin nanti me notify thanks makasih thx ditunggu yah bun bunda teh mas mbak bang cik "
                         "say mom nah mi ji ki yaudah udah kalo kalau klo ready lagi ada la lah ado sudah bli jak ade "
                         "dah amun ulun uni e jo wes wis lek yen let me know when it s back in stock is".split())
@@ -147,7 +147,8 @@ _PERSON_CUES = frozenset({"order_change", "payment_confirmation", "refund_status
 _COMPLAINT_CUE = _R(r"\b(kesal|kesel|marah|kecewa|mengecewakan|nyesel|menyesal|komplain|complain|zonk|parah"
                     r"|disappointed|unacceptable)\b|\b(kok|kenapa|knp)\b.*\b(gak|belum|blm)\b.*\b(datang|dateng|sampai|sampe|nyampe)"
                     # a faulty item or a parcel that went wrong
-                    r"|\b(bolong|sobek|robek|noda|bernoda|cacat|rusak|pecah|penyok|luntur|jebol|salah kirim|beda warna)\b"
+                    r"|\b(bolong|sobek|robek|noda|bernoda|cacat|rusak|pecah|penyok|luntur|jebol|salah kirim|beda warna"
+                    r"|retak|gompal|sumbing|patah|lecet|baret)\b"
                     r"|\b(gak|ga|belum|blm|tidak|nda|ndak)\s+(nerima|menerima|terima|nerimo|nrimo)\b"
                     r"|\bgagal\s+(kirim|dikirim|antar|diantar)\b|\bfailed delivery\b"
                     # a tracking number the courier's site does not know
@@ -809,7 +810,8 @@ class ReplyEngine:
                     ans.parts.append(render("found", items=_group_prices(groups, lang),
                                             **_first([ProductMatch(groups[0], "", False)])))
                     return
-                matches = [ProductMatch(g, "", False) for g in groups]
+                # each product of the kind narrowed to the variant asked ("kursi teras warna coklat tua")
+                matches = [_narrowed(g, segment) for g in groups]
             else:
                 matches = list(lookup.matches)
             if intent == "price":
@@ -1079,6 +1081,14 @@ def _variant_words(match: ProductMatch, asked: str) -> str | None:
     shared = set.intersection(*(set(words(p.variant or "")) for p in match.products))
     named = [w for w in words(asked) if w in shared]
     return " ".join(dict.fromkeys(named)) or None
+
+
+def _narrowed(group: tuple[Product, ...], asked: str) -> ProductMatch:
+    """One product (its variants) as the words asked narrow it: the variant named, else all."""
+    found = match_products(f"{group[0].name} {asked}", group)
+    if found and found[0].variant_given:
+        return ProductMatch(found[0].products, "", True)
+    return ProductMatch(group, "", False)
 
 
 def _first(matches: list[ProductMatch]) -> dict[str, Any]:
