@@ -433,10 +433,21 @@ class ReplyEngine:
         found: list[tuple[str, float, str]] = []
         readings = [(seg, *self.read(seg)) for seg in segments]
         asks_product = bool(_PRODUCT_POINT & {intent for _, intent, _ in readings})
+        named_before: list[str] = []  # products named ahead of the question that asks about them
         for seg, intent, conf in readings:
             again = self._same_question_again(seg, intent, conf, found)
             if again:
                 found.append(again)
+                continue
+            if intent in _PRODUCT_POINT and conf >= self.threshold and named_before:
+                # "mukena rayon bali sama sajadah travel harganya brp": the question asks of both
+                found.extend((intent, 0.9, before) for before in named_before)
+                found.append((intent, conf, seg))
+                named_before = []
+                continue
+            if conf < self.threshold and len(set(seg.lower().split()) - _FILLER) <= 5 and not _QUESTION.search(seg) \
+                    and not re.search(re.escape(seg) + r"\s*\?", text) and self._names_products(seg):
+                named_before.append(seg)  # (a product alone, no question of its own)
                 continue
             if asks_product and conf < self.threshold and _VARIANTS_ASKED.search(seg):
                 intent, conf = "stock", 0.9  # "strap jam 22 mm ada?" / "warna apa aja": that product's variants
@@ -498,7 +509,7 @@ class ReplyEngine:
         stock or shipping question just asked, about another product or city (a point of its own,
         answered in its turn), unless the words ask something else of their own."""
         last = next((p for p in reversed(found) if p[0] in _ASKED_AGAIN), None)
-        if last is None or len(segment.split()) > 6:
+        if last is None or len(segment.split()) > 8:
             return None
         also = bool(_ALSO.search(segment))
         if conf >= self.threshold and intent not in (last[0], "other") and not (also and not _QUESTION.search(segment)):
@@ -531,6 +542,11 @@ class ReplyEngine:
         if not asked or named == asked:
             return None  # the question before named none of our products, or these same ones
         return (last[0], 0.9, segment)
+
+    def _names_products(self, segment: str) -> bool:
+        if self.shop is None or self._order_numbers(segment):
+            return False
+        return bool(look_up_products(segment, self.shop.products(), self._place_words()).matches)
 
     def rating_request(self, lang: str, now: datetime) -> str | None:
         """The pack's request for a 1-5 rating, or None where the pack asks nothing."""
@@ -845,7 +861,7 @@ class ReplyEngine:
             city, unknown = find_city(segment, rates, aliases)
             if not city and not unknown:
                 city, unknown = find_city(turn.text, rates, aliases)
-            if not city and not unknown and ans.recall.get("city") in rates:
+            if not city and not unknown and ans.recall.get("city") in rates and not _COURIERS_ASKED.search(segment):
                 city = ans.recall["city"]  # "kalau pakai JNE brp?" after "ongkir ke medan"
             if city:
                 ans.remember["city"] = city

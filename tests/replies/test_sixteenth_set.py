@@ -54,3 +54,21 @@ def test_english_words_for_a_rattan_shop(engine) -> None:
 def test_a_cracked_item_is_a_complaint_though_it_arrived(engine) -> None:
     decision = engine.decide(Turn("barang udh nyampe tapi cermin nya retak di pinggir kak 😢", NOON))
     assert decision.intent == "complaint" and decision.action is Action.ESCALATE
+
+
+def test_products_named_ahead_of_the_question_are_asked_about(engine) -> None:
+    decision = engine.decide(Turn("halo kak\nmau tanya kursi teras rotan natural sama ayunan rotan gantung harganya brp", NOON))
+    assert decision.action is Action.AUTO_REPLY, decision.reason
+    assert "Rp485.000" in decision.reply and "Rp1.850.000" in decision.reply
+
+
+def test_a_long_statement_before_a_question_is_not_a_product_list(engine) -> None:
+    decision = engine.decide(Turn("ayunan rotan gantung muat buat 2 orang dewasa + bantal gak kak?\n"
+                                  "terus standnya kuat sampe brp kg?", NOON))
+    assert decision.action is Action.ESCALATE, decision.reply
+
+
+def test_which_couriers_after_a_rate_lists_the_couriers(engine) -> None:
+    first = engine.decide(Turn("ongkir ke bandung brp?", NOON))
+    then = engine.decide(Turn("Which couriers do you use?", NOON, memory=first.memory))
+    assert then.action is Action.AUTO_REPLY and "JNE" in then.reply and "SiCepat" in then.reply, then.reply
