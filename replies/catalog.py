@@ -237,7 +237,8 @@ aroma aromanya rasa rasanya wangi wanginya jenis jenisnya tipe tipenya motif mot
 nda ndak ndag jo mo kase
 kado hadiah gift natal lebaran imlek ramadan ramadhan valentine ultah ulang tahun nikahan kondangan
 barapa berape brape pire gasan kada pian ulun nang ambil langganan pelanggan
-araq ade ape jak kamek ye mele baka ana isun pira pake pakai""".split())
+araq ade ape jak kamek ye mele baka ana isun pira pake pakai
+hrgnya hrgny hrga sekalian skalian sm sma jg jga ajah dl dlu dulu lgi tp krn utk""".split())
 
 
 # Colours and sizes: they pick a variant, they don't name a product on their own ("yg putih brp?").

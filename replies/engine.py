@@ -53,7 +53,7 @@ MEMORY_KEYS = ("language", "city", "product", "variant", "topic", "order_number"
 _YES_WORDS = frozenset("ya iya iyaa iyah iy y yes yess yup yep boleh mau ok oke okay okey okee sip siap gas please pls "
                        "plis sure bisa iye muhun nggih kabari kabarin yo iyo jadi aok inggih gpp kabarkan".split())
 _YES_FILLER = frozenset("kak ka kk kakak kaka min gan sis dong deh aja ya yaa banget bgt tolong kabari kabarin dikabari "
-                        "awak mbok masuk datang dateng restock tersedia stok baka ana kang kamek ye aok "
+                        "awak mbok masuk datang dateng restock tersedia stok baka ana kang kamek ye aok udh sdh lg lgi "
                         "dikabarin nanti me notify thanks makasih thx ditunggu yah bun bunda teh mas mbak bang cik "
                         "say mom nah mi ji ki yaudah udah kalo kalau klo ready lagi ada la lah ado sudah bli jak ade "
                         "dah amun ulun uni e jo wes wis lek yen let me know when it s back in stock is".split())
@@ -205,7 +205,7 @@ _REPLACED = _R(r"\b(diganti|digantiin|klaim|garansi)\b")
 _PRODUCT_POINT = frozenset({"price", "stock"})
 # Questions a burst may ask again of another product or city, and the words that say so.
 _ASKED_AGAIN = frozenset({"price", "stock", "shipping_cost"})
-_ALSO = _R(r"^(sama|sm|kalo|kalau|klo|trus|terus|lalu|and|what about|how about)\b|\b(jg|juga|jga|too|also)\b")
+_ALSO = _R(r"^(sama|sm|kalo|kalau|klo|trus|terus|lalu|and|what about|how about)\b|\b(jg|juga|jga|too|also|sekalian|skalian)\b")
 _WHAT_TIME = _R(r"\bjam\s+(brp|berapa)\b|\b(brp|berapa)\s+jam\b|\bwhat time\b")
 _DURATION = _R(r"\b(berapa|brp)\s+(hari|lama|minggu|bulan|jam)\b|\bhow (long|many days)\b")
 _HOW = _R(r"\b(gimana|gmn|bagaimana|piye|kumaha|how)\b")
@@ -216,6 +216,7 @@ _ACCOUNT_ASKED = _R(r"\b(rekening|rek|norek|no\.? rek|nomor rekening|account num
 _SHIPPING_TO = _R(r"\b(shipping|delivery|postage|ongkir)\b[^?.!]*\bto\s+[a-z]|\b(deliver|ship|send)\w*\s+(it\s+)?to\s+[a-z]")
 # A price question naming nothing: "how much?", "brp kak?", "berapa biayanya".
 _BARE_PRICE = _R(r"\W*(how much( is it| does it cost)?|brp|berapa|harganya( berapa| brp)?|sabaraha|piro|pinten"
+                 r"|(brp|berapa|barapa|berape|pire|pira) (harganya|hrgnya|hrg|harga)"
                  r"|(berapa|brp) (biaya|ongkos|tarif)\w*|(biaya|ongkos|tarif)\w* (berapa|brp)"
                  r"|(berapa|brp|how much) per (kg|kilo))\W*(kak|gan|sis|min|ya)?\W*")
 # What a courier's name alone after a shipping answer is misread as.
@@ -235,7 +236,7 @@ _CAN_ASK = _R(r"\b(bisa|boleh|bs|can|available|tersedia|melayani|layani)\b|\?")
 _DETAIL_ASKED = _R(r"\bisi(nya)?\b[^?\n]*\bapa\b|\bcocok\b|\bdari mana\b|\b(pake|pakai)\s+\w+\s+(gak|ga|nda|ndak|nggak|tidak)\b"
                    r"|\b(bisa|iso|bs)\s+di(?!kirim|order|pesan|antar|ambil|bayar|cod|tf|transfer)[a-z]{3,}\b")
 _PRICE_WORDS = _R(r"\b(berapa|harga\w*|price|how much|cost)\b")
-_STOCK_WORDS = _R(r"\b(ready|ada|stok|stock|tersedia|available|masih|habis|kosong|sisa)\b")
+_STOCK_WORDS = _R(r"\b(ready|ada|stok|stock|tersedia|available|masih|habis|kosong|sisa|aya|ono|onok|araq|ade|ado)\b")
 _OTHER_PAYMENT = _R(r"transfer|\btf\b|rekening|\brek\b|qris|gopay|ovo|dana|shopeepay|e-?wallet|kartu|credit|"
                     r"cicil|paylater|va\b|virtual|indomaret|alfamart|metode|methods|apa aja|cara bayar")
 _GREETING_ONLY = frozenset({"ping", "pp", "halo", "salam", "kak", "permisi", "wr", "wb", "warahmatullahi",

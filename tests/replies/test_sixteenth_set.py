@@ -72,3 +72,12 @@ def test_which_couriers_after_a_rate_lists_the_couriers(engine) -> None:
     first = engine.decide(Turn("ongkir ke bandung brp?", NOON))
     then = engine.decide(Turn("Which couriers do you use?", NOON, memory=first.memory))
     assert then.action is Action.AUTO_REPLY and "JNE" in then.reply and "SiCepat" in then.reply, then.reply
+
+
+@pytest.mark.parametrize(("burst", "fact"), [
+    ("kak\nayunan rotan gantung ready?\nbrp hrgnya", "Rp1.850.000"),  # "brp hrgnya" is no product
+    ("kursi teras rotan natural ada?\nsekalian ayunan rotan gantung nya juga kak, berapa?", "Rp1.850.000"),
+])
+def test_abbreviations_beside_a_product_are_no_product(engine, burst, fact) -> None:
+    decision = engine.decide(Turn(burst, NOON))
+    assert decision.action is Action.AUTO_REPLY and fact in decision.reply, decision.reason
