@@ -323,7 +323,7 @@ class ReplyEngine:
             return Action(custom.action)
         if intent in ESCALATE_INTENTS or intent == "spam" or confidence < self.threshold:
             return Action.ESCALATE
-        if intent in _OPTIONAL_ANSWERED and intent not in self.pack.intents:
+        if (intent in _OPTIONAL_ANSWERED or intent == "warranty") and intent not in self.pack.intents:
             return Action.ESCALATE  # the pack has no answer for it: a person answers
         return Action.AUTO_REPLY
 

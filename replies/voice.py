@@ -58,7 +58,9 @@ INTENT_CASES: dict[str, dict[str, frozenset[str]]] = {
 }
 # Optional cases: (intent, case). "cod" answers "bisa COD?" briefly instead of every payment method.
 OPTIONAL_CASES = frozenset({("payment", "cod"), ("order_status", "total")})
-OPTIONAL_INTENTS = frozenset({"business_hours", "bargain", "size_chart", "payment_confirmation", "order_change"})
+# (a shop whose goods carry no warranty, a bookshop, leaves `warranty` out: the question goes to a person)
+OPTIONAL_INTENTS = frozenset({"business_hours", "bargain", "size_chart", "payment_confirmation", "order_change",
+                              "warranty"})
 OPTIONAL_MESSAGES = frozenset({"complaint_out_of_hours", "complaint_ack", "which_product", "salam_reply",
                                "rating_request", "restock_offer", "restock_confirmed"})
 # Messages outside the intents, with their extra placeholders.
@@ -589,8 +591,9 @@ def load_brand_pack(path: str | Path) -> BrandPack:
 
     facts_node = val.mapping(data, "facts")
     facts = {str(k): _plain(v) for k, v in facts_node.items()}
-    # (`free_shipping_min` is left out by a shop that has no free shipping)
-    for required in ("couriers", "shipping_rates", "payment_methods", "return_policy", "warranty_policy"):
+    # (`free_shipping_min` is left out by a shop that has no free shipping, `warranty_policy` by one
+    # that gives no warranty, with the templates that use them)
+    for required in ("couriers", "shipping_rates", "payment_methods", "return_policy"):
         if required not in facts:
             raise val.fail(facts_node, f"facts: missing '{required}'")
     rates = facts["shipping_rates"]
