@@ -85,7 +85,22 @@ def load_shop(folder: Path) -> Shop:
     pack_numbers = set(numbers_in(facts))
     rates = set(numbers_in(facts.get("shipping_rates", {})))
     amounts |= pack_numbers | {rate * kg for rate in rates for kg in range(1, 31)}
+    if (folder / "pack.yaml").exists():
+        # An amount the shop writes in its own replies ("bungkus kado tambah Rp5.000") is its data too.
+        amounts |= set(written_amounts(yaml.safe_load((folder / "pack.yaml").read_text(encoding="utf-8"))))
     return Shop(ReplyEngine(pack, shop), amounts)
+
+
+def written_amounts(value: Any) -> Iterator[int]:
+    """Rupiah amounts written out in the pack's texts (not its other numbers: hours, levels)."""
+    if isinstance(value, str):
+        yield from numbers_in(value)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from written_amounts(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from written_amounts(item)
 
 
 def make_turn(text: str, now: datetime, conversation: dict[str, Any], memory: Any) -> Turn:
