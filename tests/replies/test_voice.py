@@ -53,13 +53,24 @@ def test_unknown_placeholder_is_rejected_with_line(tmp_path: Path) -> None:
 
 
 def test_missing_intent_variant_is_rejected(tmp_path: Path) -> None:
-    start = DEFAULT_TEXT.index("  warranty:\n")
-    end = DEFAULT_TEXT.index("  thanks:\n")
+    start = DEFAULT_TEXT.index("  return_refund:\n")
+    end = DEFAULT_TEXT.index("  warranty:\n")
     path = write(tmp_path, DEFAULT_TEXT[:start] + DEFAULT_TEXT[end:])
     with pytest.raises(BrandPackError) as exc:
         load_brand_pack(path)
-    assert "missing variants for intent 'warranty'" in str(exc.value)
+    assert "missing variants for intent 'return_refund'" in str(exc.value)
     assert str(exc.value).startswith(f"{path}:")
+
+
+def test_a_pack_without_warranty_sends_warranty_questions_to_a_person(tmp_path: Path) -> None:
+    start = DEFAULT_TEXT.index("  warranty:\n")
+    end = DEFAULT_TEXT.index("  thanks:\n")
+    text = DEFAULT_TEXT[:start] + DEFAULT_TEXT[end:]
+    text = "\n".join(line for line in text.splitlines() if not line.strip().startswith("warranty_policy"))
+    pack = load_brand_pack(write(tmp_path, text))
+    assert "warranty" not in pack.intents and "warranty_policy" not in pack.facts
+    decision = ReplyEngine(pack).decide(Turn("garansinya berapa lama kak?", datetime(2026, 11, 23, 13, 0, tzinfo=WIB)))
+    assert decision.intent == "warranty" and decision.action is Action.ESCALATE
 
 
 def test_missing_case_is_rejected(tmp_path: Path) -> None:
