@@ -26,7 +26,8 @@ rekening nomor no toko pulau daerah dari mana pake pakai pakek lewat via ekspedi
 
 _AMOUNT_UNIT = re.compile(r"^(\d+)([a-z]+)$")
 _DIMENSIONS = re.compile(r"\d+(?:x\d+)+")
-_UNITS = {"g": "gr", "gram": "gr", "grm": "gr", "grams": "gr", "kilo": "kg", "kilogram": "kg"}
+_UNITS = {"g": "gr", "gram": "gr", "grm": "gr", "grams": "gr", "kilo": "kg", "kilogram": "kg", "watt": "w", "wat": "w",
+          "volt": "v"}
 _UNIT_WORDS = frozenset({"gr", "kg", "ml", "l", "liter", "pcs", "pc", "cm", "mm", "m"})
 
 
@@ -194,7 +195,7 @@ def _size_and_kind_words(variant: str) -> list[str]:
             and (t not in _UNIT_WORDS or not (i and toks[i - 1].isdigit()))]
 
 
-_BIG = frozenset("besar gede gedhe gadang big large biggest largest terbesar jumbo".split())
+_BIG = frozenset("besar gede gedhe gadang besak godang big large biggest largest terbesar jumbo".split())
 _SMALL = frozenset("kecil cilik ketek small smallest terkecil mini".split())
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 
@@ -238,7 +239,8 @@ nda ndak ndag jo mo kase
 kado hadiah gift natal lebaran imlek ramadan ramadhan valentine ultah ulang tahun nikahan kondangan
 barapa berape brape pire gasan kada pian ulun nang ambil langganan pelanggan
 araq ade ape jak kamek ye mele baka ana isun pira pake pakai
-hrgnya hrgny hrga sekalian skalian sm sma jg jga ajah dl dlu dulu lgi tp krn utk""".split())
+hrgnya hrgny hrga sekalian skalian sm sma jg jga ajah dl dlu dulu lgi tp krn utk
+kaka ko beta sa su dolo sonde ee hargo samo apo mano biso dak ado besak""".split())
 
 
 # Colours and sizes: they pick a variant, they don't name a product on their own ("yg putih brp?").

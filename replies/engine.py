@@ -53,7 +53,7 @@ MEMORY_KEYS = ("language", "city", "product", "variant", "topic", "order_number"
 _YES_WORDS = frozenset("ya iya iyaa iyah iy y yes yess yup yep boleh mau ok oke okay okey okee sip siap gas please pls "
                        "plis sure bisa iye muhun nggih kabari kabarin yo iyo jadi aok inggih gpp kabarkan".split())
 _YES_FILLER = frozenset("kak ka kk kakak kaka min gan sis dong deh aja ya yaa banget bgt tolong kabari kabarin dikabari "
-                        "awak mbok masuk datang dateng restock tersedia stok baka ana kang kamek ye aok udh sdh lg lgi "
+                        "awak mbok masuk datang dateng restock tersedia stok baka ana kang kamek ye aok udh sdh lg lgi be lah beta ee "
                         "dikabarin nanti me notify thanks makasih thx ditunggu yah bun bunda teh mas mbak bang cik "
                         "say mom nah mi ji ki yaudah udah kalo kalau klo ready lagi ada la lah ado sudah bli jak ade "
                         "dah amun ulun uni e jo wes wis lek yen let me know when it s back in stock is".split())
@@ -104,6 +104,7 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                                 # "sy transfer td sore", "udah tak transfer" (Javanese "tak": I)
                                 r"|\b(saya|sy|aku|gue|gw)\s+(transfer|tf)\s+(tadi|td|barusan|kemarin|kemaren|semalam)\b"
                                 r"|\b(udah|udh|sudah|wis|wes|uwis)\s+tak\s+(transfer|tf|bayar)"
+                                r"|\b(sudah|udah|udh|su|so)\s+(ka|ku|kita|beta|sa)\s+(transfer|tf|bayar)|\bbukti\s+(tf|transfer|bayar)\w*"
                                 r"|\bi('ve| have)? (just )?(paid|transferred)\b|\bpayment (done|sent|made)\b"
                                 r"|\bbayar\b.*\b(masuk|diverifikasi|dikonfirmasi)\b)")),
     ("business_hours", _R(r"\bjam (operasional|buka|kerja|online)\b|\b(buka|tutup|open|online)\b.*\bjam\b"
@@ -171,7 +172,11 @@ _COMPLAINT_CUE = _R(r"\b(kesal|kesel|marah|kecewa|mengecewakan|nyesel|menyesal|k
                     r"|\bi ordered\b[^.?!]*\bbut (got|received)\b"
                     # delivered to someone else; broken after a few uses
                     r"|\bditerima (siapa|sama siapa|oleh siapa)\b|\bsiapa (yang|yg) (nerima|terima|menerima)\b"
-                    r"|\bbaru\s+\d+\s*(x|kali)\s+(pake|pakai|dipake|dipakai)\b")
+                    r"|\bbaru\s+\d+\s*(x|kali)\s+(pake|pakai|dipake|dipakai)\b"
+                    r"|\bbaru\s+(\d+|satu|dua|tiga|seminggu|sebulan)\s*(hari|minggu|bulan)?\s+(dipake|dipakai|pake|pakai|su|udah|sudah)?\s*"
+                    r"(mati|rusak|error|eror|dak idup|gak idup|ga idup|nda idup|gak nyala|ga nyala|nda nyala)\b"
+                    r"|\b(dak|gak|ga|nda|ndak|tidak)\s+(idup|hidup|nyala|menyala)\b[^?\n]*\n?[^?\n]*\bbaru\b"
+                    r"|\b(makes? a (loud )?(noise|buzzing|buzz)|stopped working|not working|doesn'?t work|dead on arrival)\b")
 # Unasked offers, prizes and links: no answer, not a person's time.
 _SPAM_CUE = _R(r"https?://|\bwww\.|\bwa\.me/|\bbit\.ly\b|\.(xyz|info|top|click|link|site|online|live|vip|icu|buzz)\b"
                r"|\b(isi|lengkapi|verifikasi)\s+data\b.*\b(link|klik|di)\b"
@@ -216,7 +221,7 @@ _ACCOUNT_ASKED = _R(r"\b(rekening|rek|norek|no\.? rek|nomor rekening|account num
 _SHIPPING_TO = _R(r"\b(shipping|delivery|postage|ongkir)\b[^?.!]*\bto\s+[a-z]|\b(deliver|ship|send)\w*\s+(it\s+)?to\s+[a-z]")
 # A price question naming nothing: "how much?", "brp kak?", "berapa biayanya".
 _BARE_PRICE = _R(r"\W*(how much( is it| does it cost)?|brp|berapa|harganya( berapa| brp)?|sabaraha|piro|pinten"
-                 r"|(brp|berapa|barapa|berape|pire|pira) (harganya|hrgnya|hrg|harga)"
+                 r"|(brp|berapa|barapa|berape|pire|pira|brapa) (harganya|hrgnya|hrg|harga|hargo)|(hargo|harga) (brp|berapa|brapa)"
                  r"|(berapa|brp) (biaya|ongkos|tarif)\w*|(biaya|ongkos|tarif)\w* (berapa|brp)"
                  r"|(berapa|brp|how much) per (kg|kilo))\W*(kak|gan|sis|min|ya)?\W*")
 # What a courier's name alone after a shipping answer is misread as.
@@ -360,6 +365,11 @@ class ReplyEngine:
                 if any(f" {c} " in raw_norm for c in cues):
                     return name, max(confidence, 0.9)
         if intent in self.pack.custom_intents and cue not in _PERSON_CUES:
+            if self.shop is not None and (_PRICE_WORDS.search(norm) or _STOCK_WORDS.search(norm)) and \
+                    look_up_products(text, self.shop.products(), self._place_words()).matches:
+                # none of its keywords, and a product of the catalogue with a price or stock word
+                # ("panel mono 200wp ada ko?"): the shop's own intent only resembles it
+                return ("price" if _PRICE_WORDS.search(norm) else "stock"), 0.9
             return intent, confidence
         if cue == "bargain" and not _COMPLAINT_CUE.search(low):
             return cue, max(confidence, 0.9)  # "bisa kurang?" is not a complaint about something missing
@@ -823,12 +833,14 @@ class ReplyEngine:
                 return
             if lookup.category:
                 groups = lookup.category[1]
-                if intent == "price":
-                    ans.parts.append(render("found", items=_group_prices(groups, lang),
-                                            **_first([ProductMatch(groups[0], "", False)])))
-                    return
-                # each product of the kind narrowed to the variant asked ("kursi teras warna coklat tua")
+                # each product of the kind narrowed to the variant asked ("kursi teras warna coklat tua",
+                # "panel surya 100wp")
                 matches = [_narrowed(g, segment) for g in groups]
+                if intent == "price":
+                    narrowed = tuple(m.products for m in matches)
+                    ans.parts.append(render("found", items=_group_prices(narrowed, lang),
+                                            **_first([ProductMatch(narrowed[0], "", False)])))
+                    return
             else:
                 matches = list(lookup.matches)
             if intent == "price":
