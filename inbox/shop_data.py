@@ -68,7 +68,7 @@ class SqlShopData:
             return ()
         with self._db.session() as session:
             rows = session.execute(
-                select(Order).where(Order.customer_phone == key).order_by(Order.created_at.desc()).limit(10)
+                select(Order).where(Order.customer_phone == key).order_by(Order.created_at.desc(), Order.id.desc()).limit(10)
             ).scalars()
             return tuple(_facts(o) for o in rows)
 

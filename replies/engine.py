@@ -936,12 +936,12 @@ class ReplyEngine:
             if order is not None:
                 return order
         if turn.customer_phone:
-            # The most recent one the shop data lists, an open one first; a cancelled one is still
-            # their order ("pesanan saya gimana?" is answered "dibatalkan").
+            # The most recent one (the shop data lists them newest first), an open one first; a
+            # cancelled one is still their order ("pesanan saya gimana?" is answered "dibatalkan").
             orders = self.shop.orders_by_phone(turn.customer_phone)
             open_orders = [o for o in orders if o.status != "cancelled"]
             if open_orders or orders:
-                return (open_orders or orders)[-1]
+                return (open_orders or orders)[0]
         return None
 
     def _place_words(self) -> tuple[str, ...]:

@@ -57,7 +57,9 @@ class ShopData(Protocol):
 
     def order_by_number(self, number: str) -> Order | None: ...
 
-    def orders_by_phone(self, phone: str) -> Sequence[Order]: ...
+    def orders_by_phone(self, phone: str) -> Sequence[Order]:
+        """The customer's orders, newest first."""
+        ...
 
 
 def normalize_phone(phone: str) -> str:
@@ -91,7 +93,8 @@ class InMemoryShopData:
         key = normalize_phone(phone)
         if not key:
             return ()
-        return tuple(o for o in self._orders if o.customer_phone and normalize_phone(o.customer_phone) == key)
+        # newest first, as the database answers: a later row of the file is a later order
+        return tuple(o for o in reversed(self._orders) if o.customer_phone and normalize_phone(o.customer_phone) == key)
 
     @classmethod
     def from_csv(cls, catalogue: str | Path | None = None, orders: str | Path | None = None) -> "InMemoryShopData":
