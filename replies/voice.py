@@ -303,7 +303,8 @@ class BrandPack:
                 continue
             days = names[first] if first == last else f"{names[first]}-{names[last]}"
             parts.append(f"{days} {span[0].strftime('%H' + sep + '%M')}-{span[1].strftime('%H' + sep + '%M')}")
-        tz = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}.get(str(self.timezone), "")
+        tz = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA",
+              "Asia/Jayapura": "WIT"}.get(str(self.timezone), "")
         return ", ".join(parts) + (f" {tz}" if tz else "")
 
     def next_open(self, now: datetime, lang: str) -> str:
