@@ -913,10 +913,23 @@ class ReplyEngine:
         if intent == "business_hours":
             ans.parts.append(render("default", open_now=pack.is_open(turn.now)))
             return
-        if intent == "payment" and "cod" in pack.intents["payment"] and _COD_ONLY.search(segment) \
-                and not _OTHER_PAYMENT.search(segment):
-            ans.parts.append(render("cod"))  # "bisa COD?": that answer, not every payment method
-            return
+        if intent == "payment" and _COD_ONLY.search(segment) and not _OTHER_PAYMENT.search(segment):
+            cod_cities = pack.facts.get("cod_cities")
+            if isinstance(cod_cities, list):
+                rates = pack.facts.get("shipping_rates", {})
+                aliases = pack.facts.get("city_aliases") or {}
+                city, unknown = find_city(segment, rates, aliases)
+                if not city and not unknown:
+                    city, unknown = find_city(turn.text, rates, aliases)
+                reached = {str(aliases.get(str(c).lower(), c)).lower() for c in cod_cities}
+                if (city and city not in reached) or unknown:
+                    # "bisa cod ke ruteng?": never "Bisa COD" where it doesn't reach
+                    ans.parts.append(pack.render(pack.pick(pack.no_cod_templates(lang), seed),
+                                                 {**ctx, "city": (city or unknown or "").title()}))
+                    return
+            if "cod" in pack.intents["payment"]:
+                ans.parts.append(render("cod"))  # "bisa COD?": that answer, not every payment method
+                return
         if intent in _ANSWERED or intent in _OPTIONAL_ANSWERED:
             ans.parts.append(render("default"))
 

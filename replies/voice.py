@@ -45,7 +45,7 @@ INTENT_CASES: dict[str, dict[str, frozenset[str]]] = {
     },
     "order_status": {"found": frozenset({"order_number", "status", "courier", "tracking_number", "total"}),
                      "total": frozenset({"order_number", "total"})},
-    "payment": {"default": frozenset(), "cod": frozenset()},
+    "payment": {"default": frozenset(), "cod": frozenset(), "no_cod": frozenset({"city"})},
     "return_refund": {"default": frozenset()},
     "warranty": {"default": frozenset()},
     "thanks": {"default": frozenset()},
@@ -57,7 +57,8 @@ INTENT_CASES: dict[str, dict[str, frozenset[str]]] = {
     "order_change": {"default": frozenset({"order_number"})},
 }
 # Optional cases: (intent, case). "cod" answers "bisa COD?" briefly instead of every payment method.
-OPTIONAL_CASES = frozenset({("payment", "cod"), ("order_status", "total")})
+# "no_cod" answers "bisa COD ke <city>?" where `facts.cod_cities` leaves that city out.
+OPTIONAL_CASES = frozenset({("payment", "cod"), ("payment", "no_cod"), ("order_status", "total")})
 # (a shop whose goods carry no warranty, a bookshop, leaves `warranty` out: the question goes to a person)
 OPTIONAL_INTENTS = frozenset({"business_hours", "bargain", "size_chart", "payment_confirmation", "order_change",
                               "warranty"})
@@ -183,6 +184,10 @@ def _sandbox() -> SandboxedEnvironment:
 # An order's total when asked, for packs without `order_status.total` (written before it existed).
 _PLAIN_TOTAL = {lang: _sandbox().from_string(text) for lang, text in {
     "id": "Totalnya {{ total }}.", "en": "The total is {{ total }}."}.items()}
+_PLAIN_NO_COD = {lang: _sandbox().from_string(text) for lang, text in {
+    "id": "Mohon maaf {{ honorific }}, COD belum bisa ke {{ city }}.{% if cod_note %} {{ cod_note }}.{% endif %}",
+    "en": "Sorry, cash on delivery isn't available in {{ city }}.{% if cod_note_en %} {{ cod_note_en }}.{% endif %}",
+}.items()}
 
 
 # -- the pack -----------------------------------------------------------------
@@ -374,6 +379,12 @@ class BrandPack:
         if "total" in self.intents["order_status"]:
             return self.intent_templates("order_status", "total", lang)
         return (_PLAIN_TOTAL.get(lang) or _PLAIN_TOTAL["id"],)
+
+    def no_cod_templates(self, lang: str) -> tuple[Any, ...]:
+        """COD asked for a city it doesn't reach: the pack's `payment.no_cod`, or a plain sentence."""
+        if "no_cod" in self.intents["payment"]:
+            return self.intent_templates("payment", "no_cod", lang)
+        return (_PLAIN_NO_COD.get(lang) or _PLAIN_NO_COD["id"],)
 
     def message_templates(self, name: str, lang: str) -> tuple[Any, ...]:
         by_lang = self.messages[name]
