@@ -100,7 +100,9 @@ class ProductMatch:
 
 
 def _token_hit(tok: str, msg_words: Sequence[str]) -> str | None:
-    if len(tok) <= 2 or tok.isdigit():  # sizes like "L", "XL", and numbers ("10000" is not "20000"): exact only
+    # Sizes like "L", "XL", numbers ("10000" is not "20000") and codes ("BR7HS" is not "B7HS",
+    # "EJ16" not "EJ26"): exact only.
+    if len(tok) <= 2 or any(c.isdigit() for c in tok):
         return tok if tok in msg_words else None
     for w in msg_words:
         if w == tok or (len(w) >= 4 and len(tok) >= 4 and fuzz.ratio(w, tok) >= 80):
