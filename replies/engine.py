@@ -69,6 +69,7 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                          r"\b(masuk|balik|kembali|cair|diterima|sampai|retur)\b"
                          r"|\b(refund|pengembalian dana)\w*\b[^?\n]*\bkapan\b[^?\n]*\b(masuk|cair|balik|kembali|diproses)\b")),
     ("order_change", _R(r"\b(pesanan|order|orderan)\b[^?\n]*\b(tambah|nambah|tambahin|tambahkan)\b[^?\n]*\b(bisa|boleh|bs)\b"
+                        r"|\b[a-z]{2,5}-\d{3,}[^?\n]*\b(ganti|ubah|tukar)\w*\b[^?\n]*\b(jadi|ke|menjadi)\b"
                         r"|\b(cancel|cancell?ed|batal|batalin|batalkan|batalke|batalkeun|membatalkan|dibatalkan|dibatalin"
                         r"|dicancel)\b"
                         r"(?!.*\bsepihak\b)"
@@ -105,6 +106,7 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                                 r"|\b(saya|sy|aku|gue|gw)\s+(transfer|tf)\s+(tadi|td|barusan|kemarin|kemaren|semalam)\b"
                                 r"|\b(udah|udh|sudah|wis|wes|uwis)\s+tak\s+(transfer|tf|bayar)"
                                 r"|\b(sudah|udah|udh|su|so)\s+(ka|ku|kita|beta|sa)\s+(transfer|tf|bayar)|\bbukti\s+(tf|transfer|bayar)\w*"
+                                r"|\b(sa|saya|sy|aku|beta|kita)\s+(su|sudah|udah|udh|so)\s+(transfer|tf|bayar)"
                                 r"|\bi('ve| have)? (just )?(paid|transferred)\b|\bpayment (done|sent|made)\b"
                                 r"|\bbayar\b.*\b(masuk|diverifikasi|dikonfirmasi)\b)")),
     ("business_hours", _R(r"\bjam (operasional|buka|kerja|online)\b|\b(buka|tutup|open|online)\b.*\bjam\b"
@@ -165,8 +167,13 @@ _COMPLAINT_CUE = _R(r"\b(kesal|kesel|marah|kecewa|mengecewakan|nyesel|menyesal|k
                     r"|\b(datang|dateng|sampai|nyampe|sampe)\w*\s+(cuma|hanya|cm)\s+(\d+|satu|dua|tiga)\b"
                     # "kok cuma 4 di paket, harusnya isi 5"; "tp beneran blm ada paketnya, gmn ini"
                     r"|\b(kok|tapi|tp)\s+(cuma|cm|hanya)\s+(\d+|satu|dua|tiga|empat|lima)\b|\bharusnya\s+(isi|ada|dapat|dapet)\s+\d+"
+                    # "deker e cuma siji / harusnya sepasang"; "sa pesan BR7HS yang datang B7HS";
+                    # "udah dateng tp warnanya merah"
+                    r"|\b(cuma|cm|hanya)\s+(siji|sebiji|sebelah)\b|\bharusnya\s+(sepasang|satu set|lengkap)\b"
+                    r"|\b(pesan|pesen|order)\b[^?\n]*\b(yang|yg)\s+(datang|dateng|dikirim|sampai|sampe)\b"
+                    r"|\b(datang|dateng|sampai|sampe|nyampe)\b[^?\n]*\b(tapi|tp)\s+(warna|ukuran|size|model)\w*\b"
                     r"|\b(beneran|bener|tapi|tp)\s+(belum|blm)\s+(ada|dateng|datang|sampai|sampe|nyampe|nerima|terima)\b"
-                    r"|\b(sudah|udah|udh|so|wes|wis)\s+(\d+|dua|tiga|seminggu|sebulan)\s*(hari|minggu|bulan)?\b[^?]*\b(mana|belum|blum|blm|gak|ga|nda)\b"
+                    r"|\b(sudah|udah|udh|so|su|wes|wis)\s+(\d+|dua|tiga|seminggu|sebulan)\s*(hari|minggu|bulan)?\b[^?]*\b(mana|belum|blum|blm|gak|ga|nda|tra)\b"
                     r"|\bmana\b[^\n]*\n[^\n]*\b(sudah|udah|udh)\s+(\d+|dua|tiga)\s+(minggu|bulan)\b"
                     r"|\b(damaged|broken|torn|wrong (item|colou?r|size|product)|never (arrived|received|got it)|did ?n[o']?t (receive|get) (it|my))\b"
                     r"|\bi ordered\b[^.?!]*\bbut (got|received)\b"
@@ -188,7 +195,7 @@ _SPAM_CUE = _R(r"https?://|\bwww\.|\bwa\.me/|\bbit\.ly\b|\.(xyz|info|top|click|l
 _REGIONAL_GREETING = _R(r"^\W*(sampurasun|punten|horas|rahayu|om swast[iy]astu|kulo nuwun|sugeng (enjing|siang|sonten|dalu)"
                         r"|tabe'?|s[yh]alom)(?![a-z])")
 # "paketnya udah diterima" reports, it doesn't ask.
-_RECEIVED = _R(r"\b(sudah|udah|udh)\s+((saya|aku|kami|ku)\s+)?(di)?(terima|diterima|sampai|sampe|datang|dateng|nyampe)\b"
+_RECEIVED = _R(r"\b(sudah|udah|udh|wis|wes)\s+((saya|aku|kami|ku)\s+)?(di)?(terima|diterima|sampai|sampe|datang|dateng|nyampe)\b"
               r"|\b(received|arrived)\b")
 # "kalau kopinya rusak pas sampai, bisa retur?": a question about the policy, not a complaint.
 _HYPOTHETICAL = _R(r"\b(kalau|kalo|klo|jika|jikalau|apabila|seandainya|misal\w*|if)\b"
