@@ -54,11 +54,12 @@ _YES_WORDS = frozenset("ya iya iyaa iyah iy y yes yess yup yep boleh mau ok oke 
                        "plis sure bisa iye muhun nggih kabari kabarin yo iyo jadi aok inggih gpp kabarkan".split())
 _YES_FILLER = frozenset("kak ka kk kakak kaka min gan sis dong deh aja ya yaa banget bgt tolong kabari kabarin dikabari "
                         "awak mbok masuk datang dateng restock tersedia stok baka ana kang kamek ye aok udh sdh lg lgi be lah beta ee "
+                        "kaba kabaan an alah ni "
                         "dikabarin nanti me notify thanks makasih thx ditunggu yah bun bunda teh mas mbak bang cik "
                         "say mom nah mi ji ki yaudah udah kalo kalau klo ready lagi ada la lah ado sudah bli jak ade "
                         "dah amun ulun uni e jo wes wis lek yen let me know when it s back in stock is".split())
 _NO_WORDS = frozenset("ga gak nggak ngga enggak engga gk tidak tdk gausah gaush no nope skip sonde nda ndak ndag moh".split())
-_NO_FILLER = _YES_FILLER | frozenset("usah perlu dulu thank you not now later".split())
+_NO_FILLER = _YES_FILLER | frozenset("usah perlu dulu thank you not now later tak pikir pikir2 mikir".split())
 _SEVERE = ("abuse", "complaint", "refund_status", "human")
 
 # Cue phrases for the refined intents, matched on the normalised text (see normalize.py:
@@ -89,7 +90,9 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                      r"|[^?\n]*\b\d+\s*(pcs|bal|gulung|set|buah|biji|pack|lusin|kodi|box|dus|botol|pasang|roll)\b)"
                      r"|\b(jl|jln|jalan)\.?\s+\w+[^\n]*\bno\.?\s*\d+")),
     ("wholesale", _R(r"\b(grosir|grosiran|reseller|dropship\w*|partai|wholesale|bulk)\b|\bharga (agen|distributor|khusus)\b"
-                     r"|\b(beli|ambil|order|pesan)\s+banyak\b|\bdiskon\b[^?\n]*\b(pembelian|beli|ambil|order)\s+\d{2,}\b")),
+                     r"|\b(beli|ambil|order|pesan)\s+banyak\b|\bdiskon\b[^?\n]*\b(pembelian|beli|ambil|order)\s+\d{2,}\b"
+                     # "mau ambil tas spunbond 2000 pcs": a quantity for a person to price
+                     r"|\b(beli|ambil|order|pesan|pesen)\b[^?\n]{0,40}?\b\d{3,}\s*(pcs|biji|buah|pasang|lusin|kodi|lembar|meter)\b")),
     ("product_detail", _R(r"\bkapan\b.*\b(restock|re-stock|ready lagi|ada lagi|stok lagi|masuk lagi)\b"
                           # whether it is safe (a pregnancy, a baby, a pet): never the bot's to say
                           r"|\baman\s+(ga|gak|nggak|gk|tidak|kah|ya|buat|untuk|bagi|dikonsumsi|diminum|dipakai)\b"
@@ -153,6 +156,7 @@ _COMPLAINT_CUE = _R(r"\b(kesal|kesel|marah|kecewa|mengecewakan|nyesel|menyesal|k
                     r"|\b(bolong|sobek|robek|noda|bernoda|cacat|rusak|pecah|penyok|luntur|jebol|salah kirim|beda warna"
                     r"|retak|gompal|sumbing|patah|lecet|baret)\b"
                     r"|\b(gak|ga|belum|blm|tidak|nda|ndak)\s+(nerima|menerima|terima|nerimo|nrimo)\b"
+                    r"|\b(belum|blm|gak|ga|tidak)\s+(dapat|dapet)\s+(paket|barang)\w*\b|\bsalah\s+(tulis|cetak|print|ketik|sablon|bordir)\b"
                     r"|\bgagal\s+(kirim|dikirim|antar|diantar)\b|\bfailed delivery\b"
                     # a tracking number the courier's site does not know
                     r"|\b(ga|gak|tidak|nggak)\s+(kebaca|terbaca)\b|\bdata tidak ditemukan\b|\bresi\w*\s+(ga|gak|tidak)\s+valid\b"
@@ -198,20 +202,20 @@ _REGIONAL_GREETING = _R(r"^\W*(sampurasun|punten|horas|rahayu|om swast[iy]astu|k
 _RECEIVED = _R(r"\b(sudah|udah|udh|wis|wes)\s+((saya|aku|kami|ku)\s+)?(di)?(terima|diterima|sampai|sampe|datang|dateng|nyampe)\b"
               r"|\b(received|arrived)\b")
 # "kalau kopinya rusak pas sampai, bisa retur?": a question about the policy, not a complaint.
-_HYPOTHETICAL = _R(r"\b(kalau|kalo|klo|jika|jikalau|apabila|seandainya|misal\w*|if)\b"
+_HYPOTHETICAL = _R(r"\b(kalau|kalo|klo|jika|jikalau|apabila|seandainya|misal\w*|if|takut|khawatir|kuatir|worried|afraid)\b"
                    r"(?:(?!\b(?:bisa|bs|boleh|apakah|gimana|gmn|bagaimana|apa|can|could|will)\b)[^.,?!\n]){0,40}")
 # A question somewhere in a segment: what a point must have to be counted when it is unclear.
 _QUESTION = _R(r"\b(apa\w*|berapa|brp|gimana|bagaimana|kapan|kenapa|mana|bisa|bs|boleh|ada|ready|minta|tolong"
                r"|cek|how|what|when|where|why|can|could|do|does|is|are|sabaraha|naon|kumaha|piro|opo|endi)\b")
 _ASKING = _R(r"\?|\b(belum|kapan|mana|dimana|gimana|kenapa|kok|gak|apa|berapa|when|where|kah)\b|\b\w+kah\b")
 # The amount an order comes to, asked: "totalnya brp", "harus transfer brp", "how much do I pay".
-_TOTAL_ASKED = _R(r"\btotal\w*\b|\btagihan\w*\b|\b(harus|perlu)\s+(di)?(bayar|transfer|tf|ditransfer)\b"
+_TOTAL_ASKED = _R(r"\btotal\w*\b|\btotale\b|\btagihan\w*\b|\b(harus|perlu)\s+(di)?(bayar|transfer|tf|ditransfer)\b"
                   r"|\b(bayar|transfer|tf)\w*\s+(berapa|brp)\b|\bhow much (do i|should i|to|must i) (pay|transfer)\b"
                   r"|\bamount (due|to pay)\b")
-_ORDER_WORD = _R(r"\b(pesanan|orderan|order|invoice)\w*\b")
+_ORDER_WORD = _R(r"\b(pesanan|pesenan|orderan|order|invoice)\w*\b")
 # Praise for what arrived ("bagus banget", "rapi"), not after a negation.
 _PRAISE = _R(r"(?<!kurang )(?<!gak )(?<!ga )(?<!tidak )(?<!nggak )(?<!not )"
-             r"\b(bagus|rapi|rapih|mantap|mantul|keren|cantik|puas|wangi|enak|lembut|halus|recommended|love it|great"
+             r"\b(bagus|rapi|rapih|mantap|mantul|keren|cantik|puas|wangi|enak|lembut|halus|recommended|love it|great|rancak|apik"
              r"|nice|awesome)\b")
 _REPLACED = _R(r"\b(diganti|digantiin|klaim|garansi)\b")
 _PRODUCT_POINT = frozenset({"price", "stock"})
@@ -366,6 +370,10 @@ class ReplyEngine:
         cue = next((name for name, rx in _CUES if rx.search(low) or (name != "order_change" and rx.search(norm))), None)
         # A shop's own intent by its keyword, unless the customer cancels, changes, has paid or
         # wants money back: "batalke pesanan hampers" is a cancellation, not a hampers question.
+        if self._custom_cues and not cue and _COMPLAINT_CUE.search(_HYPOTHETICAL.sub(" ", low)):
+            # "cokelatku sampe meleleh semua 😭": a complaint, though "meleleh" is a keyword of the
+            # shop's own storage answer
+            return "complaint", max(confidence, 0.9)
         if self._custom_cues and cue not in _PERSON_CUES:
             raw_norm = " " + self.classifier.normalizer.text(text) + " "
             for name, cues in self._custom_cues:
