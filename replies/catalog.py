@@ -9,7 +9,10 @@ from rapidfuzz import fuzz
 
 from .shopdata import Product
 
-_WORD_RE = re.compile(r"[a-z0-9]+")
+# A decimal stays one word ("1.5" of "NYA 1.5 mm"; "2x1.5" is not "2x2.5"), a thousands group
+# ("1.500.000") does not: at most two decimals, and no digit or group after them.
+_DECIMAL = r"\d+(?:[.,]\d{1,2}(?![.,]?\d))?"
+_WORD_RE = re.compile(rf"{_DECIMAL}(?:x{_DECIMAL})+|\d+[.,]\d{{1,2}}(?![.,]?\d)[a-z]*|[a-z0-9]+")
 _RUN_RE = re.compile(r"([a-z])\1{2,}")
 # Words that say nothing about which product is meant.
 _STOP = frozenset("""kak min sis gan ka kk ya yg yang ini itu ada ga gak nggak brp berapa harga hrg harganya
@@ -24,8 +27,8 @@ _NOT_CITY = frozenset("""sini sana situ rumah mana alamat kantor luar dalam kota
 rekening nomor no toko pulau daerah dari mana pake pakai pakek lewat via ekspedisi kurir""".split())
 
 
-_AMOUNT_UNIT = re.compile(r"^(\d+)([a-z]+)$")
-_DIMENSIONS = re.compile(r"\d+(?:x\d+)+")
+_AMOUNT_UNIT = re.compile(r"^(\d+(?:[.,]\d+)?)([a-z]+)$")
+_DIMENSIONS = re.compile(rf"{_DECIMAL}(?:x{_DECIMAL})+")
 _UNITS = {"g": "gr", "gram": "gr", "grm": "gr", "grams": "gr", "kilo": "kg", "kilogram": "kg", "watt": "w", "wat": "w",
           "volt": "v"}
 _UNIT_WORDS = frozenset({"gr", "kg", "ml", "l", "liter", "pcs", "pc", "cm", "mm", "m"})
@@ -56,7 +59,7 @@ _ENGLISH = {"wooden": "kayu", "wood": "kayu", "alphabet": "huruf", "letters": "h
             "men": "pria", "mens": "pria", "women": "wanita", "womens": "wanita", "chocolate": "coklat",
             "strawberry": "stroberi", "mat": "matras", "mats": "matras", "swing": "ayunan", "chair": "kursi",
             "table": "meja", "basket": "keranjang", "jug": "kendi", "vase": "vas", "hanging": "gantung",
-            "iron": "besi", "rattan": "rotan", "with": "dengan", "without": "tanpa", "lens": "lensa", "lenses": "lensa",
+            "iron": "besi", "rattan": "rotan", "with": "dengan", "without": "tanpa", "rol": "roll", "lens": "lensa", "lenses": "lensa",
             "paper": "kertas", "glass": "kaca", "leather": "kulit", "cotton": "katun"}
 _BEFORE_COLOUR = frozenset({"yg", "yang", "warna", "nu", "sing", "seng", "color", "colour"})
 
@@ -66,12 +69,13 @@ def words(text: str) -> list[str]:
     colours in the catalogue's words ("yg item", "hideung", "black" -> "hitam")."""
     found: list[str] = []
     for w in _WORD_RE.findall(text.lower()):
+        w = w.replace(",", ".")  # "1,5" is "1.5"
         amount = _AMOUNT_UNIT.match(w)
         if _DIMENSIONS.fullmatch(w):
             found.extend(w.split("x"))  # "60x30x35", "29x2" (of 29x2.25): each number is a word
         elif amount:
             found.extend((amount.group(1), _UNITS.get(amount.group(2), amount.group(2))))
-        elif found and found[-1].isdigit():
+        elif found and _is_number(found[-1]):
             found.append(_UNITS.get(w, _RUN_RE.sub(r"\1", w)))
         elif w == "item" and found and found[-1] in _BEFORE_COLOUR:
             found.append("hitam")
@@ -80,12 +84,13 @@ def words(text: str) -> list[str]:
     return found
 
 
-def product_words(text: str) -> list[str]:
+def product_words(text: str, names: Iterable[str] = ()) -> list[str]:
     """A message's words as product names are matched: the possessive "-nya" dropped
-    ("kettlenya", "kettle nya" -> "kettle")."""
+    ("kettlenya", "kettle nya" -> "kettle"), unless a name has the word ("Kabel NYA")."""
+    keep_nya = any("nya" in name.lower().split() for name in names)
     found = []
     for w in words(text):
-        if w == "nya":
+        if w == "nya" and not keep_nya:
             continue
         stem = w[:-3] if w.endswith("nya") else w
         found.append(stem if w != stem and (len(w) > 6 or stem in _UNIT_WORDS) else w)  # "mlnya" -> "ml"
@@ -129,7 +134,8 @@ def _distinguished(scored: list[tuple[float, str, list[str]]], by_name: dict[str
 def match_products(text: str, catalogue: Iterable[Product]) -> list[ProductMatch]:
     """Products whose name the message names (typos tolerated), narrowed by any variant
     words it mentions. Returns [] if nothing matches well enough: never guess."""
-    msg = product_words(text)
+    catalogue = list(catalogue)
+    msg = product_words(text, {p.name for p in catalogue})
     by_name: dict[str, list[Product]] = {}
     for p in catalogue:
         by_name.setdefault(p.name, []).append(p)
@@ -193,8 +199,12 @@ def _size_and_kind_words(variant: str) -> list[str]:
     """A variant's telling words: not units after an amount ("250 gr"), but a size letter of its
     own ("L" of "L (50 cm)", which is also the unit litre)."""
     toks = words(variant)
-    return [t for i, t in enumerate(toks) if t not in _STOP
-            and (t not in _UNIT_WORDS or not (i and toks[i - 1].isdigit()))]
+    return [t for i, t in enumerate(toks) if (t not in _STOP or t in _BIG | _SMALL)  # "Besar sepasang"
+            and (t not in _UNIT_WORDS or not (i and _is_number(toks[i - 1])))]
+
+
+def _is_number(word: str) -> bool:
+    return word.replace(".", "", 1).isdigit()  # "3", "1.5"
 
 
 _BIG = frozenset("besar gede gedhe gadang besak godang big large biggest largest terbesar jumbo".split())
@@ -287,7 +297,7 @@ def look_up_products(text: str, catalogue: Iterable[Product], ignore: Iterable[s
     """Which product(s) the words name, never guessing: a match must include the words that
     tell products apart, not only the kind ("kemeja flanel" is not "Kemeja Linen")."""
     catalogue = list(catalogue)
-    msg = product_words(text)
+    msg = product_words(text, {p.name for p in catalogue})
     by_name: dict[str, list[Product]] = {}
     for p in catalogue:
         by_name.setdefault(p.name, []).append(p)
