@@ -59,7 +59,8 @@ _ENGLISH = {"wooden": "kayu", "wood": "kayu", "alphabet": "huruf", "letters": "h
             "men": "pria", "mens": "pria", "women": "wanita", "womens": "wanita", "chocolate": "coklat",
             "strawberry": "stroberi", "mat": "matras", "mats": "matras", "swing": "ayunan", "chair": "kursi",
             "table": "meja", "basket": "keranjang", "jug": "kendi", "vase": "vas", "hanging": "gantung",
-            "iron": "besi", "rattan": "rotan", "with": "dengan", "without": "tanpa", "rol": "roll", "lens": "lensa", "lenses": "lensa",
+            "iron": "besi", "rattan": "rotan", "with": "dengan", "without": "tanpa", "rol": "roll",
+            "lens": "lensa", "lenses": "lensa",
             "paper": "kertas", "glass": "kaca", "leather": "kulit", "cotton": "katun"}
 _BEFORE_COLOUR = frozenset({"yg", "yang", "warna", "nu", "sing", "seng", "color", "colour"})
 
