@@ -541,10 +541,8 @@ class ReplyEngine:
         if conf >= self.threshold and intent not in (last[0], "other") and not (also and not _QUESTION.search(segment)):
             return None
         if last[0] == "shipping_cost":
-            rates = self.pack.facts.get("shipping_rates") or {}
-            aliases = self.pack.facts.get("city_aliases") or {}
-            city, unknown = find_city(segment, rates, aliases)
-            before, _ = find_city(last[2], rates, aliases)
+            city, unknown = self._destination(segment)
+            before, _ = self._destination(last[2])
             # "mau kirim hampers buat mertua" names no other destination
             if before and ((city and city != before) or (unknown and also)):
                 return ("shipping_cost", 0.9, segment)
@@ -568,6 +566,17 @@ class ReplyEngine:
         if not asked or named == asked:
             return None  # the question before named none of our products, or these same ones
         return (last[0], 0.9, segment)
+
+    def _destination(self, *texts: str) -> tuple[str | None, str | None]:
+        """The destination the first of `texts` that names one names: (a city of the pack's
+        shipping_rates, None), or (None, the unknown place word)."""
+        rates = self.pack.facts.get("shipping_rates") or {}
+        aliases = self.pack.facts.get("city_aliases") or {}
+        for text in texts:
+            city, unknown = find_city(text, rates, aliases)
+            if city or unknown:
+                return city, unknown
+        return None, None
 
     def _names_products(self, segment: str) -> bool:
         if self.shop is None or self._order_numbers(segment):
@@ -639,7 +648,7 @@ class ReplyEngine:
             return pack.render(pack.pick(pack.message_templates(name, lang), seed), {**ctx, **extra})
 
         numbers = self._order_numbers(text)
-        city, _ = find_city(text, pack.facts.get("shipping_rates", {}), pack.facts.get("city_aliases") or {})
+        city, _ = self._destination(text)
         if city:
             remember["city"] = city
         order_number = next((n for n in numbers if self.shop and self.shop.order_by_number(n)), None) or (
@@ -885,10 +894,7 @@ class ReplyEngine:
             return
         if intent == "shipping_cost":
             rates = pack.facts.get("shipping_rates", {})
-            aliases = pack.facts.get("city_aliases") or {}
-            city, unknown = find_city(segment, rates, aliases)
-            if not city and not unknown:
-                city, unknown = find_city(turn.text, rates, aliases)
+            city, unknown = self._destination(segment, turn.text)
             if not city and not unknown and ans.recall.get("city") in rates and not _COURIERS_ASKED.search(segment):
                 city = ans.recall["city"]  # "kalau pakai JNE brp?" after "ongkir ke medan"
             if city:
@@ -931,11 +937,8 @@ class ReplyEngine:
         if intent == "payment" and _COD_ONLY.search(segment) and not _OTHER_PAYMENT.search(segment):
             cod_cities = pack.facts.get("cod_cities")
             if isinstance(cod_cities, list):
-                rates = pack.facts.get("shipping_rates", {})
                 aliases = pack.facts.get("city_aliases") or {}
-                city, unknown = find_city(segment, rates, aliases)
-                if not city and not unknown:
-                    city, unknown = find_city(turn.text, rates, aliases)
+                city, unknown = self._destination(segment, turn.text)
                 reached = {str(aliases.get(str(c).lower(), c)).lower() for c in cod_cities}
                 if (city and city not in reached) or unknown:
                     # "bisa cod ke ruteng?": never "Bisa COD" where it doesn't reach
