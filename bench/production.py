@@ -350,12 +350,17 @@ def queue_settled(redis: Redis, queue_name: str) -> bool:
         and StartedJobRegistry(queue_name, connection=redis).count == 0
 
 
+def burst_worker_argv(redis_url: str, queue_name: str) -> list[str]:
+    """`rq worker --burst` with worker.py's worker class and serializer, importing from the project."""
+    return [str(VENV_BIN / "rq"), "worker", "--burst", "-w", WORKER_CLASS, "-S", "rq.serializers.JSONSerializer",
+            "-u", redis_url, "-P", str(ROOT), "--logging_level", "WARNING", queue_name]
+
+
 def empty_jobs_rate(processes: Processes, redis: Redis, redis_url: str, count: int) -> float:
     queue = Queue(EMPTY_QUEUE, connection=redis, serializer=JSONSerializer)
     for start in range(0, count, 1000):
         queue.enqueue_many([Queue.prepare_data(EMPTY_JOB, result_ttl=3600) for _ in range(start, min(count, start + 1000))])
-    argv = [str(VENV_BIN / "rq"), "worker", "--burst", "-w", WORKER_CLASS, "-S", "rq.serializers.JSONSerializer",
-            "-u", redis_url, "-P", str(ROOT), "--logging_level", "WARNING", EMPTY_QUEUE]
+    argv = burst_worker_argv(redis_url, EMPTY_QUEUE)
     processes.start("rq-empty", argv).wait(timeout=600)
     processes.stop("rq-empty")
     ends = [job.ended_at.timestamp() for job in finished_jobs(redis, EMPTY_QUEUE) if job.ended_at]
@@ -372,8 +377,7 @@ def minimal_jobs_rate(processes: Processes, fake: FakeAPIProcess, redis: Redis, 
     for start in range(0, len(ids), 1000):
         queue.enqueue_many([Queue.prepare_data(MINIMAL_JOB, (i,), result_ttl=3600) for i in ids[start:start + 1000]])
     seen = fake.count()
-    argv = [str(VENV_BIN / "rq"), "worker", "--burst", "-w", WORKER_CLASS, "-S", "rq.serializers.JSONSerializer",
-            "-u", redis_url, "-P", str(ROOT), "--logging_level", "WARNING", MINIMAL_QUEUE]
+    argv = burst_worker_argv(redis_url, MINIMAL_QUEUE)
     processes.start("rq-minimal", argv).wait(timeout=600)
     processes.stop("rq-minimal")
     arrivals = [at for _, at in fake.sends()[seen:]]
