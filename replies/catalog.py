@@ -30,8 +30,13 @@ rekening nomor no toko pulau daerah dari mana pake pakai pakek lewat via ekspedi
 _AMOUNT_UNIT = re.compile(r"^(\d+(?:[.,]\d+)?)([a-z]+)$")
 _DIMENSIONS = re.compile(rf"{_DECIMAL}(?:x{_DECIMAL})+")
 _UNITS = {"g": "gr", "gram": "gr", "grm": "gr", "grams": "gr", "kilo": "kg", "kilogram": "kg", "watt": "w", "wat": "w",
-          "volt": "v"}
+          "volt": "v", "meter": "m", "mtr": "m", "metre": "m", "meters": "m", "liter": "l", "litre": "l", "ltr": "l"}
 _UNIT_WORDS = frozenset({"gr", "kg", "ml", "l", "liter", "pcs", "pc", "cm", "mm", "m"})
+# "One of": "sebotol", "se-roll", "sameter" (Minang), "per pcs" ask the price of one unit and
+# name no product.
+_PER_UNIT = re.compile(r"^(?:se|sa|per)-?(?:botol|roll|rol|pak|pack|dus|box|kotak|lembar|meter|mtr|m|pcs|pc|biji|buah|"
+                       r"bungkus|sachet|saset|karung|ikat|gulung|lusin|kodi|set|kilo|kg|toples|tube|pot|"
+                       r"porsi|bal|rim|unit|batang|ons|liter|papan|keping|kaleng|galon|jerigen)$")
 
 
 # Colours (and a few loanwords) in regional words and English, as catalogues write them: Javanese/Betawi "item", "ireng",
@@ -90,8 +95,10 @@ def product_words(text: str, names: Iterable[str] = ()) -> list[str]:
     ("kettlenya", "kettle nya" -> "kettle"), unless a name has the word ("Kabel NYA")."""
     keep_nya = any("nya" in name.lower().split() for name in names)
     found = []
+    previous = ""
     for w in words(text):
-        if w == "nya" and not keep_nya:
+        previous, unit = w, previous in ("se", "sa", "per") and _PER_UNIT.match(f"se{w}")
+        if (w == "nya" and not keep_nya) or _PER_UNIT.match(w) or unit:
             continue
         stem = w[:-3] if w.endswith("nya") else w
         found.append(stem if w != stem and (len(w) > 6 or stem in _UNIT_WORDS) else w)  # "mlnya" -> "ml"

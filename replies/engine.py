@@ -58,6 +58,8 @@ _YES_FILLER = frozenset("kak ka kk kakak kaka min gan sis dong deh aja ya yaa ba
                         "dikabarin nanti me notify thanks makasih thx ditunggu yah bun bunda teh mas mbak bang cik "
                         "say mom nah mi ji ki yaudah udah kalo kalau klo ready lagi ada la lah ado sudah bli jak ade "
                         "dah amun ulun uni e jo wes wis lek yen let me know when it s back in stock is".split())
+_NOTIFY_WORDS = frozenset("kabari kabarin dikabari dikabarin kabarkan kabarken kabarno kabaran infoin infokan notify "
+                          "tell".split())
 _NO_WORDS = frozenset("ga gak nggak ngga enggak engga gk tidak tdk gausah gaush no nope skip sonde nda ndak ndag moh".split())
 _NO_FILLER = _YES_FILLER | frozenset("usah perlu dulu thank you not now later tak pikir pikir2 mikir".split())
 _SEVERE = ("abuse", "complaint", "refund_status", "human")
@@ -664,7 +666,7 @@ class ReplyEngine:
                             public if turn.is_public_comment else None, frozenset(flags), reason,
                             order_number=order_number, memory=remember)
 
-        if isinstance(offer, dict) and offer.get("skus") and _is_short_yes(text):
+        if isinstance(offer, dict) and offer.get("skus") and _is_short_yes(text, str(offer.get("items") or "")):
             primary = "restock_request"
             reply = msg("restock_confirmed", items=offer.get("items") or "")
             decision = finish(Action.AUTO_REPLY, reply, None, "asked to hear when the sold-out item is back")
@@ -789,6 +791,15 @@ class ReplyEngine:
                 ans.flags.add(flag)
             ans.reasons.append(reason)
 
+        if self.shop and intent not in ("price", "stock", "shipping_cost", "order_status"):
+            # "wetsuit seac nya cocok size apa?": the product a size, detail or custom question is
+            # about is the one "yg M ready?" means next.
+            catalogue = self.shop.products()
+            # (words about the customer, "tinggi 172 berat 68", leave the product named)
+            named = look_up_products(segment, catalogue, self._place_words()).matches or match_products(segment, catalogue)
+            if len(named) == 1:
+                ans.remember["product"] = named[0].products[0].name
+                ans.remember["variant"] = _variant_words(named[0], segment) if named[0].variant_given else None
         custom = pack.custom_intents.get(intent)
         if custom is not None:
             by_lang = custom.templates
@@ -1166,7 +1177,7 @@ def _price_items(matches: list[ProductMatch], lang: str) -> str:
     chunks = []
     for m in matches[:3]:
         name = m.products[0].name
-        if len(m.products) == 1 and m.products[0].variant and m.variant_given:
+        if len(m.products) == 1 and m.products[0].variant:  # the only row: its variant says what it is
             chunks.append(f"{name} {m.products[0].variant} {rupiah(m.products[0].price)}")
         else:
             chunks.append(f"{name} {_price_range(m.products)}")
@@ -1181,9 +1192,16 @@ def _group_prices(groups: tuple[tuple[Product, ...], ...], lang: str) -> str:
     return join_list(chunks, lang)
 
 
-def _is_short_yes(text: str) -> bool:
-    words = re.findall(r"[a-z]+", text.lower())
-    return 0 < len(words) <= 10 and set(words) <= _YES_WORDS | _YES_FILLER and bool(set(words) & _YES_WORDS)
+def _is_short_yes(text: str, items: str = "") -> bool:
+    """A yes to the restock offer: yes words and chat ("iya kabarin ya teh kalo cream udh ada": the
+    item's own words too), or a short ask to be told with no "no" in it ("iyo kabari jo kalo so ada")."""
+    found = set(re.findall(r"[a-z]+", text.lower()))
+    if not 0 < len(re.findall(r"[a-z]+", text.lower())) <= 10:
+        return False
+    item_words = set(re.findall(r"[a-z]+", items.lower()))
+    if found <= _YES_WORDS | _YES_FILLER | item_words and found & _YES_WORDS:
+        return True
+    return bool(found & _NOTIFY_WORDS) and not found & _NO_WORDS and "?" not in text
 
 
 def _is_short_no(text: str) -> bool:

@@ -31,7 +31,7 @@ def engine() -> ReplyEngine:
 
 def test_decimals_and_dimensions_are_words_of_their_own() -> None:
     assert words("kabel 2x1.5 mm") == ["kabel", "2", "1.5", "mm"]
-    assert words("1,5 meter") == ["1.5", "meter"]
+    assert words("1,5 meter") == ["1.5", "m"]  # the unit as catalogues write it ("4 m")
     assert words("harga 1.500.000") == ["harga", "1", "500", "000"]  # thousands, not a decimal
 
 

@@ -1,0 +1,91 @@
+"""What the twenty-first held-out conversation set (heldout-21, now a development set) taught:
+"sebotol", "se-roll", "per pcs" ask for one unit and name no product; "4 meter" is the catalogue's
+"4 m"; a yes to the restock offer may repeat the item's words or just ask to be told; the product
+of a size question is the one the next "yg M ready?" means; a product of one row is priced with
+its variant."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from replies import Action, ReplyEngine, Turn
+from replies.catalog import look_up_products, product_words
+from replies.shopdata import InMemoryShopData, Product
+
+NOON = datetime(2026, 11, 23, 6, 0, tzinfo=timezone.utc)  # Monday 13:00 WIB
+SHOP = InMemoryShopData([
+    Product("PWR-MRH", "Pewarna Koepoe", "Merah 30 ml", 6500, 20),
+    Product("PWR-HJU", "Pewarna Koepoe", "Hijau 30 ml", 6500, 0),
+    Product("WPP-BTA", "Wallpaper Dinding", "Motif Bata roll 10 m", 75000, 35),
+    Product("WPP-KYU", "Wallpaper Dinding", "Motif Kayu roll 10 m", 75000, 0),
+    Product("REL-3", "Rel Gorden Aluminium Minimalis", "3 m", 140000, 6),
+    Product("REL-4", "Rel Gorden Aluminium Minimalis", "4 m", 185000, 0),
+    Product("WTS-S", "Wetsuit Seac Ultraflex 3mm", "S", 1250000, 2),
+    Product("WTS-M", "Wetsuit Seac Ultraflex 3mm", "M", 1250000, 0),
+    Product("KBC", "Kain Batik Cap", "2 meter", 120000, 15),
+    Product("TRK", "Trekking Pole", "Sepasang", 240000, 4),
+])
+
+
+@pytest.fixture(scope="module")
+def engine() -> ReplyEngine:
+    return ReplyEngine.default(SHOP)
+
+
+def conversation(engine: ReplyEngine, *texts: str):
+    memory = None
+    decision = None
+    for text in texts:
+        decision = engine.decide(Turn(text=text, now=NOON, memory=memory))
+        memory = decision.memory
+        yield decision
+
+
+@pytest.mark.parametrize("text", ["yg merah aja brp sebotol?", "yg bata brp se-roll?", "harga per pcs brp?"])
+def test_one_unit_names_no_product(text) -> None:
+    assert not {"sebotol", "roll", "pcs"} & set(product_words(text))
+
+
+def test_a_pair_is_still_a_variant() -> None:
+    match = look_up_products("trekking pole sepasang brp", SHOP.products()).matches
+    assert [p.variant for p in match[0].products] == ["Sepasang"]
+
+
+def test_meters_are_the_catalogues_m() -> None:
+    match = look_up_products("rel gorden aluminium 4 meter ada kak?", SHOP.products()).matches
+    assert [p.sku for p in match[0].products] == ["REL-4"]
+
+
+@pytest.mark.parametrize(("first", "then", "price"), [
+    ("pewarna koepoe hijau ready kak?", "ga usah kak, yg merah aja brp sebotol?", "Rp6.500"),
+    ("wallpaper dinding ada motif apa aja kak?", "yg bata brp se-roll?", "Rp75.000"),
+])
+def test_a_variant_of_the_product_just_asked_about(engine, first, then, price) -> None:
+    _, second = conversation(engine, first, then)
+    assert second.action is Action.AUTO_REPLY and price in second.reply
+
+
+@pytest.mark.parametrize("yes", ["iya kabarin ya teh kalo hijau udh ada", "iyo kabari jo kalo so ada",
+                                 "ya kabari kamek ye ci"])
+def test_a_yes_to_the_restock_offer_in_the_customers_words(engine, yes) -> None:
+    offer, answer = conversation(engine, "pewarna koepoe hijau ready kak?", yes)
+    assert "restock_offer" in offer.memory
+    assert answer.intent == "restock_request" and answer.restock_skus == ("PWR-HJU",)
+
+
+@pytest.mark.parametrize("no", ["ga usah dikabari kak", "kabari ga?"])
+def test_no_or_a_question_is_not_a_yes(engine, no) -> None:
+    _, answer = conversation(engine, "pewarna koepoe hijau ready kak?", no)
+    assert answer.intent != "restock_request"
+
+
+def test_the_product_of_a_size_question_is_remembered(engine) -> None:
+    size, ready = conversation(engine, "wetsuit seac nya sa tinggi 172 berat 68 cocok size apa kak?", "yg M ready?")
+    assert size.memory.get("product") == "Wetsuit Seac Ultraflex 3mm"
+    assert ready.action is Action.AUTO_REPLY and "Wetsuit Seac Ultraflex 3mm M" in ready.reply
+
+
+def test_a_product_of_one_row_is_priced_with_its_variant(engine) -> None:
+    decision = engine.decide(Turn(text="kain batik cap harganya?", now=NOON))
+    assert "Kain Batik Cap 2 meter Rp120.000" in decision.reply
