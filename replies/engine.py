@@ -78,6 +78,8 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                         r"(?!.*\bsepihak\b)"
                         r"|\b(tolong|mohon|minta)\s+(di)?(ganti|ubah|rubah|tukar)\w*\s+(ke|jadi|menjadi)\b|\blupa\s+(pilih|milih|nulis)\b"
                         r"|\b(ganti|ubah|rubah|salah tulis|salah|edit)\s+(alamat|pesanan|ukuran pesanan)\b"
+                        # "bisa dibuatin ulang pesanannya?" (after it was cancelled): a person re-makes it
+                        r"|\b(di)?(buat|bikin|order|pesan|pesen)(in|kan|kin)?\s+(ulang|lagi)\s+(pesanan|orderan|order)\w*\b"
                         r"|\balamat\w*\s+(salah|ganti|diganti|diubah)\b|\bchange (my |the )?(order|address)\b"
                         # "alamat pengiriman pesanan RH-2411-0155 mau aku ganti", "alamat saya salah"
                         r"|\balamat\w*\b[^?.!\n]{0,50}\b(salah|ganti|diganti|diubah|ubah|pindah)\b(?![^?\n]*\bgimana\b)")),
@@ -132,7 +134,7 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                    r"|\b(boleh|bisa)\s+\d{2,3}\s*(rb|ribu|k)\b|\b\d{2,3}\s*(rb|ribu|k)?\s+boleh\s+(ga|gak|nggak|tidak|kah)\b|\b\d{2,3}\s*(rb|ribu|k)\s+boleh\b|\b(gak|ga|nggak|tidak|gk)\s+bisa\s+\d{2,3}\s*(rb|ribu|k)?\s*(aja|saja)\b")),
     ("order_status", _R(r"^\W*(tolong\s+|mohon\s+|mau\s+)?(cek|check|lacak|track)\s+(pesanan|order|orderan|paket|resi)\b")),
     # The tracking number asked ("do you have the tracking number?", "resinya mana?"): the order's status.
-    ("order_status", _R(r"\b(tracking (number|no|code)|no\.? ?resi|nomor resi|resi\w*|awb)\b")),
+    ("order_status", _R(r"\b(tracking (number|no|code)|no\.? ?resi|nomor resi|resi(nya|ny|ne|nyo|e)?|awb)\b")),
     # "Hi, do you sell Ernie Ball strings?": whether the shop has it, however it opens.
     ("stock", _R(r"\bdo you (sell|carry|stock)\b|\bdo you have (it|this|that|one|them) in\b")),
     # A person asked for in English, or a group order to arrange.

@@ -41,7 +41,7 @@ PHRASES = {
     "biaya pengiriman": "ongkir", "free ongkir": "gratisongkir", "gratis ongkir": "gratisongkir",
     "aji kuda": "berapa harga", "sugeng enjing": "halo", "sugeng siang": "halo", "sugeng sonten": "halo",
     "sugeng dalu": "halo", "free shipping": "gratisongkir", "shipping cost": "ongkir", "shipping fee": "ongkir",
-    "delivery fee": "ongkir", "terima kasih": "makasih", "thank you": "thanks", "thank u": "thanks",
+    "delivery fee": "ongkir", "kos penghantaran": "ongkir", "caj penghantaran": "ongkir", "postage": "ongkir", "terima kasih": "makasih", "thank you": "thanks", "thank u": "thanks",
     "how much": "howmuch", "in stock": "instock", "out of stock": "habis", "pay later": "paylater",
     "customer service": "cs", "real person": "human", "orang asli": "human", "nomor resi": "resi",
     "no resi": "resi", "no. resi": "resi", "tracking number": "resi", "tracking no": "resi",
@@ -121,7 +121,7 @@ SLANG = {
     # Palembang / Malay, Minang, Banjar and Balinese
     "ado": "ada", "dak": "gak", "idak": "gak", "indak": "gak", "kada": "gak", "pacak": "bisa",
     "stoknyo": "stock", "apo": "apa", "nak": "mau", "batalke": "batal", "bae": "aja", "kagek": "nanti",
-    "barapo": "berapa", "barapa": "berapa", "harago": "harga", "pian": "kak", "suksma": "makasih",
+    "barapo": "berapa", "barapa": "berapa", "harago": "harga", "hargo": "harga", "pian": "kak", "suksma": "makasih",
     "nggih": "ya", "bli": "kak", "mbok": "kak", "haragonyo": "harga", "bara": "berapa", "gadang": "besar",
     "ketek": "kecil", "nan": "yang", "uni": "kak",
     # Javanese krama and Surabaya
@@ -150,7 +150,23 @@ SLANG = {
     "penipu": "penipu", "nipu": "penipu", "tipu": "penipu", "scam": "penipu", "scammer": "penipu",
     "scammers": "penipu", "fraud": "penipu", "kampret": "kasar", "bajingan": "bangsat",
 }
+# Everyday words that are not typos of the chat vocabulary, though one edit from a word of it:
+# "hujan" is not "human" (a request for a person), "natal" not "batal", "anting" not "anjing",
+# "bocor" not "bogor", "bubuk" not "buruk". Kept as they are; never a typo target themselves.
+EVERYDAY = frozenset("""
+acara angin angkat angsa anting badan bantal barat batang batas batin batuk bawang beras bilang bocor bubuk
+budak bulat busuk cadang catat darat dahan elang fajar format ganda gagang golok handuk hanya hendak hujan
+hutan indah intan kamar kampung kapal kasur kawan kotak kursi lambung lengan lipat maling masak motor pakan
+panah pandang pantai parang pasang pasar patah pulang resin ruang sabtu sarang sawah sumber sumur tabung
+tahan tangan tanggal teras tulang tunggal wajan senar benang raket natal tarik kuala kapas karpet ketel
+merak meriah sling toner tuner matic quran statue habits group spill plush honey chart chair pants shirt
+cover beans truck sample phone varian color jacket cocoa butik tulip bokor cobek kendi kelom jubah lolos
+bolong larang pisan tiang tegal tasik batam bangka kupang siantar badung jember kalbar bromo makasar kargo
+sandat canang cakra carat udeng pluma beans kamen alana bulian kukar tukad tahuna konro kodong
+""".split())
 _AFFIXES = ("nya", "kah", "lah", "in")
+_PHRASE_RE = re.compile(r"(?<![a-z0-9])(?:" + "|".join(re.escape(p) for p in sorted(PHRASES, key=len, reverse=True))
+                        + r")(?![a-z0-9])")
 _ORDER_NO_RE = re.compile(r"\b(?:inv|ord|order|trx|no)[-/#: ]?\d{3,}\w*\b|#\d{4,}\b|\b\d{10,}\b", re.I)
 _MONEY_RE = re.compile(r"(\d+(?:[.,]\d+)?)\s*(rb|ribu|k|jt|juta)\b", re.I)
 _TOKEN_RE = re.compile(r"[a-z0-9&]+|\?")
@@ -177,7 +193,7 @@ class Normalizer:
 
     def __post_init__(self) -> None:
         known = set(self.vocabulary) | set(SLANG.values()) | set(SLANG)
-        self._known = frozenset(known)
+        self._known = frozenset(known | EVERYDAY)
         # Only reasonably long words are typo candidates: short ones collide too easily.
         self._typo_targets = sorted(w for w in known if len(w) >= 4 and w.isalpha())  # 5+ letter typos only
         self._snap = lru_cache(maxsize=50_000)(self._snap_uncached)
@@ -207,9 +223,8 @@ class Normalizer:
         if "squeeze" in s:
             text = _REDUP_RE.sub(r"\1", text)
         if "slang" in s:
-            for phrase, canon in PHRASES.items():
-                if phrase in text:
-                    text = text.replace(phrase, canon)
+            # whole words only: "shimano resin" holds no "no resi"
+            text = _PHRASE_RE.sub(lambda m: PHRASES[m.group(0)], text)
         out: list[str] = []
         for tok in _TOKEN_RE.findall(text):
             if "numbers" in s and tok.isdigit():

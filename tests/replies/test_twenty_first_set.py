@@ -89,3 +89,38 @@ def test_the_product_of_a_size_question_is_remembered(engine) -> None:
 def test_a_product_of_one_row_is_priced_with_its_variant(engine) -> None:
     decision = engine.decide(Turn(text="kain batik cap harganya?", now=NOON))
     assert "Kain Batik Cap 2 meter Rp120.000" in decision.reply
+
+
+@pytest.mark.parametrize(("word", "not_read_as"), [
+    ("hujan", "human"), ("natal", "batal"), ("anting", "anjing"), ("bocor", "bogor"), ("bubuk", "buruk"),
+    ("pantai", "partai"), ("golok", "goblok"), ("tangan", "jangan"),
+])
+def test_everyday_words_are_not_typos_of_the_chat_vocabulary(engine, word, not_read_as) -> None:
+    assert engine.classifier.normalizer.text(f"kak {word}") == f"kak {word}" != f"kak {not_read_as}"
+
+
+def test_a_phrase_is_whole_words() -> None:
+    from replies.normalize import Normalizer
+    assert "resi" not in Normalizer().text("kampas rem shimano resin").split()
+    assert Normalizer().text("no resi nya mana").startswith("resi")
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("harga kampas rem shimano resin sama metal brp?", "price"),  # "resin" is not "resi"
+    ("kak pantai anyer soalnya", None),  # a beach is not "partai" (wholesale)
+])
+def test_words_inside_words_are_not_cues(engine, text, intent) -> None:
+    decision = engine.decide(Turn(text=text, now=NOON))
+    assert decision.intent != "order_status" and decision.intent != "wholesale"
+    if intent:
+        assert decision.intent == intent
+
+
+def test_remaking_a_cancelled_order_is_for_a_person(engine) -> None:
+    decision = engine.decide(Turn(text="oh iya saya yg lupa bayar\nbisa dibuatin ulang pesanannya kak?", now=NOON))
+    assert decision.action is Action.ESCALATE and decision.intent == "order_change"
+
+
+def test_malay_shipping_abroad_is_for_a_person(engine) -> None:
+    decision = engine.decide(Turn(text="boleh pos ke Kuala Lumpur? berapa kos penghantaran?", now=NOON))
+    assert decision.intent == "shipping_cost" and decision.action is Action.ESCALATE
