@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable, Mapping, Sequence
 
 from rapidfuzz import fuzz
@@ -67,6 +68,9 @@ _ENGLISH = {"wooden": "kayu", "wood": "kayu", "alphabet": "huruf", "letters": "h
             "iron": "besi", "rattan": "rotan", "with": "dengan", "without": "tanpa", "rol": "roll",
             "lens": "lensa", "lenses": "lensa",
             "paper": "kertas", "glass": "kaca", "leather": "kulit", "cotton": "katun"}
+# One word for a colour catalogues write in two ("Merah Muda"); both sides read alike.
+_TWO_WORD_COLOURS = {"pink": ("merah", "muda"), "fuchsia": ("merah", "muda"), "lightblue": ("biru", "muda"),
+                     "navyblue": ("navy",), "skyblue": ("biru", "muda")}
 _BEFORE_COLOUR = frozenset({"yg", "yang", "warna", "nu", "sing", "seng", "color", "colour"})
 
 
@@ -85,6 +89,8 @@ def words(text: str) -> list[str]:
             found.append(_UNITS.get(w, _RUN_RE.sub(r"\1", w)))
         elif w == "item" and found and found[-1] in _BEFORE_COLOUR:
             found.append("hitam")
+        elif w in _TWO_WORD_COLOURS:
+            found.extend(_TWO_WORD_COLOURS[w])
         else:
             found.append(_COLOURS.get(w) or _ENGLISH.get(w) or _RUN_RE.sub(r"\1", w))
     return found
@@ -102,7 +108,44 @@ def product_words(text: str, names: Iterable[str] = ()) -> list[str]:
             continue
         stem = w[:-3] if w.endswith("nya") else w
         found.append(stem if w != stem and (len(w) > 6 or stem in _UNIT_WORDS) else w)  # "mlnya" -> "ml"
-    return found
+    return _spelled_as_named(found, tuple(sorted(set(names)))) if names else found
+
+
+def _spelled_as_named(found: list[str], names: tuple[str, ...]) -> list[str]:
+    """Words written together or apart unlike the catalogue: "blueband" is "Blue Band",
+    "alquran" is "Al-Qur'an", "sun glasses" is "Sunglasses"."""
+    joined, name_words = _joined_forms(names)
+    out: list[str] = []
+    i = 0
+    while i < len(found):
+        w = found[i]
+        pair = w + found[i + 1] if i + 1 < len(found) else ""
+        if w not in name_words and w in joined:
+            out.extend(joined[w])
+        elif pair and not (w in name_words and found[i + 1] in name_words) and len(pair) >= 5 and (
+                pair in name_words or pair in joined):
+            out.extend(joined.get(pair, (pair,)))  # "sun glasses", "al quran"
+            i += 1
+        else:
+            out.append(w)
+        i += 1
+    return out
+
+
+@lru_cache(maxsize=256)
+def _joined_forms(names: tuple[str, ...]) -> tuple[dict[str, tuple[str, ...]], frozenset[str]]:
+    joined: dict[str, tuple[str, ...]] = {}
+    name_words: set[str] = set()
+    for name in names:
+        name_words.update(t for t in words(name) if t.isalpha())
+        raw = re.findall(r"[a-z]+", name.lower())  # as written ("blue", not the colour word "biru")
+        name_words.update(raw)
+        for size in (2, 3):
+            for i in range(len(raw) - size + 1):
+                part = raw[i:i + size]
+                if len("".join(part)) >= 6:
+                    joined.setdefault("".join(part), tuple(words(" ".join(part))))
+    return joined, frozenset(name_words)
 
 
 @dataclass(frozen=True)
@@ -184,6 +227,9 @@ def match_products(text: str, catalogue: Iterable[Product]) -> list[ProductMatch
                 vtoks = words(v.variant or "")
                 if vtoks and all(_token_hit(t, rest) for t in vtoks):
                     narrowed.append(v)
+            # "pink" ("merah muda") is not also "Merah": a variant whose words another named one has too
+            toks_of = {v.sku: set(words(v.variant or "")) for v in narrowed}
+            narrowed = [v for v in narrowed if not any(toks_of[v.sku] < toks_of[o.sku] for o in narrowed)]
             if not narrowed:
                 # Partial variant ("hitam" of "Hitam / L", "250 gr" of "Biji 250gr"): the variants
                 # sharing the most words (a unit alone picks nothing).

@@ -124,3 +124,29 @@ def test_remaking_a_cancelled_order_is_for_a_person(engine) -> None:
 def test_malay_shipping_abroad_is_for_a_person(engine) -> None:
     decision = engine.decide(Turn(text="boleh pos ke Kuala Lumpur? berapa kos penghantaran?", now=NOON))
     assert decision.intent == "shipping_cost" and decision.action is Action.ESCALATE
+
+
+BOOKS = [
+    Product("BBD-200", "Blue Band Serbaguna", "200 g", 9500, 90),
+    Product("BBD-2", "Blue Band Serbaguna", "2 kg", 96000, 0),
+    Product("QRN-A5P", "Al-Qur'an Terjemah Tajwid", "A5 Merah Muda", 115000, 3),
+    Product("QRN-A4C", "Al-Qur'an Terjemah Tajwid", "A4 Coklat", 165000, 0),
+    Product("SUN-1", "Sunglasses Polarized", "Hitam", 150000, 4),
+]
+
+
+@pytest.mark.parametrize(("text", "sku"), [
+    ("blueband yg 2kg ada kak?", "BBD-2"),  # written together
+    ("alquran terjemah a5 warna pink ada kak?", "QRN-A5P"),  # together, and pink is "Merah Muda"
+    ("al quran tajwid yg A4 coklat ready kak?", "QRN-A4C"),  # apart
+    ("sun glasses polarized hitam brp", "SUN-1"),
+])
+def test_words_written_together_or_apart_unlike_the_catalogue(text, sku) -> None:
+    match = look_up_products(text, BOOKS).matches
+    assert [p.sku for m in match for p in m.products] == [sku]
+
+
+def test_red_is_not_pink() -> None:
+    shop = [Product("K-R", "Kaos Polos", "Merah", 50000, 3), Product("K-P", "Kaos Polos", "Pink", 50000, 3)]
+    assert [p.sku for p in look_up_products("kaos polos merah ada?", shop).matches[0].products] == ["K-R"]
+    assert [p.sku for p in look_up_products("kaos polos pink ada?", shop).matches[0].products] == ["K-P"]
