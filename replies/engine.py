@@ -83,7 +83,8 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                         r"|\balamat\w*\s+(salah|ganti|diganti|diubah)\b|\bchange (my |the )?(order|address)\b"
                         # "alamat pengiriman pesanan RH-2411-0155 mau aku ganti", "alamat saya salah"
                         r"|\balamat\w*\b[^?.!\n]{0,50}\b(salah|ganti|diganti|diubah|ubah|pindah)\b(?![^?\n]*\bgimana\b)")),
-    ("return_request", _R(r"\b(mau|pengen|pingin|ingin|minta|tolong)\s+(di)?(tukar|tuker|retur|return|refund|balikin|kembalikan)\b"
+    ("return_request", _R(r"\b(mau|pengen|pingin|ingin|minta|tolong|mo)\s+(di)?(tukar|tuker|retur|return|refund|balikin|kembalikan"
+                          r"|klaim|claim)\b"
                           r"|\b(refund|retur|tukar)\s+(aja|saja)\b|\bi (want|would like) (a |to )?(refund|return|exchange)\b"
                           r"|\bi'?d like (a |to )?(refund|return|exchange)\b")),
     # An order written out in the chat (items and an address): agents write it up.
@@ -347,13 +348,15 @@ class ReplyEngine:
             return Action.ESCALATE  # the pack has no answer for it: a person answers
         return Action.AUTO_REPLY
 
-    def read(self, text: str) -> tuple[str, float]:
+    def read(self, text: str, *, asked: bool = False) -> tuple[str, float]:
         """The finer intent of some text and its confidence: classified and refined as the shop's
-        customer wrote it, less the shop's own product words (see `_without_catalogue`)."""
+        customer wrote it, less the shop's own product words (see `_without_catalogue`). `asked`:
+        a question mark ended it in the burst ("pesanan beta su sampe ko?")."""
         plain = self._without_catalogue(text)
-        return self.refine(text, *self.classify(plain), plain=plain)
+        return self.refine(text, *self.classify(plain), plain=plain, asked=asked)
 
-    def refine(self, text: str, intent: str, confidence: float, *, plain: str | None = None) -> tuple[str, float]:
+    def refine(self, text: str, intent: str, confidence: float, *, plain: str | None = None,
+               asked: bool = False) -> tuple[str, float]:
         """The finer intent of one point: a brand's custom intent whose keyword appears, a
         complaint word, or a clear cue phrase of a refined intent (model.REFINED_INTENTS).
         `plain` is the text without the catalogue's words, where complaint and other cues are
@@ -398,7 +401,7 @@ class ReplyEngine:
         if intent == "complaint" and not cue and _PRAISE.search(text) and not _ASKING.search(low) \
                 and not _COMPLAINT_CUE.search(low):
             return "thanks", max(confidence, 0.9)  # "tasnya bagus banget, jahitannya rapi": praise, not a complaint
-        if (_RECEIVED.search(norm) or _RECEIVED.search(low)) and not _ASKING.search(norm) and not cue:
+        if (_RECEIVED.search(norm) or _RECEIVED.search(low)) and not _ASKING.search(norm) and not cue and not asked:
             # "paketnya udah diterima, thanks kak", "sudah saya terima dengan baik": a report and
             # a thank-you, not a question (nor, with its praise, a complaint).
             return "thanks", max(confidence, 0.9)
@@ -456,12 +459,17 @@ class ReplyEngine:
         whole, whole_conf = self.read(text)
         if whole == "spam" and whole_conf >= self.threshold:
             return [(whole, whole_conf, text)], whole, whole_conf  # a link or a prize: the whole is spam
-        segments = [s.strip() for s in _SPLIT_RE.split(text) if s and s.strip()]
-        segments = [s for s in segments if not set(re.findall(r"\w+", s.lower())) <= _FILLER]
+        pieces, start = [], 0
+        for sep in _SPLIT_RE.finditer(text):
+            pieces.append((text[start:sep.start()].strip(), "?" in sep.group(0)))
+            start = sep.end()
+        pieces.append((text[start:].strip(), False))
+        asked = {seg for seg, question in pieces if question}
+        segments = [s for s, _ in pieces if s and not set(re.findall(r"\w+", s.lower())) <= _FILLER]
         if len(segments) <= 1:
             return [(whole, whole_conf, text)], whole, whole_conf
         found: list[tuple[str, float, str]] = []
-        readings = [(seg, *self.read(seg)) for seg in segments]
+        readings = [(seg, *self.read(seg, asked=seg in asked)) for seg in segments]
         asks_product = bool(_PRODUCT_POINT & {intent for _, intent, _ in readings})
         named_before: list[str] = []  # products named ahead of the question that asks about them
         for seg, intent, conf in readings:

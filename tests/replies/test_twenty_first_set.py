@@ -150,3 +150,20 @@ def test_red_is_not_pink() -> None:
     shop = [Product("K-R", "Kaos Polos", "Merah", 50000, 3), Product("K-P", "Kaos Polos", "Pink", 50000, 3)]
     assert [p.sku for p in look_up_products("kaos polos merah ada?", shop).matches[0].products] == ["K-R"]
     assert [p.sku for p in look_up_products("kaos polos pink ada?", shop).matches[0].products] == ["K-P"]
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("makasih banyak om, barang so sampe, aman", "thanks"),  # Manado "so": already
+    ("barang su sampe kaka, terima kasih banyak, Tuhan berkati", "thanks"),  # Papua "su"
+    ("kaka pesanan beta su sampe ko? beta ada di luar kota", "order_status"),  # asked, in a burst
+    ("om paket so sampe ka? di rumah nda ada orang", "order_status"),
+])
+def test_already_arrived_told_or_asked(engine, text, intent) -> None:
+    assert engine.decide(Turn(text=text, now=NOON)).intent == intent
+
+
+def test_claiming_the_warranty_is_for_a_person_asking_about_it_is_not(engine) -> None:
+    claim = engine.decide(Turn(text="lampu philips beli bulan lalu so mati\nmo klaim garansi, bagaimana?", now=NOON))
+    assert claim.action is Action.ESCALATE
+    policy = engine.decide(Turn(text="kalau rusak bisa klaim garansi?", now=NOON))
+    assert policy.intent == "warranty" and policy.action is Action.AUTO_REPLY
