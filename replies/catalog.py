@@ -67,10 +67,29 @@ _ENGLISH = {"wooden": "kayu", "wood": "kayu", "alphabet": "huruf", "letters": "h
             "table": "meja", "basket": "keranjang", "jug": "kendi", "vase": "vas", "hanging": "gantung",
             "iron": "besi", "rattan": "rotan", "with": "dengan", "without": "tanpa", "rol": "roll",
             "lens": "lensa", "lenses": "lensa",
-            "paper": "kertas", "glass": "kaca", "leather": "kulit", "cotton": "katun"}
+            "paper": "kertas", "glass": "kaca", "leather": "kulit", "cotton": "katun",
+            "anchor": "jangkar", "folding": "lipat", "uniform": "seragam", "uniforms": "seragam", "candle": "lilin",
+            "candles": "lilin", "scented": "aromaterapi", "japanese": "jepang", "lantern": "lampion",
+            "lanterns": "lampion", "silk": "sutra", "bulb": "lampu", "bulbs": "lampu", "lamp": "lampu", "lamps": "lampu",
+            "fabric": "kain", "cloth": "kain", "sheet": "sprei", "sheets": "sprei", "bedsheet": "sprei",
+            "pillow": "bantal", "blanket": "selimut", "towel": "handuk", "helmet": "helm", "shoe": "sepatu",
+            "jacket": "jaket", "hat": "topi", "knife": "pisau", "scissors": "gunting", "hammer": "palu",
+            "rope": "tali", "hose": "selang", "pipe": "pipa", "cable": "kabel", "switch": "saklar",
+            "flour": "tepung", "sugar": "gula", "salt": "garam", "butter": "mentega", "cheese": "keju",
+            "milk": "susu", "egg": "telur", "eggs": "telur", "chicken": "ayam", "fish": "ikan", "shrimp": "udang",
+            "noodles": "mie", "noodle": "mie", "peanut": "kacang", "peanuts": "kacang", "kids": "anak",
+            "children": "anak", "child": "anak", "baby": "bayi", "book": "buku", "books": "buku", "pencil": "pensil",
+            "umbrella": "payung", "bucket": "ember", "broom": "sapu", "cup": "gelas", "cups": "gelas",
+            "pan": "wajan", "wok": "wajan", "stove": "kompor", "fan": "kipas", "battery": "baterai",
+            "batteries": "baterai", "flashlight": "senter", "torch": "senter", "seed": "benih", "seeds": "benih",
+            "fertilizer": "pupuk", "soil": "tanah", "plant": "tanaman", "plants": "tanaman", "flower": "bunga",
+            "flowers": "bunga", "slippers": "sandal", "big": "besar", "large": "besar", "small": "kecil", "perfume": "parfum", "shampoo": "sampo"}
 # One word for a colour catalogues write in two ("Merah Muda"); both sides read alike.
 _TWO_WORD_COLOURS = {"pink": ("merah", "muda"), "fuchsia": ("merah", "muda"), "lightblue": ("biru", "muda"),
-                     "navyblue": ("navy",), "skyblue": ("biru", "muda")}
+                     "navyblue": ("navy",), "skyblue": ("biru", "muda"),
+                     # and English things Indonesian names in two words
+                     "raincoat": ("jas", "hujan"), "gloves": ("sarung", "tangan"), "socks": ("kaos", "kaki"),
+                     "headlamp": ("senter", "kepala"), "toothbrush": ("sikat", "gigi")}
 _BEFORE_COLOUR = frozenset({"yg", "yang", "warna", "nu", "sing", "seng", "color", "colour"})
 
 

@@ -167,3 +167,24 @@ def test_claiming_the_warranty_is_for_a_person_asking_about_it_is_not(engine) ->
     assert claim.action is Action.ESCALATE
     policy = engine.decide(Turn(text="kalau rusak bisa klaim garansi?", now=NOON))
     assert policy.intent == "warranty" and policy.action is Action.AUTO_REPLY
+
+
+SHOP_EN = [
+    Product("LMP-S", "Lampion Labu Kain Sutra", "Kecil", 45000, 20),
+    Product("LMP-L", "Lampion Labu Kain Sutra", "Besar", 85000, 4),
+    Product("JKR-5", "Jangkar Lipat", "5 kg", 250000, 4),
+    Product("JKR-8", "Jangkar Lipat", "8 kg", 360000, 0),
+    Product("LLN-LAV", "Lilin Aromaterapi Kaleng", "Lavender", 9500, 200),
+    Product("JH-M", "Jas Hujan Ponco", "M", 45000, 9),
+]
+
+
+@pytest.mark.parametrize(("text", "sku"), [
+    ("How much is the big silk lantern?", "LMP-L"),
+    ("How much is the 5 kg folding anchor?", "JKR-5"),
+    ("How much are the lavender scented candles?", "LLN-LAV"),
+    ("do you have a raincoat size M?", "JH-M"),
+])
+def test_english_names_for_indonesian_catalogue_names(text, sku) -> None:
+    match = look_up_products(text, SHOP_EN).matches
+    assert [p.sku for m in match for p in m.products] == [sku]
