@@ -151,6 +151,10 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("size_chart", _R(r"\bsize ?chart\b|\b(panduan|tabel|detail) (ukuran|size)\b|\blingkar (dada|pinggang)\b"
                       r"|\bpanjang (baju|badan|celana)\b|\b(cocok|muat|pakai|pake) (size|ukuran) (apa|berapa)\b"
                       r"|\b(tinggi|berat|tb|bb)\b.*\b(size|ukuran) (apa|berapa)\b|\bwhat size\b")),
+    # "ada bsi ga?", "bisa gopay?", "terima paypal?": a way to pay asked about, not a product
+    ("payment", _R(r"\b(ada|bisa|bs|terima|nerima|menerima|pake|pakai|via|lewat|accept|take)\b[^?\n]{0,12}"
+                   r"\b(bca|bni|bri|bsi|mandiri|cimb|permata|btn|jago|seabank|dana|ovo|gopay|shopeepay|linkaja|qris"
+                   r"|paypal|kartu kredit|credit card|paylater|kredivo|akulaku)\b(?![^?\n]*\b(sudah|udah|udh|tf|transfer)\b)")),
 )
 # Cues of what only a person can do: they win over a shop's own intents' keywords.
 _PERSON_CUES = frozenset({"order_change", "payment_confirmation", "refund_status", "return_request", "new_order"})

@@ -188,3 +188,14 @@ SHOP_EN = [
 def test_english_names_for_indonesian_catalogue_names(text, sku) -> None:
     match = look_up_products(text, SHOP_EN).matches
     assert [p.sku for m in match for p in m.products] == [sku]
+
+
+@pytest.mark.parametrize("text", ["bayarnya bisa lewat apa aja kak?\nada bsi ga? sy pake bsi mobile", "Do you accept PayPal?",
+                                  "bisa bayar pake gopay?"])
+def test_a_way_to_pay_asked_about(engine, text) -> None:
+    decision = engine.decide(Turn(text=text, now=NOON))
+    assert decision.intent == "payment" and decision.action is Action.AUTO_REPLY
+
+
+def test_paid_through_a_bank_is_a_confirmation(engine) -> None:
+    assert engine.decide(Turn(text="sudah transfer via bca ya kak", now=NOON)).intent == "payment_confirmation"
