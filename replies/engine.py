@@ -67,6 +67,8 @@ _SEVERE = ("abuse", "complaint", "refund_status", "human")
 # Cue phrases for the refined intents, matched on the normalised text (see normalize.py:
 # "udh tf" -> "sudah transfer", "brp" -> "berapa") and, where spelling matters, the raw text.
 _R = lambda p: re.compile(p, re.I)  # noqa: E731
+_INSTANT_COURIER = re.compile(r"\b(grab\w*|gojek|gosend|go-send|maxim|lalamove|deliveree|ojol|ojek online|kurir instan"
+                              r"|instant courier|same ?day)\b", re.I)
 _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("refund_status", _R(r"\b(refund|dana|uang|duit|ewallet|pengembalian)\b.*\b(belum|gak|kok)\b.*"
                          r"\b(masuk|balik|kembali|cair|diterima|sampai|retur)\b"
@@ -77,7 +79,7 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                         r"|dicancel)\b"
                         r"(?!.*\bsepihak\b)"
                         r"|\b(tolong|mohon|minta)\s+(di)?(ganti|ubah|rubah|tukar)\w*\s+(ke|jadi|menjadi)\b|\blupa\s+(pilih|milih|nulis)\b"
-                        r"|\b(ganti|ubah|rubah|salah tulis|salah|edit)\s+(alamat|pesanan|ukuran pesanan)\b"
+                        r"|\b(ganti|ubah|rubah|salah tulis|salah|edit)\s+(alamat|pesanan|ukuran pesanan|kurir|ekspedisi)\b"
                         # "bisa dibuatin ulang pesanannya?" (after it was cancelled): a person re-makes it
                         r"|\b(di)?(buat|bikin|order|pesan|pesen)(in|kan|kin)?\s+(ulang|lagi)\s+(pesanan|orderan|order)\w*\b"
                         r"|\balamat\w*\s+(salah|ganti|diganti|diubah)\b|\bchange (my |the )?(order|address)\b"
@@ -142,6 +144,8 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("human", _R(r"\b(talk|speak|chat) (to|with) (someone|somebody|a person|a human|an agent|a real person|your team)\b")),
     ("wholesale", _R(r"\b(group|bulk|corporate) order\b")),
     # How many days a parcel takes: the couriers' estimate, not in the shop's data.
+    # An instant courier the rate table does not price (dropped in refine when the pack has it)
+    ("delivery_time", _INSTANT_COURIER),
     ("delivery_time", _R(r"\b(berapa|brp)\s+(hari|lama)\b[^?\n]*\b(nyampe|sampai|sampe|tiba|dikirim|pengiriman)\b"
                          r"|\b(nyampe|sampai|sampe|tiba)\w*\s+(berapa|brp)\s+(hari|lama)\b|\bestimasi\w*\s+(sampai|nyampe|pengiriman|tiba)\b"
                          r"|\bhow (long|many days)\b[^?\n]*\b(deliver|delivery|arrive|shipping|take)\b")),
@@ -196,7 +200,11 @@ _COMPLAINT_CUE = _R(r"\b(kesal|kesel|marah|kecewa|mengecewakan|nyesel|menyesal|k
                     r"|\bbaru\s+(\d+|satu|dua|tiga|seminggu|sebulan)\s*(hari|minggu|bulan)?\s+(dipake|dipakai|pake|pakai|su|udah|sudah)?\s*"
                     r"(mati|rusak|error|eror|dak idup|gak idup|ga idup|nda idup|gak nyala|ga nyala|nda nyala)\b"
                     r"|\b(dak|gak|ga|nda|ndak|tidak)\s+(idup|hidup|nyala|menyala)\b[^?\n]*\n?[^?\n]*\bbaru\b"
-                    r"|\b(makes? a (loud )?(noise|buzzing|buzz)|stopped working|not working|doesn'?t work|dead on arrival)\b")
+                    r"|\b(makes? a (loud )?(noise|buzzing|buzz)|stopped working|not working|doesn'?t work|dead on arrival)\b"
+                    r"|\b(does ?n[o']?t|won'?t|will not|not|never|can'?t) (turn(ing)? on|switch(ing)? on|charg(e|ing)|light(ing)? up)\b"
+                    # "pesanan DHK-2611-003 blm sampe2 udh seminggu": late, and counting
+                    r"|\b(belum|blm|blom|gak|ga|nggak|ndak|nda)\s+(sampai|sampe|datang|dateng|nyampe|tiba)\w*\b[^?\n]{0,30}"
+                    r"\b(sudah|udah|udh|dah|sdh)\s+(\d+|seminggu|sebulan|dua|tiga|empat|lima|berhari|lama)")
 # Unasked offers, prizes and links: no answer, not a person's time.
 _SPAM_CUE = _R(r"https?://|\bwww\.|\bwa\.me/|\bbit\.ly\b|\.(xyz|info|top|click|link|site|online|live|vip|icu|buzz)\b"
                r"|\b(isi|lengkapi|verifikasi)\s+data\b.*\b(link|klik|di)\b"
@@ -379,6 +387,9 @@ class ReplyEngine:
             return "greeting", max(confidence, 0.9)  # "Sampurasun teh", "Horas kak"
         # Cancel words only as written: spelling repair turns places into them ("batam" -> "batal").
         cue = next((name for name, rx in _CUES if rx.search(low) or (name != "order_change" and rx.search(norm))), None)
+        if cue == "delivery_time" and self._prices_courier(low) and not any(
+                name == "delivery_time" and rx is not _INSTANT_COURIER and rx.search(low) for name, rx in _CUES):
+            cue = None  # "bisa gosend?" at a shop whose rates have GoSend: the shipping answer
         # A shop's own intent by its keyword, unless the customer cancels, changes, has paid or
         # wants money back: "batalke pesanan hampers" is a cancellation, not a hampers question.
         if self._custom_cues and not cue and _COMPLAINT_CUE.search(_HYPOTHETICAL.sub(" ", low)):
@@ -582,6 +593,13 @@ class ReplyEngine:
         if not asked or named == asked:
             return None  # the question before named none of our products, or these same ones
         return (last[0], 0.9, segment)
+
+    def _prices_courier(self, low: str) -> bool:
+        """The instant courier the text names is one the pack's rate table has."""
+        named = {m.group(1).lower().replace("-", "") for m in _INSTANT_COURIER.finditer(low)}
+        couriers = {str(c).lower().replace("-", "").replace(" ", "")
+                    for rates in (self.pack.facts.get("shipping_rates") or {}).values() for c in rates}
+        return any(n.replace(" ", "") in couriers or any(c.startswith(n) for c in couriers) for n in named)
 
     def _destination(self, *texts: str) -> tuple[str | None, str | None]:
         """The destination the first of `texts` that names one names: (a city of the pack's

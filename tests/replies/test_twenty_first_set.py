@@ -8,10 +8,12 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import pytest
+import yaml
 
 from replies import Action, ReplyEngine, Turn
 from replies.catalog import look_up_products, product_words
 from replies.shopdata import InMemoryShopData, Product
+from replies.voice import DEFAULT_PACK, load_brand_pack
 
 NOON = datetime(2026, 11, 23, 6, 0, tzinfo=timezone.utc)  # Monday 13:00 WIB
 SHOP = InMemoryShopData([
@@ -199,3 +201,23 @@ def test_a_way_to_pay_asked_about(engine, text) -> None:
 
 def test_paid_through_a_bank_is_a_confirmation(engine) -> None:
     assert engine.decide(Turn(text="sudah transfer via bca ya kak", now=NOON)).intent == "payment_confirmation"
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("bisa kirim pake maxim/grab ga kak biar cepat, sy di sitataring", "delivery_time"),  # no rate for it
+    ("WDS-1046 tolong ganti kurir pake JNE saja kak\njangan J&T, kemarin paketku lama sekali", "order_change"),
+    ("My order WDS-1052 arrived but the torch doesn't turn on at all, even with a new battery", "complaint"),
+    ("pesanan sy DHK-2611-003 blm sampe2 udh seminggu\ngmn ini kak, buat acara adat besok", "complaint"),
+])
+def test_what_the_bot_must_not_answer(engine, text, intent) -> None:
+    decision = engine.decide(Turn(text=text, now=NOON))
+    assert decision.intent == intent and decision.action is Action.ESCALATE
+
+
+def test_an_instant_courier_the_shop_prices_is_a_shipping_question(tmp_path) -> None:
+    raw = yaml.safe_load(DEFAULT_PACK.read_text(encoding="utf-8"))
+    raw["facts"]["shipping_rates"]["bandung"] = {"JNE": 12000, "GoSend": 35000}
+    (tmp_path / "pack.yaml").write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    engine = ReplyEngine(load_brand_pack(tmp_path / "pack.yaml"), SHOP)
+    decision = engine.decide(Turn(text="ongkir ke bandung pake gosend brp?", now=NOON))
+    assert decision.intent == "shipping_cost" and "35.000" in decision.reply
