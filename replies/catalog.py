@@ -30,7 +30,7 @@ rekening nomor no toko pulau daerah dari mana pake pakai pakek lewat via ekspedi
 
 _AMOUNT_UNIT = re.compile(r"^(\d+(?:[.,]\d+)?)([a-z]+)$")
 _DIMENSIONS = re.compile(rf"{_DECIMAL}(?:x{_DECIMAL})+")
-_UNITS = {"g": "gr", "gram": "gr", "grm": "gr", "grams": "gr", "kilo": "kg", "kilogram": "kg", "watt": "w", "wat": "w",
+_UNITS = {"taun": "tahun", "thn": "tahun", "th": "tahun", "yo": "tahun", "g": "gr", "gram": "gr", "grm": "gr", "grams": "gr", "kilo": "kg", "kilogram": "kg", "watt": "w", "wat": "w",
           "volt": "v", "meter": "m", "mtr": "m", "metre": "m", "meters": "m", "liter": "l", "litre": "l", "ltr": "l"}
 _UNIT_WORDS = frozenset({"gr", "kg", "ml", "l", "liter", "pcs", "pc", "cm", "mm", "m"})
 # "One of": "sebotol", "se-roll", "sameter" (Minang), "per pcs" ask the price of one unit and
@@ -250,6 +250,8 @@ def match_products(text: str, catalogue: Iterable[Product]) -> list[ProductMatch
             toks_of = {v.sku: set(words(v.variant or "")) for v in narrowed}
             narrowed = [v for v in narrowed if not any(toks_of[v.sku] < toks_of[o.sku] for o in narrowed)]
             if not narrowed:
+                narrowed = _by_age(variants, rest)
+            if not narrowed:
                 # Partial variant ("hitam" of "Hitam / L", "250 gr" of "Biji 250gr"): the variants
                 # sharing the most words (a unit alone picks nothing).
                 shared = {v.sku: sum(1 for t in _size_and_kind_words(v.variant or "") if _token_hit(t, rest))
@@ -278,6 +280,22 @@ def _size_and_kind_words(variant: str) -> list[str]:
 
 def _is_number(word: str) -> bool:
     return word.replace(".", "", 1).isdigit()  # "3", "1.5"
+
+
+_AGE_RANGE = re.compile(r"(\d+)\s*-\s*(\d+)\s*(?:tahun|thn|th)\b", re.I)
+
+
+def _by_age(variants: Sequence[Product], msg: Sequence[str]) -> list[Product]:
+    """"umur 4 taun": the variant whose age range ("S (3-5 tahun)") holds it."""
+    ages = [int(w) for w, nxt in zip(msg, msg[1:]) if w.isdigit() and nxt == "tahun"]
+    if len(ages) != 1:
+        return []
+    found = []
+    for v in variants:
+        span = _AGE_RANGE.search(v.variant or "")
+        if span and int(span.group(1)) <= ages[0] <= int(span.group(2)):
+            found.append(v)
+    return found
 
 
 _BIG = frozenset("besar gede gedhe gadang besak godang big large biggest largest terbesar jumbo".split())
@@ -325,7 +343,10 @@ kado hadiah gift natal lebaran imlek ramadan ramadhan valentine ultah ulang tahu
 barapa berape brape pire gasan kada pian ulun nang ambil langganan pelanggan
 araq ade ape jak kamek ye mele baka ana isun pira pake pakai
 hrgnya hrgny hrga sekalian skalian sm sma jg jga ajah dl dlu dulu lgi tp krn utk
-kaka ko beta sa su dolo sonde ee hargo samo apo mano biso dak ado besak""".split())
+kaka ko beta sa su dolo sonde ee hargo samo apo mano biso dak ado besak
+tra trada pu sire ente""".split())
+# How old the wearer is: a product word only where the catalogue sizes by age ("S (3-5 tahun)").
+_AGE_WORDS = frozenset("umur usia age aged old years year".split())
 
 
 # Colours and sizes: they pick a variant, they don't name a product on their own ("yg putih brp?").
@@ -376,6 +397,8 @@ def look_up_products(text: str, catalogue: Iterable[Product], ignore: Iterable[s
         by_name.setdefault(p.name, []).append(p)
     kinds = _category_words(by_name)
     skip = _NOT_PRODUCT | {w for phrase in ignore for w in words(phrase)}
+    if any("tahun" in words(p.variant or "") for p in catalogue):
+        skip |= _AGE_WORDS  # "jas hujan anak buat umur 4 taun": the sizes say which
     # Words that could describe a product (sizes and numbers only pick variants).
     content = [w for w in msg if w not in skip and len(w) > 2 and not w.isdigit()]
     sure = match_products(text, catalogue)

@@ -60,7 +60,8 @@ _YES_FILLER = frozenset("kak ka kk kakak kaka min gan sis dong deh aja ya yaa ba
                         "dah amun ulun uni e jo wes wis lek yen let me know when it s back in stock is".split())
 _NOTIFY_WORDS = frozenset("kabari kabarin dikabari dikabarin kabarkan kabarken kabarno kabaran infoin infokan notify "
                           "tell".split())
-_NO_WORDS = frozenset("ga gak nggak ngga enggak engga gk tidak tdk gausah gaush no nope skip sonde nda ndak ndag moh".split())
+_NO_WORDS = frozenset("ga gak nggak ngga enggak engga gk tidak tdk gausah gaush no nope skip sonde nda ndak ndag moh tra "
+                      "trada".split())
 _NO_FILLER = _YES_FILLER | frozenset("usah perlu dulu thank you not now later tak pikir pikir2 mikir".split())
 _SEVERE = ("abuse", "complaint", "refund_status", "human")
 
@@ -152,7 +153,7 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     # Where the shop ships from and with which couriers: the general shipping answer.
     ("shipping_cost", _R(r"\bkirim\w*\s+dari\s+(mana|kota apa)\b|\bwhere do you ship from\b|\bship(ped)? from where\b"
                          r"|\b(pakai|pake|via|lewat)\s+(kurir|ekspedisi|jasa kirim)\s+apa\b|\b(kurir|ekspedisi)\w*\s+apa\s+(aja|saja)\b")),
-    ("size_chart", _R(r"\bsize ?chart\b|\b(panduan|tabel|detail) (ukuran|size)\b|\blingkar (dada|pinggang)\b"
+    ("size_chart", _R(r"\bsize ?chart\b|\b(panduan|tabel|detail) (ukuran|size)\b|\blingkar (dada|pinggang)\w*\b"
                       r"|\bpanjang (baju|badan|celana)\b|\b(cocok|muat|pakai|pake) (size|ukuran) (apa|berapa)\b"
                       r"|\b(tinggi|berat|tb|bb)\b.*\b(size|ukuran) (apa|berapa)\b|\bwhat size\b")),
     # "ada bsi ga?", "bisa gopay?", "terima paypal?": a way to pay asked about, not a product
@@ -307,6 +308,7 @@ class _Answer:
     remember: dict[str, Any] = field(default_factory=dict)  # what this turn adds for the next
     price_asked: bool = False  # a price point of the same burst states the prices
     named: list[ProductMatch] = field(default_factory=list)  # the products the burst's points named so far
+    custom: bool = False  # a shop's own answer was given in this burst
 
 
 class ReplyEngine:
@@ -838,6 +840,7 @@ class ReplyEngine:
             templates = by_lang.get(lang) or by_lang.get("id") or ()
             if templates:
                 ans.parts.append(pack.render(pack.pick(templates, seed), ctx))
+                ans.custom = True
             return
         if intent in ("price", "stock"):
             lookup = CatalogueLookup()
@@ -846,6 +849,8 @@ class ReplyEngine:
                 places = self._place_words()
                 # The words that asked this point first ("hoodie navy ready?"), then the whole burst.
                 lookup = look_up_products(segment, catalogue, places)
+                if not lookup.named and not ans.named and ans.custom and not ans.recall.get("product"):
+                    return  # "bisa bordir nama di dada? brp": the shop's own answer has the price
                 if not lookup.named and ans.named:
                     # "filter udara ada?" / "v belt nya sekalian" / "harga brp": the products just
                     # asked about ("hampers ada?" / "yg box kayu brp?": its "Box Kayu")

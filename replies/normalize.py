@@ -139,7 +139,7 @@ SLANG = {
     "ulun": "saya", "amun": "kalau", "inggih": "ya", "lai": "ada", "sakotak": "sekotak", "tarimo": "terima",
     "lamak": "enak", "bana": "banget", "nek": "kalau", "ono": "ada",
     # Ambon
-    "beta": "saya", "seng": "gak", "katong": "kami", "handak": "mau", "sonde": "gak",
+    "beta": "saya", "seng": "gak", "tra": "gak", "trada": "gak", "katong": "kami", "handak": "mau", "sonde": "gak",
     # honorifics all mean "you" to the classifier; the voice layer mirrors the real one.
     "kak": "kak", "ka": "kak", "kk": "kak", "kaka": "kak", "kakak": "kak", "sis": "kak",
     "sist": "kak", "gan": "kak", "min": "kak", "bang": "kak", "mas": "kak", "mba": "kak",

@@ -221,3 +221,46 @@ def test_an_instant_courier_the_shop_prices_is_a_shipping_question(tmp_path) -> 
     engine = ReplyEngine(load_brand_pack(tmp_path / "pack.yaml"), SHOP)
     decision = engine.decide(Turn(text="ongkir ke bandung pake gosend brp?", now=NOON))
     assert decision.intent == "shipping_cost" and "35.000" in decision.reply
+
+
+KIDS = [
+    Product("JHA-S", "Jas Hujan Anak Karakter", "S (3-5 tahun)", 55000, 10),
+    Product("JHA-M", "Jas Hujan Anak Karakter", "M (6-8 tahun)", 59000, 6),
+    Product("JHS-M", "Jas Hujan Setelan Rubber", "Hitam M", 135000, 6),
+    Product("JHS-XL", "Jas Hujan Setelan Rubber", "Hitam XL", 145000, 6),
+]
+
+
+@pytest.mark.parametrize(("text", "sku"), [
+    ("jas hujan anak buat umur 4 taun ada ka? brp", "JHA-S"),
+    ("jas hujan anak 7 thn", "JHA-M"),
+])
+def test_the_size_for_an_age_where_sizes_say_ages(text, sku) -> None:
+    assert [p.sku for p in look_up_products(text, KIDS).matches[0].products] == [sku]
+
+
+def test_an_age_where_sizes_say_none_is_not_a_product_word() -> None:
+    shop = [Product("M-S", "Mukena Anak Karakter", "S", 75000, 3), Product("M-L", "Mukena Anak Karakter", "L", 85000, 3),
+            Product("M-D", "Mukena Dewasa Katun", "All size", 150000, 3)]
+    assert not look_up_products("mukena anak buat umur 7 thn", shop).matches  # not a price range for a size unknown
+
+
+def test_papuan_no_and_a_variant(engine) -> None:
+    shop = InMemoryShopData(KIDS)
+    first, second = conversation(ReplyEngine.default(shop), "jas hujan setelan rubber ada?", "tra usah. yg hitam XL brapa")
+    assert second.action is Action.AUTO_REPLY and "Rp145.000" in second.reply
+
+
+def test_the_shops_own_answer_has_the_price(tmp_path) -> None:
+    raw = yaml.safe_load(DEFAULT_PACK.read_text(encoding="utf-8"))
+    raw.setdefault("custom_intents", {})["bordir"] = {
+        "action": "auto_reply", "keywords": ["bordir"], "examples": ["bisa bordir nama?", "bordir logo brp", "bordir di dada bisa?"],
+        "replies": {"id": ["Bisa kak: bordir nama Rp15.000 per baris."], "en": ["Yes: Rp15,000 per line."]}}
+    (tmp_path / "pack.yaml").write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    engine = ReplyEngine(load_brand_pack(tmp_path / "pack.yaml"), SHOP)
+    decision = engine.decide(Turn(text="bisa bordir nama di dada mas? brp", now=NOON))
+    assert decision.action is Action.AUTO_REPLY and "Rp15.000" in decision.reply and "katalog" not in decision.reply
+
+
+def test_a_size_question_by_chest_width(engine) -> None:
+    assert engine.decide(Turn(text="jersey XL lingkar dadanya brp?", now=NOON)).intent == "size_chart"
