@@ -264,3 +264,20 @@ def test_the_shops_own_answer_has_the_price(tmp_path) -> None:
 
 def test_a_size_question_by_chest_width(engine) -> None:
     assert engine.decide(Turn(text="jersey XL lingkar dadanya brp?", now=NOON)).intent == "size_chart"
+
+
+BOOKSHOP = [
+    Product("TOTE", "Tote Bag Pustaka Losari", "Kanvas Krem", 55000, 14),
+    Product("ATOM", "Atomic Habits (Terjemahan)", "Soft Cover", 108000, 20),
+    Product("DNG", "Dongeng Nusantara Bergambar", "Set 3 Buku", 120000, 5),
+    Product("OP-105", "Komik One Piece", "Vol. 105", 40000, 5),
+]
+
+
+@pytest.mark.parametrize(("text", "sku"), [
+    ("Do you sell the tote bag? price?", "TOTE"),
+    ("Do you have Atomic Habits in Indonesian? How much?", "ATOM"),
+    ("dongeng nusantara isinya berapa buku kak? harga?", "DNG"),
+])
+def test_chat_words_around_a_product_name(text, sku) -> None:
+    assert [p.sku for m in look_up_products(text, BOOKSHOP).matches for p in m.products] == [sku]
