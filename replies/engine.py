@@ -107,7 +107,12 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                           r"|\bis it safe\b|\bsafe for\b"
                           r"|\bwhen\b.*\b(restock|back in stock)\b|\b(berat|beratnya|weight)\b.*\b(berapa|gram|kg|how)\b"
                           r"|\b(bahan\w*|material)\b.*\b(apa|berapa|what)\b|\b(asli|ori|original|authentic)\s+(gak|ga|nggak|tidak|kah|bukan|or)\b"
-                          r"|\bsertifikat\w*\b|\b(bpom|halal)\b.*\b(gak|ga|belum|sudah|udah|ada)\b")),
+                          r"|\bsertifikat\w*\b|\b(bpom|halal)\b.*\b(gak|ga|belum|sudah|udah|ada)\b"
+                          # comparing two products, how long it lasts, another format: a person knows
+                          r"|\b(beda|bedanya|bedanyo|bedane|perbedaan\w*)\b[^?\n]{0,40}\b(apa|apo|naon|opo|what)\b"
+                          r"|\blebih (awet|bagus|tahan|kuat|enak|wangi|baik|tebal|tebel)\b[^?\n]{0,20}\b(yg|yang) (mana|mano)\b"
+                          r"|\b(wangi\w*|aroma\w*|baterai\w*|batre\w*)\s+tahan (berapa|brp) (jam|lama|hari)\b"
+                          r"|\b(versi )?(ebook|e-book|pdf)\b")),
     ("payment_confirmation", _R(r"^(?![^?\n]*\b(kok|kenapa|knp)\b[^?\n]*\bbelum\b)"
                                 r"(?![^\n]*\b(udah|sudah)\s+(di)?bayar\w*\s+(kan|belum|blm|apa belum)\b)(?:.|\n)*?(?:"
                                 r"(?<!kalau )(?<!setelah )\b(sudah|barusan|baru)\s+(saya\s+|aku\s+)?(transfer|bayar|lunas)"
@@ -164,7 +169,8 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
 # Cues of what only a person can do: they win over a shop's own intents' keywords.
 _PERSON_CUES = frozenset({"order_change", "payment_confirmation", "refund_status", "return_request", "new_order"})
 # Strong complaint words: any of them makes the point a complaint, whatever else it asks.
-_COMPLAINT_CUE = _R(r"\b(kesal|kesel|marah|kecewa|mengecewakan|nyesel|menyesal|komplain|complain|zonk|parah"
+_COMPLAINT_CUE = _R(r"\bhalaman\w*\s+(kosong|hilang|sobek|copot|lepas|terbalik|rusak|dobel)\b"
+                    r"|\b(kesal|kesel|marah|kecewa|mengecewakan|nyesel|menyesal|komplain|complain|zonk|parah"
                     r"|disappointed|unacceptable)\b|\b(kok|kenapa|knp)\b.*\b(gak|belum|blm)\b.*\b(datang|dateng|sampai|sampe|nyampe)"
                     # a faulty item or a parcel that went wrong
                     r"|\b(bolong|sobek|robek|noda|bernoda|cacat|rusak|pecah|penyok|luntur|jebol|salah kirim|beda warna"

@@ -281,3 +281,14 @@ BOOKSHOP = [
 ])
 def test_chat_words_around_a_product_name(text, sku) -> None:
     assert [p.sku for m in look_up_products(text, BOOKSHOP).matches for p in m.products] == [sku]
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("pisau sadap import samo lokal bedanyo apo kak? lebih awet yg mano?", "product_detail"),
+    ("laskar pelangi ada versi ebook nya kak? yg pdf", "product_detail"),
+    ("mau tanya kak, wanginya tahan berapa jam ya yg vanilla susu?", "product_detail"),
+    ("kak bukunya datang halamannya kosong di tengah2\nPLS-3301\nini videonya", "complaint"),
+])
+def test_what_the_shops_data_cannot_answer(engine, text, intent) -> None:
+    decision = engine.decide(Turn(text=text, now=NOON))
+    assert decision.intent == intent and decision.action is Action.ESCALATE
