@@ -955,9 +955,19 @@ class ReplyEngine:
                 ans.remember["city"] = city
                 named = _named_courier(turn.text, rates[city])
                 courier, cost = (named, rates[city][named]) if named else min(rates[city].items(), key=lambda kv: kv[1])
+                missing_courier = None if named else _courier_named(segment) or _courier_named(turn.text)
                 free_cities = pack.facts.get("free_shipping_cities")
                 applies = bool(pack.facts.get("free_shipping_min")) and (
                     city in free_cities if isinstance(free_cities, list) else True)
+                if missing_courier and missing_courier.lower() not in {c.lower() for c in rates[city]}:
+                    # "kalo pake jnt?" at a shop without J&T: say so, and what it ships with
+                    listed = join_list([f"{c} {rupiah(v)}" for c, v in sorted(rates[city].items(), key=lambda kv: kv[1])],
+                                       lang)
+                    text = (f"{missing_courier} belum tersedia ya {ctx.get('honorific') or 'kak'}; ke {city.title()} "
+                            f"bisa pakai {listed} (per kg)." if lang == "id" else
+                            f"We don't ship with {missing_courier}; to {city.title()} we use {listed} (per kg).")
+                    ans.parts.append(text)
+                    return
                 ans.parts.append(render("known", city=city.title(), cost=cost, courier=courier,
                                         rates={k: rupiah(v) for k, v in rates[city].items()},
                                         free_shipping=pack.facts.get("free_shipping_min"),
@@ -1159,6 +1169,18 @@ class ReplyEngine:
 
 
 _NOT_A_COURIER = frozenset({"kurir", "toko", "same", "instant", "gojek", "grab"})
+# Couriers customers name, as they write them -> as shops write them.
+_KNOWN_COURIERS = {"jne": "JNE", "jnt": "J&T", "j&t": "J&T", "sicepat": "SiCepat", "anteraja": "AnterAja",
+                   "tiki": "TIKI", "ninja": "Ninja Xpress", "wahana": "Wahana", "idexpress": "ID Express",
+                   "lion": "Lion Parcel", "pos": "POS", "sap": "SAP Express", "jet": "JET Express"}
+_COURIER_WORD = re.compile(r"(?<![a-z0-9&])(" + "|".join(map(re.escape, _KNOWN_COURIERS)) + r")(?![a-z0-9&])")
+
+
+def _courier_named(text: str) -> str | None:
+    """A courier the customer named, whether or not the shop has it ("kalo pake jnt?")."""
+    low = re.sub(r"\bkode ?pos\b|\bpostal\b", " ", text.lower())  # a postcode is no courier
+    found = _COURIER_WORD.search(re.sub(r"\bsi cepat\b", "sicepat", re.sub(r"\banter aja\b", "anteraja", low)))
+    return _KNOWN_COURIERS[found.group(1)] if found else None
 
 
 def _total_is_the_orders(points: list[tuple[str, float, str]], primary: str

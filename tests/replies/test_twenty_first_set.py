@@ -292,3 +292,14 @@ def test_chat_words_around_a_product_name(text, sku) -> None:
 def test_what_the_shops_data_cannot_answer(engine, text, intent) -> None:
     decision = engine.decide(Turn(text=text, now=NOON))
     assert decision.intent == intent and decision.action is Action.ESCALATE
+
+
+def test_a_courier_the_shop_does_not_use(tmp_path) -> None:
+    raw = yaml.safe_load(DEFAULT_PACK.read_text(encoding="utf-8"))
+    raw["facts"]["shipping_rates"]["medan"] = {"JNE": 36000, "AnterAja": 33000}
+    (tmp_path / "pack.yaml").write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    engine = ReplyEngine(load_brand_pack(tmp_path / "pack.yaml"), SHOP)
+    _, jnt = conversation(engine, "ongkir ke medan brp kak?", "kalo pake jnt?")
+    assert "J&T belum tersedia" in jnt.reply and "JNE Rp36.000" in jnt.reply and "AnterAja Rp33.000" in jnt.reply
+    _, postcode = conversation(engine, "ongkir ke medan brp kak?", "kode pos 20111 brp ongkirnya?")
+    assert "belum tersedia" not in postcode.reply and "Rp33.000" in postcode.reply
