@@ -68,6 +68,9 @@ _SEVERE = ("abuse", "complaint", "refund_status", "human")
 # Cue phrases for the refined intents, matched on the normalised text (see normalize.py:
 # "udh tf" -> "sudah transfer", "brp" -> "berapa") and, where spelling matters, the raw text.
 _R = lambda p: re.compile(p, re.I)  # noqa: E731
+_SHIPPING_ASKED = re.compile(r"\b(ongkir|ongkos|kirim\w*|dikirim|pengiriman|ship\w*|delivery|deliver|kurir|ekspedisi"
+                             r"|gratisongkir|sampai|nyampe|paket|cod|jne|j&t|jnt|sicepat|anteraja|pos|tiki|lion|ninja)\b",
+                             re.I)
 _INSTANT_COURIER = re.compile(r"\b(grab\w*|gojek|gosend|go-send|maxim|lalamove|deliveree|ojol|ojek online|kurir instan"
                               r"|instant courier|same ?day)\b", re.I)
 _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -675,6 +678,14 @@ class ReplyEngine:
         points, primary, conf = self.points(self._masked(text))
         if conf < self.threshold or (recall.get("city") and primary in _COURIER_MISREAD - {"shipping_cost"}):
             points, primary, conf = self._follow_up_points(points, primary, conf, recall)
+        elif "shipping_cost" in (p[0] for p in points) and recall.get("product") and not _SHIPPING_ASKED.search(
+                self.classifier.normalizer.text(text)) and not any(self._destination(text)):
+            # "ndak usah, kuning saja brp?" after the dry bag: no place, courier or shipping word, so
+            # a price of the product just talked about, if it is one
+            unsure = [(i, min(c, self.threshold / 2) if i == "shipping_cost" else c, seg) for i, c, seg in points]
+            again = self._follow_up_points(unsure, primary, min(conf, self.threshold / 2), recall)
+            if again[2] >= self.threshold:
+                points, primary, conf = again
         if (recall.get("order_number") or "order_status" in [p[0] for p in points]) and any(
                 p[0] == "price" and _TOTAL_ASKED.search(p[2]) for p in points):
             # "totalnya berapa?" beside (or after) an order: the order's total, not a product's price

@@ -303,3 +303,13 @@ def test_a_courier_the_shop_does_not_use(tmp_path) -> None:
     assert "J&T belum tersedia" in jnt.reply and "JNE Rp36.000" in jnt.reply and "AnterAja Rp33.000" in jnt.reply
     _, postcode = conversation(engine, "ongkir ke medan brp kak?", "kode pos 20111 brp ongkirnya?")
     assert "belum tersedia" not in postcode.reply and "Rp33.000" in postcode.reply
+
+
+def test_a_variant_asked_after_the_product_is_its_price_not_shipping() -> None:
+    shop = InMemoryShopData([Product("DRB-H", "Dry Bag 20L", "Hitam", 120000, 0),
+                             Product("DRB-K", "Dry Bag 20L", "Kuning", 120000, 5)])
+    engine = ReplyEngine.default(shop)
+    for first, then in [("dry bag 20L warna hitam ada?", "ndak usah, kuning saja brp?"),
+                        ("dry bag 20L warna hitam ada?", "kuning saja brp?")]:
+        _, second = conversation(engine, first, then)
+        assert second.intent == "price" and "Rp120.000" in second.reply
