@@ -32,7 +32,7 @@ _FILLER = frozenset({"kak", "ya", "dong", "min", "sis", "gan", "kk", "ka", "yah"
 # "size", "order", "item", "shop", "thanks", don't count).
 _EN_WORDS = frozenset("""the is are was were do does did you your i my me what where when why how can could
 would will please this that it to for of in with have has any want talk much yet there be an am not no get got
-which send sent so very lot a""".split())
+which send sent so very lot a been had they we our us if or but from by just already""".split())
 _ID_WORDS = frozenset("""kak ya ga gak nggak ada berapa brp bisa mau dong min sis gan kok aja yg yang saya aku
 udah udh sudah belum blm ini itu apa kapan gimana gmn dan di ke dari sama kalau kalo tolong makasih masih
 barang pesanan harga ongkir kirim nya deh sih banget bgt tidak minta cek mohon buat untuk kita kk sdh sy td tadi
@@ -40,7 +40,7 @@ kemarin kemaren bayar masuk juga jg lagi pake pakai mas mbak bang kan dah nih gi
 # Words an English message may consist of entirely ("thanks a lot", "ok great").
 _EN_VOCAB = _EN_WORDS | frozenset("""hi hello thanks thank ok okay good great morning evening afternoon noted cheers
 appreciate help price stock shipping cost payment methods warranty period refund exchange ready size order item
-available status tracking delivered""".split())
+available status tracking delivered shipped arrived received delivery forest""".split())
 _FORMAL = frozenset({"bapak", "ibu", "apakah", "mohon", "bagaimana", "terima", "kasih", "selamat"})
 _ANSWERED = frozenset({"greeting", "price", "stock", "shipping_cost", "order_status", "payment",
                        "return_refund", "warranty", "thanks"})

@@ -313,3 +313,17 @@ def test_a_variant_asked_after_the_product_is_its_price_not_shipping() -> None:
                         ("dry bag 20L warna hitam ada?", "kuning saja brp?")]:
         _, second = conversation(engine, first, then)
         assert second.intent == "price" and "Rp120.000" in second.reply
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("Has order ARJ-3051 been delivered?", "en"), ("If I order 2, do you give a discount?", "en"),
+    ("ukuran L ready ga?", "id"), ("kak udah dikirim belum? on the way ya", "id"),
+])
+def test_language_of_short_english_questions(text, lang) -> None:
+    from replies.engine import detect_language
+    assert detect_language(text) == lang
+
+
+def test_forest_honey_is_madu_hutan() -> None:
+    shop = [Product("MH-250", "Madu Hutan Sumbawa", "250 gr", 85000, 5), Product("MH-500", "Madu Hutan Sumbawa", "500 gr", 150000, 5)]
+    assert [p.sku for p in look_up_products("how much is the forest honey 250g?", shop).matches[0].products] == ["MH-250"]
