@@ -139,8 +139,11 @@ def _spelled_as_named(found: list[str], names: tuple[str, ...]) -> list[str]:
     while i < len(found):
         w = found[i]
         pair = w + found[i + 1] if i + 1 < len(found) else ""
+        code = None if w in name_words or w in joined else next((j for j in joined if _code_prefix(w, j)), None)
         if w not in name_words and w in joined:
             out.extend(joined[w])
+        elif code:
+            out.extend(joined[code])  # "dw5600" of "DW-5600E"
         elif pair and not (w in name_words and found[i + 1] in name_words) and len(pair) >= 5 and (
                 pair in name_words or pair in joined):
             out.extend(joined.get(pair, (pair,)))  # "sun glasses", "al quran"
@@ -157,8 +160,8 @@ def _joined_forms(names: tuple[str, ...]) -> tuple[dict[str, tuple[str, ...]], f
     name_words: set[str] = set()
     for name in names:
         name_words.update(t for t in words(name) if t.isalpha())
-        raw = re.findall(r"[a-z]+", name.lower())  # as written ("blue", not the colour word "biru")
-        name_words.update(raw)
+        raw = re.findall(r"[a-z0-9]+", name.lower())  # as written ("blue", not the colour word "biru")
+        name_words.update(t for t in raw if t.isalpha())
         for size in (2, 3):
             for i in range(len(raw) - size + 1):
                 part = raw[i:i + size]
@@ -178,11 +181,28 @@ def _token_hit(tok: str, msg_words: Sequence[str]) -> str | None:
     # Sizes like "L", "XL", numbers ("10000" is not "20000") and codes ("BR7HS" is not "B7HS",
     # "EJ16" not "EJ26"): exact only.
     if len(tok) <= 2 or any(c.isdigit() for c in tok):
-        return tok if tok in msg_words else None
+        if tok in msg_words:
+            return tok
+        # a model code left short: "e6762" of "E6762MC", "srpd51" of "SRPD51K1" (never "b7hs" of "br7hs")
+        return next((w for w in msg_words if _code_prefix(w, tok)), None)
     for w in msg_words:
         if w == tok or (len(w) >= 4 and len(tok) >= 4 and fuzz.ratio(w, tok) >= 80):
             return w
     return None
+
+
+def _word_coverage(name: str, hits: Sequence[str]) -> float:
+    """How much of a name's words (not its numbers and units) the hits cover."""
+    toks = [t for t in words(name) if t not in _STOP and not _is_number(t) and t not in _UNIT_WORDS]
+    return sum(1 for t in toks if t in hits or any(_token_hit(t, [h]) for h in hits)) / len(toks) if toks else 0.0
+
+
+def _code_prefix(word: str, code: str) -> bool:
+    """The word is the code without its last letters: at least four characters with a letter and a
+    digit, and at most three left over, one of them a letter (a size "5600" is not "56000")."""
+    rest = code[len(word):]
+    return (len(word) >= 4 and code.startswith(word) and 0 < len(rest) <= 3 and any(c.isalpha() for c in rest)
+            and any(c.isdigit() for c in word) and any(c.isalpha() for c in word))
 
 
 def _distinguished(scored: list[tuple[float, str, list[str]]], by_name: dict[str, list[Product]]
@@ -220,8 +240,11 @@ def match_products(text: str, catalogue: Iterable[Product]) -> list[ProductMatch
         scored = full
     elif len(scored) == 1 and max(len(h) for h in scored[0][2]) >= 4:
         pass  # only one product shares a (real) word with the message: "hoodie navy L"
-    elif (unique := _distinguished(scored, by_name)) is not None:
-        scored = [unique]  # "tubruk sidikalang", "arabika sidikalang": the kind word left out
+    elif (unique := _distinguished(scored, by_name)) is not None or (
+            unique := _distinguished([(_word_coverage(name, hits), name, hits) for _, name, hits in scored], by_name)):
+        # "tubruk sidikalang", "arabika sidikalang": the kind word left out; "petite melrose": the
+        # brand and the size ("Daniel Wellington Petite Melrose 32mm") left out
+        scored = [unique]
     else:
         return []  # nothing, or ambiguous ("kaos" with several kaos): don't guess
     if not scored:

@@ -327,3 +327,30 @@ def test_language_of_short_english_questions(text, lang) -> None:
 def test_forest_honey_is_madu_hutan() -> None:
     shop = [Product("MH-250", "Madu Hutan Sumbawa", "250 gr", 85000, 5), Product("MH-500", "Madu Hutan Sumbawa", "500 gr", 150000, 5)]
     assert [p.sku for p in look_up_products("how much is the forest honey 250g?", shop).matches[0].products] == ["MH-250"]
+
+
+WATCHES = [
+    Product("EXP-H", "Expedition E6762MC Chronograph", "Hitam", 1150000, 5),
+    Product("EXP-B", "Expedition E6762MC Chronograph", "Biru", 1150000, 1),
+    Product("SKO-51", "Seiko 5 Sports SRPD51K1", "Biru Navy", 3650000, 0),
+    Product("GSK-56", "Casio G-Shock DW-5600E", "Hitam", 1250000, 5),
+    Product("A168WA", "Casio A168WA", "Silver", 520000, 0),
+    Product("A168WG", "Casio A168WG", "Gold", 760000, 4),
+    Product("DW-RG", "Daniel Wellington Petite Melrose 32mm", "Rose Gold", 2450000, 3),
+    Product("DW-S", "Daniel Wellington Petite Melrose 32mm", "Silver", 2450000, 0),
+    Product("PB-20", "Powerbank 20000mAh 22.5W", "Hitam", 249000, 9),
+    Product("SPK-B7", "Busi NGK B7HS", "1 pcs", 25000, 9),
+]
+
+
+@pytest.mark.parametrize(("text", "skus"), [
+    ("expedition e6762 biru ready?", ["EXP-B"]),  # the code without its last letters
+    ("seiko 5 srpd51 biru navy onok mas?", ["SKO-51"]),
+    ("g-shock dw5600 brp min?", ["GSK-56"]),  # written together, and short
+    ("casio a168 brp", ["A168WA", "A168WG"]),  # short of two codes: both
+    ("dw petite melrose yg silver ada kak?", ["DW-S"]),  # the brand and size left out
+    ("yg 20000mah brp?", ["PB-20"]),
+    ("busi br7hs ada?", []),  # another code, not a short one
+])
+def test_model_codes_as_customers_write_them(text, skus) -> None:
+    assert [p.sku for m in look_up_products(text, WATCHES).matches for p in m.products] == skus
