@@ -301,6 +301,12 @@ def _size_and_kind_words(variant: str) -> list[str]:
             and (t not in _UNIT_WORDS or not (i and _is_number(toks[i - 1])))]
 
 
+def mentions_variant(products: Sequence[Product], text: str) -> bool:
+    """The text has a telling word of one of these variants ("slop" of "1 dus (10 slop)")."""
+    said = set(product_words(text))
+    return any(t in said for p in products for t in _size_and_kind_words(p.variant or ""))
+
+
 def _is_number(word: str) -> bool:
     return word.replace(".", "", 1).isdigit()  # "3", "1.5"
 
@@ -367,7 +373,7 @@ barapa berape brape pire gasan kada pian ulun nang ambil langganan pelanggan
 araq ade ape jak kamek ye mele baka ana isun pira pake pakai
 hrgnya hrgny hrga sekalian skalian sm sma jg jga ajah dl dlu dulu lgi tp krn utk
 kaka ko beta sa su dolo sonde ee hargo samo apo mano biso dak ado besak
-tra trada pu sire ente isi isinya
+tra trada pu sire ente isi isinya hargina hargine
 sell sells selling sold buy buying want wanted need needs looking look find got get like would know tell
 visiting visit next week friend friends recommended recommend heard version indonesian english bahasa""".split())
 # How old the wearer is: a product word only where the catalogue sizes by age ("S (3-5 tahun)").

@@ -10,7 +10,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Mapping
 
-from .catalog import CatalogueLookup, ProductMatch, find_city, look_up_products, match_products, order_number_spans, words
+from .catalog import (
+    CatalogueLookup,
+    ProductMatch,
+    find_city,
+    look_up_products,
+    match_products,
+    mentions_variant,
+    order_number_spans,
+    words,
+)
 from .classifier import LEXICON, IntentClassifier, builtin_training_data
 from .model import ESCALATE_INTENTS, INTENTS, REFINED_INTENTS, Action, Decision, Turn
 from .normalize import Normalizer
@@ -925,6 +934,11 @@ class ReplyEngine:
                 # each product of the kind narrowed to the variant asked ("kursi teras warna coklat tua",
                 # "panel surya 100wp")
                 matches = [_narrowed(g, segment) for g in groups]
+                if not any(m.variant_given for m in matches) and segment != turn.text:
+                    matches = [_narrowed(g, turn.text) for g in groups]  # "... nu 5 kg?" / "sabaraha hargina?"
+                # "beras pandan wangi 25kg": the products that have a 25 kg, not the others whole
+                if any(m.variant_given for m in matches):
+                    matches = [m for m, g in zip(matches, groups) if m.variant_given or mentions_variant(g, turn.text)]
                 if intent == "price":
                     narrowed = tuple(m.products for m in matches)
                     ans.parts.append(render("found", items=_group_prices(narrowed, lang),
@@ -1262,7 +1276,8 @@ def _price_items(matches: list[ProductMatch], lang: str) -> str:
 
 def _group_prices(groups: tuple[tuple[Product, ...], ...], lang: str) -> str:
     """A kind of product ("harga batik?"): each product's name and price or price range."""
-    chunks = [f"{g[0].name} {_price_range(g)}" for g in groups[:5]]
+    chunks = [f"{g[0].name} {g[0].variant + ' ' if len(g) == 1 and g[0].variant else ''}{_price_range(g)}"
+              for g in groups[:5]]
     if len(groups) > 5:
         chunks.append(f"{len(groups) - 5} {'produk lain' if lang == 'id' else 'more'}")
     return join_list(chunks, lang)

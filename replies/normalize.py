@@ -120,7 +120,7 @@ SLANG = {
     "rb": "ribu", "jt": "juta",
     # Javanese / Sundanese / formal Indonesian question words
     "piro": "berapa", "pinten": "berapa", "sabaraha": "berapa", "regane": "harga", "rego": "harga",
-    "hargane": "harga", "hargana": "harga", "isih": "masih", "keneh": "masih", "ora": "gak", "mboten": "gak",
+    "hargane": "harga", "hargana": "harga", "hargina": "harga", "bikak": "buka", "bukak": "buka", "isih": "masih", "keneh": "masih", "ora": "gak", "mboten": "gak",
     "menanyakan": "tanya", "ketersediaan": "stock",
     # Palembang / Malay, Minang, Banjar and Balinese
     "ado": "ada", "dak": "gak", "idak": "gak", "indak": "gak", "kada": "gak", "pacak": "bisa",

@@ -354,3 +354,24 @@ WATCHES = [
 ])
 def test_model_codes_as_customers_write_them(text, skus) -> None:
     assert [p.sku for m in look_up_products(text, WATCHES).matches for p in m.products] == skus
+
+
+RICE = InMemoryShopData([
+    Product("PW-05", "Beras Pandanwangi Cianjur", "5 kg", 105000, 40),
+    Product("PW-10", "Beras Pandanwangi Cianjur", "10 kg", 205000, 25),
+    Product("PW-25", "Beras Pandanwangi Cianjur", "25 kg", 495000, 0),
+    Product("PWO-05", "Beras Pandanwangi Organik", "5 kg", 135000, 12),
+    Product("PWO-10", "Beras Pandanwangi Organik", "10 kg", 265000, 0),
+])
+
+
+def test_a_kind_and_a_size_in_two_messages() -> None:
+    decision = ReplyEngine.default(RICE).decide(
+        Turn(text="Punten teh, aya beras pandanwangi nu 5 kg?\nsabaraha hargina?", now=NOON))
+    assert "Beras Pandanwangi Cianjur 5 kg Rp105.000" in decision.reply
+    assert "Beras Pandanwangi Organik 5 kg Rp135.000" in decision.reply and "495.000" not in decision.reply
+
+
+def test_only_the_products_that_have_the_size() -> None:
+    decision = ReplyEngine.default(RICE).decide(Turn(text="beras pandan wangi 25kg ready kak?", now=NOON))
+    assert "Cianjur 25 kg" in decision.reply and "Organik" not in decision.reply
