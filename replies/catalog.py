@@ -125,6 +125,8 @@ def product_words(text: str, names: Iterable[str] = ()) -> list[str]:
         previous, unit = w, previous in ("se", "sa", "per") and _PER_UNIT.match(f"se{w}")
         if (w == "nya" and not keep_nya) or _PER_UNIT.match(w) or unit:
             continue
+        if w in ("tas", "pack", "sack", "pouch") and found and found[-1] in _UNIT_WORDS:
+            continue  # "the 5 kg bag", "250g pack": how it comes, not a bag
         stem = w[:-3] if w.endswith("nya") else w
         found.append(stem if w != stem and (len(w) > 6 or stem in _UNIT_WORDS) else w)  # "mlnya" -> "ml"
     return _spelled_as_named(found, tuple(sorted(set(names)))) if names else found
@@ -301,6 +303,14 @@ def _size_and_kind_words(variant: str) -> list[str]:
             and (t not in _UNIT_WORDS or not (i and _is_number(toks[i - 1])))]
 
 
+def is_product_code(candidate: str, names: Iterable[str]) -> bool:
+    """"DW5600", "E6762": a product's model code (or it without its last letters), not an order."""
+    code = re.sub(r"[^a-z0-9]", "", candidate.lower())
+    joined, _ = _joined_forms(tuple(sorted(set(names))))
+    forms = set(joined) | {t for name in names for t in re.findall(r"[a-z0-9]+", name.lower())}
+    return any(form == code or _code_prefix(code, form) for form in forms)
+
+
 def mentions_variant(products: Sequence[Product], text: str) -> bool:
     """The text has a telling word of one of these variants ("slop" of "1 dus (10 slop)")."""
     said = set(product_words(text))
@@ -373,7 +383,7 @@ barapa berape brape pire gasan kada pian ulun nang ambil langganan pelanggan
 araq ade ape jak kamek ye mele baka ana isun pira pake pakai
 hrgnya hrgny hrga sekalian skalian sm sma jg jga ajah dl dlu dulu lgi tp krn utk
 kaka ko beta sa su dolo sonde ee hargo samo apo mano biso dak ado besak
-tra trada pu sire ente isi isinya hargina hargine
+tra trada pu sire ente isi isinya hargina hargine pack packs sack pouch
 sell sells selling sold buy buying want wanted need needs looking look find got get like would know tell
 visiting visit next week friend friends recommended recommend heard version indonesian english bahasa""".split())
 # How old the wearer is: a product word only where the catalogue sizes by age ("S (3-5 tahun)").

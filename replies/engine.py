@@ -14,6 +14,7 @@ from .catalog import (
     CatalogueLookup,
     ProductMatch,
     find_city,
+    is_product_code,
     look_up_products,
     match_products,
     mentions_variant,
@@ -226,6 +227,8 @@ _COMPLAINT_CUE = _R(r"\bhalaman\w*\s+(kosong|hilang|sobek|copot|lepas|terbalik|r
                     r"\b(sudah|udah|udh|dah|sdh)\s+(\d+|seminggu|sebulan|dua|tiga|empat|lima|berhari|lama)")
 # Unasked offers, prizes and links: no answer, not a person's time.
 _SPAM_CUE = _R(r"https?://|\bwww\.|\bwa\.me/|\bbit\.ly\b|\.(xyz|info|top|click|link|site|online|live|vip|icu|buzz)\b"
+               # another seller's ad: "cek IG @jamkw.murah", "follow @..."
+               r"|\b(cek|check|kunjungi|visit|follow|mampir)\s+(ke\s+)?(ig|instagram|tiktok|akun)?\s*@[\w.]{3,}"
                r"|\b(isi|lengkapi|verifikasi)\s+data\b.*\b(link|klik|di)\b"
                r"|\b(hadiah|undian|pemenang|memenangkan|menang)\b.*\b(klaim|klik|hubungi|link)\b"
                r"|\b(followers?|subscribers?|likes)\b.*\b(murah|cuma|hanya|order|jual)\b|\bjasa (promosi|followers)\b"
@@ -1085,7 +1088,9 @@ class ReplyEngine:
         if self.shop is None or not spans:
             return spans
         in_names = self._catalogue()[1]
-        return [span for span in spans if (span[2] not in in_names and span[2].upper() not in in_names)
+        names = {p.name for p in self.shop.products()}
+        return [span for span in spans if (span[2] not in in_names and span[2].upper() not in in_names
+                                           and not is_product_code(span[2], names))
                 or self.shop.order_by_number(span[2]) is not None]
 
     def _order_numbers(self, text: str) -> list[str]:

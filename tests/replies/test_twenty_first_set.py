@@ -375,3 +375,21 @@ def test_a_kind_and_a_size_in_two_messages() -> None:
 def test_only_the_products_that_have_the_size() -> None:
     decision = ReplyEngine.default(RICE).decide(Turn(text="beras pandan wangi 25kg ready kak?", now=NOON))
     assert "Cianjur 25 kg" in decision.reply and "Organik" not in decision.reply
+
+
+def test_a_model_code_is_not_an_order_number() -> None:
+    decision = ReplyEngine.default(InMemoryShopData(WATCHES)).decide(Turn(text="g-shock dw5600 brp min?", now=NOON))
+    assert decision.intent == "price" and "Rp1.250.000" in decision.reply and not decision.order_number
+
+
+def test_another_sellers_ad_is_spam(engine) -> None:
+    decision = engine.decide(Turn(text="Jam Rolex super clone mulai 500rb aja kak 😍 grade AAA mirip ori, "
+                                       "cek IG @jamkw.murah.sby", now=NOON, is_public_comment=True))
+    assert decision.action is Action.IGNORE and decision.reply is None and decision.public_reply is None
+
+
+def test_how_it_comes_is_not_a_product_word() -> None:
+    shop = [Product("JPN-2", "Beras Jepang Japonica", "2 kg", 68000, 15), Product("TOTE", "Tote Bag", "Krem", 55000, 3)]
+    assert [p.sku for p in look_up_products("beras jepang 2 kg pack ready?", shop).matches[0].products] == ["JPN-2"]
+    assert [p.sku for p in look_up_products("japanese rice, the 2 kg bag?", shop).matches[0].products] == ["JPN-2"]
+    assert [p.sku for p in look_up_products("tote bag krem ada?", shop).matches[0].products] == ["TOTE"]
