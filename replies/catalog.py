@@ -58,7 +58,7 @@ _ENGLISH = {"wooden": "kayu", "wood": "kayu", "alphabet": "huruf", "letters": "h
             "shirt": "kemeja", "shirts": "kemeja", "tshirt": "kaos", "skirt": "rok", "trousers": "celana",
             "pants": "celana", "shoes": "sepatu", "sandals": "sandal", "glasses": "kacamata", "bottle": "botol",
             "plate": "piring", "bowl": "mangkok", "spoon": "sendok", "honey": "madu", "coffee": "kopi", "tea": "teh",
-            "sauce": "saus", "forest": "hutan", "wild": "hutan", "cake": "kue", "cookies": "kue", "bread": "roti", "rice": "beras", "oil": "minyak",
+            "sauce": "saus", "forest": "hutan", "wild": "hutan", "tank": "tabung", "cake": "kue", "cookies": "kue", "bread": "roti", "rice": "beras", "oil": "minyak",
             "soap": "sabun", "doll": "boneka", "dolls": "boneka", "ball": "bola", "blocks": "balok", "block": "balok",
             "strings": "senar", "string": "senar", "sash": "selendang", "necklace": "kalung", "ring": "cincin",
             "rings": "cincin", "earrings": "anting", "bracelet": "gelang", "pearl": "mutiara", "diamond": "berlian",

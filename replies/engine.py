@@ -81,6 +81,7 @@ _R = lambda p: re.compile(p, re.I)  # noqa: E731
 _SHIPPING_ASKED = re.compile(r"\b(ongkir|ongkos|kirim\w*|dikirim|pengiriman|ship\w*|delivery|deliver|kurir|ekspedisi"
                              r"|gratisongkir|sampai|nyampe|paket|cod|jne|j&t|jnt|sicepat|anteraja|pos|tiki|lion|ninja)\b",
                              re.I)
+_SELL_ASKED = re.compile(r"\b(do you (sell|have|carry)|jual|jualan|sedia|nyedia)\b", re.I)
 _INSTANT_COURIER = re.compile(r"\b(grab\w*|gojek|gosend|go-send|maxim|lalamove|deliveree|ojol|ojek online|kurir instan"
                               r"|instant courier|same ?day)\b", re.I)
 _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -421,11 +422,23 @@ class ReplyEngine:
             return "complaint", max(confidence, 0.9)
         if self._custom_cues and cue not in _PERSON_CUES:
             raw_norm = " " + self.classifier.normalizer.text(text) + " "
+            named: str | None = None
             for name, cues in self._custom_cues:
-                if any(f" {c} " in raw_norm for c in cues):
-                    return name, max(confidence, 0.9)
+                hit = [c for c in cues if f" {c} " in raw_norm]
+                if not hit:
+                    continue
+                if self.shop is not None:
+                    # the keyword as part of the name of the product asked about ("tabung helium mini
+                    # ready?" at a shop that also fills balloons with helium): a question about it
+                    if named is None:
+                        found = look_up_products(text, self.shop.products(), self._place_words()).matches
+                        named = " " + " ".join(self.classifier.normalizer.text(m.products[0].name) for m in found) + " "
+                    if all(f" {c} " in named for c in hit):
+                        continue
+                return name, max(confidence, 0.9)
         if intent in self.pack.custom_intents and cue not in _PERSON_CUES:
-            if self.shop is not None and (_PRICE_WORDS.search(norm) or _STOCK_WORDS.search(norm)) and \
+            if self.shop is not None and (_PRICE_WORDS.search(norm) or _STOCK_WORDS.search(norm)
+                                          or _SELL_ASKED.search(low)) and \
                     look_up_products(text, self.shop.products(), self._place_words()).matches:
                 # none of its keywords, and a product of the catalogue with a price or stock word
                 # ("panel mono 200wp ada ko?"): the shop's own intent only resembles it

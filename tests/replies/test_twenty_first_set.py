@@ -393,3 +393,20 @@ def test_how_it_comes_is_not_a_product_word() -> None:
     assert [p.sku for p in look_up_products("beras jepang 2 kg pack ready?", shop).matches[0].products] == ["JPN-2"]
     assert [p.sku for p in look_up_products("japanese rice, the 2 kg bag?", shop).matches[0].products] == ["JPN-2"]
     assert [p.sku for p in look_up_products("tote bag krem ada?", shop).matches[0].products] == ["TOTE"]
+
+
+def test_a_shop_keyword_inside_a_product_name_is_that_product(tmp_path) -> None:
+    raw = yaml.safe_load(DEFAULT_PACK.read_text(encoding="utf-8"))
+    raw.setdefault("custom_intents", {})["helium"] = {
+        "action": "auto_reply", "keywords": ["helium", "isi gas"],
+        "examples": ["bisa diisi helium?", "balonnya sudah isi helium?", "helium tambah brp?"],
+        "replies": {"id": ["Bisa kak, isi helium tambah Rp15.000 per balon."], "en": ["Helium filling is Rp15,000."]}}
+    (tmp_path / "pack.yaml").write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    shop = InMemoryShopData([Product("HLM-MINI", "Tabung Helium Mini", "13 Liter", 385000, 4),
+                             Product("BLN-32", "Balon Foil Angka 32 inch", "Gold", 25000, 40)])
+    engine = ReplyEngine(load_brand_pack(tmp_path / "pack.yaml"), shop)
+    for text in ["tabung helium mini ready kak?\nharganya?", "Hi, do you sell the mini helium tank? How much is it?"]:
+        decision = engine.decide(Turn(text=text, now=NOON))
+        assert "385.000" in decision.reply and "15.000" not in decision.reply
+    decision = engine.decide(Turn(text="balon angka 32 inch bisa diisi helium?", now=NOON))
+    assert "Rp15.000" in decision.reply
