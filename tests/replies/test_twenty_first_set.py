@@ -44,6 +44,14 @@ def conversation(engine: ReplyEngine, *texts: str):
         yield decision
 
 
+def engine_with(tmp_path, edit, shop=SHOP) -> ReplyEngine:
+    """An engine whose pack is the default one changed by `edit` (a function of the raw pack)."""
+    raw = yaml.safe_load(DEFAULT_PACK.read_text(encoding="utf-8"))
+    edit(raw)
+    (tmp_path / "pack.yaml").write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    return ReplyEngine(load_brand_pack(tmp_path / "pack.yaml"), shop)
+
+
 @pytest.mark.parametrize("text", ["yg merah aja brp sebotol?", "yg bata brp se-roll?", "harga per pcs brp?"])
 def test_one_unit_names_no_product(text) -> None:
     assert not {"sebotol", "roll", "pcs"} & set(product_words(text))
@@ -215,10 +223,8 @@ def test_what_the_bot_must_not_answer(engine, text, intent) -> None:
 
 
 def test_an_instant_courier_the_shop_prices_is_a_shipping_question(tmp_path) -> None:
-    raw = yaml.safe_load(DEFAULT_PACK.read_text(encoding="utf-8"))
-    raw["facts"]["shipping_rates"]["bandung"] = {"JNE": 12000, "GoSend": 35000}
-    (tmp_path / "pack.yaml").write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
-    engine = ReplyEngine(load_brand_pack(tmp_path / "pack.yaml"), SHOP)
+    engine = engine_with(tmp_path, lambda raw: raw["facts"]["shipping_rates"].update(
+        bandung={"JNE": 12000, "GoSend": 35000}))
     decision = engine.decide(Turn(text="ongkir ke bandung pake gosend brp?", now=NOON))
     assert decision.intent == "shipping_cost" and "35.000" in decision.reply
 
@@ -252,12 +258,10 @@ def test_papuan_no_and_a_variant(engine) -> None:
 
 
 def test_the_shops_own_answer_has_the_price(tmp_path) -> None:
-    raw = yaml.safe_load(DEFAULT_PACK.read_text(encoding="utf-8"))
-    raw.setdefault("custom_intents", {})["bordir"] = {
-        "action": "auto_reply", "keywords": ["bordir"], "examples": ["bisa bordir nama?", "bordir logo brp", "bordir di dada bisa?"],
-        "replies": {"id": ["Bisa kak: bordir nama Rp15.000 per baris."], "en": ["Yes: Rp15,000 per line."]}}
-    (tmp_path / "pack.yaml").write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
-    engine = ReplyEngine(load_brand_pack(tmp_path / "pack.yaml"), SHOP)
+    bordir = {"action": "auto_reply", "keywords": ["bordir"],
+              "examples": ["bisa bordir nama?", "bordir logo brp", "bordir di dada bisa?"],
+              "replies": {"id": ["Bisa kak: bordir nama Rp15.000 per baris."], "en": ["Yes: Rp15,000 per line."]}}
+    engine = engine_with(tmp_path, lambda raw: raw.setdefault("custom_intents", {}).update(bordir=bordir))
     decision = engine.decide(Turn(text="bisa bordir nama di dada mas? brp", now=NOON))
     assert decision.action is Action.AUTO_REPLY and "Rp15.000" in decision.reply and "katalog" not in decision.reply
 
@@ -295,10 +299,8 @@ def test_what_the_shops_data_cannot_answer(engine, text, intent) -> None:
 
 
 def test_a_courier_the_shop_does_not_use(tmp_path) -> None:
-    raw = yaml.safe_load(DEFAULT_PACK.read_text(encoding="utf-8"))
-    raw["facts"]["shipping_rates"]["medan"] = {"JNE": 36000, "AnterAja": 33000}
-    (tmp_path / "pack.yaml").write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
-    engine = ReplyEngine(load_brand_pack(tmp_path / "pack.yaml"), SHOP)
+    engine = engine_with(tmp_path, lambda raw: raw["facts"]["shipping_rates"].update(
+        medan={"JNE": 36000, "AnterAja": 33000}))
     _, jnt = conversation(engine, "ongkir ke medan brp kak?", "kalo pake jnt?")
     assert "J&T belum tersedia" in jnt.reply and "JNE Rp36.000" in jnt.reply and "AnterAja Rp33.000" in jnt.reply
     _, postcode = conversation(engine, "ongkir ke medan brp kak?", "kode pos 20111 brp ongkirnya?")
@@ -396,15 +398,12 @@ def test_how_it_comes_is_not_a_product_word() -> None:
 
 
 def test_a_shop_keyword_inside_a_product_name_is_that_product(tmp_path) -> None:
-    raw = yaml.safe_load(DEFAULT_PACK.read_text(encoding="utf-8"))
-    raw.setdefault("custom_intents", {})["helium"] = {
-        "action": "auto_reply", "keywords": ["helium", "isi gas"],
-        "examples": ["bisa diisi helium?", "balonnya sudah isi helium?", "helium tambah brp?"],
-        "replies": {"id": ["Bisa kak, isi helium tambah Rp15.000 per balon."], "en": ["Helium filling is Rp15,000."]}}
-    (tmp_path / "pack.yaml").write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    helium = {"action": "auto_reply", "keywords": ["helium", "isi gas"],
+              "examples": ["bisa diisi helium?", "balonnya sudah isi helium?", "helium tambah brp?"],
+              "replies": {"id": ["Bisa kak, isi helium tambah Rp15.000 per balon."], "en": ["Helium filling is Rp15,000."]}}
     shop = InMemoryShopData([Product("HLM-MINI", "Tabung Helium Mini", "13 Liter", 385000, 4),
                              Product("BLN-32", "Balon Foil Angka 32 inch", "Gold", 25000, 40)])
-    engine = ReplyEngine(load_brand_pack(tmp_path / "pack.yaml"), shop)
+    engine = engine_with(tmp_path, lambda raw: raw.setdefault("custom_intents", {}).update(helium=helium), shop)
     for text in ["tabung helium mini ready kak?\nharganya?", "Hi, do you sell the mini helium tank? How much is it?"]:
         decision = engine.decide(Turn(text=text, now=NOON))
         assert "385.000" in decision.reply and "15.000" not in decision.reply
