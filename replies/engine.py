@@ -117,7 +117,7 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                      r"|\b(beli|ambil|order|pesan|pesen)\b[^?\n]{0,40}?\b\d{3,}\s*(pcs|biji|buah|pasang|lusin|kodi|lembar|meter)\b")),
     ("product_detail", _R(r"\bkapan\b.*\b(restock|re-stock|ready lagi|ada lagi|stok lagi|masuk lagi)\b"
                           # whether it is safe (a pregnancy, a baby, a pet): never the bot's to say
-                          r"|\baman\s+(ga|gak|nggak|gk|tidak|kah|ya|buat|untuk|bagi|dikonsumsi|diminum|dipakai)\b"
+                          r"|\baman\s+(ga|gak|nggak|gk|tidak|kah|ya|buat|untuk|bagi|dikonsumsi|diminum|dipakai|dipake|pake|pakai)\b"
                           r"|\bis it safe\b|\bsafe for\b"
                           r"|\bwhen\b.*\b(restock|back in stock)\b|\b(berat|beratnya|weight)\b.*\b(berapa|gram|kg|how)\b"
                           r"|\b(bahan\w*|material)\b.*\b(apa|berapa|what)\b|\b(asli|ori|original|authentic)\s+(gak|ga|nggak|tidak|kah|bukan|or)\b"

@@ -409,3 +409,9 @@ def test_a_shop_keyword_inside_a_product_name_is_that_product(tmp_path) -> None:
         assert "385.000" in decision.reply and "15.000" not in decision.reply
     decision = engine.decide(Turn(text="balon angka 32 inch bisa diisi helium?", now=NOON))
     assert "Rp15.000" in decision.reply
+
+
+def test_whether_a_product_is_safe_for_a_use_is_for_a_person() -> None:
+    decision = ReplyEngine.default(InMemoryShopData(WATCHES)).decide(
+        Turn(text="g-shock dw5600 aman dipake diving sampe 30 meter gak kak?", now=NOON))
+    assert decision.intent == "product_detail" and decision.action is Action.ESCALATE
