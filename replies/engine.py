@@ -81,6 +81,8 @@ _R = lambda p: re.compile(p, re.I)  # noqa: E731
 _SHIPPING_ASKED = re.compile(r"\b(ongkir|ongkos|kirim\w*|dikirim|pengiriman|ship\w*|delivery|deliver|kurir|ekspedisi"
                              r"|gratisongkir|sampai|nyampe|paket|cod|jne|j&t|jnt|sicepat|anteraja|pos|tiki|lion|ninja)\b",
                              re.I)
+_PURPOSE_ONLY = re.compile(r"^(buat|untuk|utk|for|dipake|dipakai)\b(?!.*\b(brp|berapa|harga\w*|ada|ready|how much|price"
+                           r"|bisa|boleh|gimana|apa|can)\b)", re.I)
 _SELL_ASKED = re.compile(r"\b(do you (sell|have|carry)|jual|jualan|sedia|nyedia)\b", re.I)
 _INSTANT_COURIER = re.compile(r"\b(grab\w*|gojek|gosend|go-send|maxim|lalamove|deliveree|ojol|ojek online|kurir instan"
                               r"|instant courier|same ?day)\b", re.I)
@@ -516,9 +518,13 @@ class ReplyEngine:
             start = sep.end()
         pieces.append((text[start:].strip(), False))
         asked = {seg for seg, question in pieces if question}
-        segments = [s for s, _ in pieces if s and not set(re.findall(r"\w+", s.lower())) <= _FILLER]
-        if len(segments) <= 1:
+        # (what it is for, "buat souvenir nikahan", belongs to the question before it: no point of its own)
+        said = [(s, question) for s, question in pieces if s and not set(re.findall(r"\w+", s.lower())) <= _FILLER]
+        if len(said) <= 1:
             return [(whole, whole_conf, text)], whole, whole_conf
+        segments = [s for s, question in said if not (_PURPOSE_ONLY.match(s) and not question)] or [said[0][0]]
+        if len(segments) == 1:
+            return [(whole, whole_conf, segments[0])], whole, whole_conf  # the question, read with what it is for
         found: list[tuple[str, float, str]] = []
         readings = [(seg, *self.read(seg, asked=seg in asked)) for seg in segments]
         asks_product = bool(_PRODUCT_POINT & {intent for _, intent, _ in readings})
@@ -1044,6 +1050,8 @@ class ReplyEngine:
             if isinstance(cod_cities, list):
                 aliases = pack.facts.get("city_aliases") or {}
                 city, unknown = self._destination(segment, turn.text)
+                if not city and not unknown:
+                    city = ans.recall.get("city")  # "kalau bayar COD bisa?" after "kirim ke makassar brp?"
                 reached = {str(aliases.get(str(c).lower(), c)).lower() for c in cod_cities}
                 if (city and city not in reached) or unknown:
                     # "bisa cod ke ruteng?": never "Bisa COD" where it doesn't reach

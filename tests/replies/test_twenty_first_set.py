@@ -415,3 +415,19 @@ def test_whether_a_product_is_safe_for_a_use_is_for_a_person() -> None:
     decision = ReplyEngine.default(InMemoryShopData(WATCHES)).decide(
         Turn(text="g-shock dw5600 aman dipake diving sampe 30 meter gak kak?", now=NOON))
     assert decision.intent == "product_detail" and decision.action is Action.ESCALATE
+
+
+def test_cod_to_the_city_just_named(tmp_path) -> None:
+    def edit(raw):
+        raw["facts"]["cod_cities"] = ["bandung"]
+    engine = engine_with(tmp_path, edit)
+    _, cod = conversation(engine, "kirim ke medan brp?", "kalau bayar COD bisa?")
+    assert "Medan" in cod.reply and "Bisa COD" not in cod.reply
+
+
+def test_what_it_is_for_is_no_second_question() -> None:
+    shop = InMemoryShopData([Product("AKL-MNI", "Angklung Souvenir Mini", "1 nada (15 cm)", 15000, 200),
+                             Product("AKL-GNT", "Angklung Gantungan Kunci", "isi 10", 45000, 60)])
+    decision = ReplyEngine.default(shop).decide(
+        Turn(text="Harga angklung gantungan kunci brp min? buat souvenir nikahan", now=NOON))
+    assert "Rp45.000" in decision.reply and "15.000" not in decision.reply
