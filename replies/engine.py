@@ -139,9 +139,10 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                                 r"|\b(udah|udh|sudah|wis|wes|uwis)\s+tak\s+(transfer|tf|bayar)"
                                 r"|\b(sudah|udah|udh|su|so)\s+(ka|ku|kita|beta|sa)\s+(transfer|tf|bayar)|\bbukti\s+(tf|transfer|bayar)\w*"
                                 r"|\b(sa|saya|sy|aku|beta|kita)\s+(su|sudah|udah|udh|so)\s+(transfer|tf|bayar)"
-                                r"|\bi('ve| have)? (just )?(paid|transferred)\b|\bpayment (done|sent|made)\b"
+                                r"|\bi('ve| have)? (just )?(paid|transferred)\b|\bpayment (done|sent|made)\b|\b(just|already) (paid|transferred)\b"
                                 r"|\bbayar\b.*\b(masuk|diverifikasi|dikonfirmasi)\b)")),
     ("business_hours", _R(r"\bjam (operasional|buka|kerja|online)\b|\b(buka|tutup|open|online)\b.*\bjam\b"
+                          r"|\b(hari ini|today|besok|sekarang|skrg)\b[^?\n]{0,20}\b(buka|open)\b(?!\s+puasa)"
                           r"|\b(toko|tokonya|store|shop)\s+(buka|tutup|open)\b"
                           r"|\b(masih|hari ini|besok|sekarang|udah|sudah|udh) (buka|tutup|online)\b|\b(buka|tutup|online) (gak|nggak|ga|tidak)\b"
                           r"|\bwhat time do you (open|close)\b|\bwhen do you (open|close)\b|\b(closing|opening) time\b"
@@ -230,6 +231,7 @@ _COMPLAINT_CUE = _R(r"\bhalaman\w*\s+(kosong|hilang|sobek|copot|lepas|terbalik|r
                     r"\b(sudah|udah|udh|dah|sdh)\s+(\d+|seminggu|sebulan|dua|tiga|empat|lima|berhari|lama)")
 # Unasked offers, prizes and links: no answer, not a person's time.
 _SPAM_CUE = _R(r"https?://|\bwww\.|\bwa\.me/|\bbit\.ly\b|\.(xyz|info|top|click|link|site|online|live|vip|icu|buzz)\b"
+               r"|\b(jasa|joki)\s+(joki|tugas|skripsi|makalah)\b|\blink in (my )?bio\b|\bcheck out my (page|profile|account)\b"
                # another seller's ad: "cek IG @jamkw.murah", "follow @..."
                r"|\b(cek|check|kunjungi|visit|follow|mampir)\s+(ke\s+)?(ig|instagram|tiktok|akun)?\s*@[\w.]{3,}"
                r"|\b(isi|lengkapi|verifikasi)\s+data\b.*\b(link|klik|di)\b"
@@ -510,6 +512,8 @@ class ReplyEngine:
         """Every point asked in the text as (intent, confidence, the words that asked it),
         plus the primary intent and the confidence the decision rests on."""
         whole, whole_conf = self.read(text)
+        if whole_conf < self.threshold and set(self.classifier.normalizer.tokens(text)) <= {"kak", "?"}:
+            whole, whole_conf = "greeting", 0.9  # "kak", "min?": calling the shop, like "P"
         if whole == "spam" and whole_conf >= self.threshold:
             return [(whole, whole_conf, text)], whole, whole_conf  # a link or a prize: the whole is spam
         pieces, start = [], 0
@@ -519,7 +523,9 @@ class ReplyEngine:
         pieces.append((text[start:].strip(), False))
         asked = {seg for seg, question in pieces if question}
         # (what it is for, "buat souvenir nikahan", belongs to the question before it: no point of its own)
-        said = [(s, question) for s, question in pieces if s and not set(re.findall(r"\w+", s.lower())) <= _FILLER]
+        # (filler, and a name or honorific alone, "mbak," / "kak": whom it is said to, not a point)
+        said = [(s, question) for s, question in pieces if s and not set(re.findall(r"\w+", s.lower())) <= _FILLER
+                and not set(self.classifier.normalizer.tokens(s)) <= {"kak"}]
         if len(said) <= 1:
             return [(whole, whole_conf, text)], whole, whole_conf
         segments = [s for s, question in said if not (_PURPOSE_ONLY.match(s) and not question)] or [said[0][0]]

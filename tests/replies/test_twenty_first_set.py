@@ -431,3 +431,26 @@ def test_what_it_is_for_is_no_second_question() -> None:
     decision = ReplyEngine.default(shop).decide(
         Turn(text="Harga angklung gantungan kunci brp min? buat souvenir nikahan", now=NOON))
     assert "Rp45.000" in decision.reply and "15.000" not in decision.reply
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("kak", "greeting"), ("min?", "greeting"),  # calling the shop
+    ("kak hari ini gudang buka?", "business_hours"),
+    ("Done, just paid via PayPal, please check", "payment_confirmation"),
+    ("Jasa joki tugas, makalah & skripsi murah, dijamin ACC. DM aja kak 🙏🙏", "spam"),
+    ("Check out my page for cheap villa rentals in Canggu!! 🌴 best price guaranteed, link in bio", "spam"),
+])
+def test_the_twenty_fourth_sets_lines(engine, text, intent) -> None:
+    assert engine.decide(Turn(text=text, now=NOON)).intent == intent
+
+
+def test_an_honorific_alone_in_a_burst_is_no_point(engine) -> None:
+    decision = engine.decide(Turn(text="mbak, mukena rayon bisa dibordir nama ga? buat hantaran nikah", now=NOON))
+    assert decision.intent != "greeting" and decision.action is Action.ESCALATE
+
+
+def test_indonesian_for_the_catalogues_english() -> None:
+    shop = [Product("SP-W", "Standing Pouch Kraft Window", "14x22", 48000, 5),
+            Product("SP-P", "Standing Pouch Kraft Polos", "14x22", 45000, 5)]
+    match = look_up_products("standing pouch kraft yg ada jendelanya uk 14x22 brp ya?", shop).matches
+    assert [p.sku for m in match for p in m.products] == ["SP-W"]
