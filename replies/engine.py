@@ -81,6 +81,7 @@ _R = lambda p: re.compile(p, re.I)  # noqa: E731
 _SHIPPING_ASKED = re.compile(r"\b(ongkir|ongkos|kirim\w*|dikirim|pengiriman|ship\w*|delivery|deliver|kurir|ekspedisi"
                              r"|gratisongkir|sampai|nyampe|paket|cod|jne|j&t|jnt|sicepat|anteraja|pos|tiki|lion|ninja)\b",
                              re.I)
+_PLACEHOLDERS = frozenset({"angka", "nominal", "nopesanan"})  # what the normaliser makes of numbers
 _PURPOSE_ONLY = re.compile(r"^(buat|untuk|utk|for|dipake|dipakai)\b(?!.*\b(brp|berapa|harga\w*|ada|ready|how much|price"
                            r"|bisa|boleh|gimana|apa|can)\b)", re.I)
 _SELL_ASKED = re.compile(r"\b(do you (sell|have|carry)|jual|jualan|sedia|nyedia)\b", re.I)
@@ -346,7 +347,9 @@ class ReplyEngine:
         lexicon = dict(LEXICON)
         for ci in pack.custom_intents.values():
             examples.extend((ci.name, ex) for ex in ci.examples)
-            lexicon[ci.name] = tuple(Normalizer().text(k) for k in ci.keywords)
+            # A keyword that reads as nothing but a number ("440" -> "angka") would match every number.
+            lexicon[ci.name] = tuple(norm for norm in (Normalizer().text(k) for k in ci.keywords)
+                                     if set(norm.split()) - _PLACEHOLDERS)
         self.classifier = IntentClassifier(examples, lexicon=lexicon)
         self._mirror = {h.lower() for h in pack.mirror_honorifics}
         self._catalogue_cache: tuple[Any, re.Pattern[str] | None, frozenset[str]] | None = None

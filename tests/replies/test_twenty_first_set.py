@@ -454,3 +454,15 @@ def test_indonesian_for_the_catalogues_english() -> None:
             Product("SP-P", "Standing Pouch Kraft Polos", "14x22", 45000, 5)]
     match = look_up_products("standing pouch kraft yg ada jendelanya uk 14x22 brp ya?", shop).matches
     assert [p.sku for m in match for p in m.products] == ["SP-W"]
+
+
+def test_a_number_keyword_matches_that_number_only(tmp_path) -> None:
+    laras = {"action": "auto_reply", "keywords": ["laras", "salendro", "440"],
+             "examples": ["angklungnya laras apa?", "distem 440 ga?", "ada yang salendro?"],
+             "replies": {"id": ["Laras diatonis, A=440 Hz."], "en": ["Diatonic, A=440 Hz."]}}
+    shop = InMemoryShopData([Product("AKL-08", "Angklung Melodi Set", "8 nada (1 oktaf)", 650000, 15),
+                             Product("AKL-31", "Angklung Melodi Set", "31 nada", 3250000, 4)])
+    engine = engine_with(tmp_path, lambda raw: raw.setdefault("custom_intents", {}).update(laras_nada=laras), shop)
+    price = engine.decide(Turn(text="punten teh, angklung melodi set 8 nada sabaraha?", now=NOON))
+    assert price.intent == "price" and "Rp650.000" in price.reply
+    assert engine.decide(Turn(text="angklungnya laras salendro?", now=NOON)).intent == "laras_nada"
