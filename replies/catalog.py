@@ -383,7 +383,7 @@ barapa berape brape pire gasan kada pian ulun nang ambil langganan pelanggan
 araq ade ape jak kamek ye mele baka ana isun pira pake pakai
 hrgnya hrgny hrga sekalian skalian sm sma jg jga ajah dl dlu dulu lgi tp krn utk
 kaka ko beta sa su dolo sonde ee hargo samo apo mano biso dak ado besak
-tra trada pu sire ente isi isinya hargina hargine pack packs sack pouch jadi jd uk
+tra trada pu sire ente isi isinya hargina hargine pack packs sack pouch jadi jd uk ketersediaan availability metode
 sell sells selling sold buy buying want wanted need needs looking look find got get like would know tell
 visiting visit next week friend friends recommended recommend heard version indonesian english bahasa""".split())
 # How old the wearer is: a product word only where the catalogue sizes by age ("S (3-5 tahun)").

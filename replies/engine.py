@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 DEFAULT_THRESHOLD = 0.6
 SEGMENT_THRESHOLD_BONUS = 0.0
 
-_SPLIT_RE = re.compile(r"[\n?!;]+|(?<!\d)\.+|\.+(?!\d)|,\s+|\s+(?:dan|terus|trus|trs|sama|sm|juga|and|also|plus)\s+", re.I)
+_SPLIT_RE = re.compile(r"[\n?!;]+|(?<!\d)\.+|\.+(?!\d)|,\s+|\s+(?:dan|serta|terus|trus|trs|sama|sm|juga|and|also|plus)\s+", re.I)
 _FILLER = frozenset({"kak", "ya", "dong", "min", "sis", "gan", "kk", "ka", "yah", "deh", "nih", "sih", "loh",
                      "ok", "oke", "hehe", "wkwk", "please", "pls", "tolong", "mohon", "info", "infonya",
                      "tanya", "nanya", "mau", "boleh", "kakak", "gmn", "gimana", "bagaimana", "thanks"})

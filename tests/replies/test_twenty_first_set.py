@@ -466,3 +466,14 @@ def test_a_number_keyword_matches_that_number_only(tmp_path) -> None:
     price = engine.decide(Turn(text="punten teh, angklung melodi set 8 nada sabaraha?", now=NOON))
     assert price.intent == "price" and "Rp650.000" in price.reply
     assert engine.decide(Turn(text="angklungnya laras salendro?", now=NOON)).intent == "laras_nada"
+
+
+def test_serta_joins_two_questions() -> None:
+    shop = InMemoryShopData([Product("KRD-30", "Kardus Polos", "30x20x15 (isi 25)", 68000, 9),
+                             Product("BP-100", "Bee Pollen", "100 gr", 75000, 4)])
+    engine = ReplyEngine.default(shop)
+    both = engine.decide(Turn(text="Selamat pagi. Saya ingin menanyakan harga Kardus Polos ukuran 30x20x15 serta metode "
+                                   "pembayaran yang tersedia. Terima kasih.", now=NOON))
+    assert "Rp68.000" in both.reply and "QRIS" in both.reply
+    stock = engine.decide(Turn(text="Saya hendak menanyakan harga Bee Pollen serta ketersediaannya. Terima kasih.", now=NOON))
+    assert stock.action is Action.AUTO_REPLY and "Rp75.000" in stock.reply
