@@ -127,6 +127,9 @@ def product_words(text: str, names: Iterable[str] = ()) -> list[str]:
             continue
         if w in ("tas", "pack", "sack", "pouch") and found and found[-1] in _UNIT_WORDS:
             continue  # "the 5 kg bag", "250g pack": how it comes, not a bag
+        if w in ("jt", "juta", "rb", "ribu", "k", "rebu") and found and _is_number(found[-1]):
+            found.pop()  # "6,5 jt deh", "3jt aja": an amount offered, not a size
+            continue
         stem = w[:-3] if w.endswith("nya") else w
         found.append(stem if w != stem and (len(w) > 6 or stem in _UNIT_WORDS) else w)  # "mlnya" -> "ml"
     return _spelled_as_named(found, tuple(sorted(set(names)))) if names else found
@@ -317,6 +320,12 @@ def mentions_variant(products: Sequence[Product], text: str) -> bool:
     return any(t in said for p in products for t in _size_and_kind_words(p.variant or ""))
 
 
+def has_the_numbers(products: Sequence[Product], text: str) -> bool:
+    """Every number the text names is in these variants ("set 31 nada" is not the "15 nada" set)."""
+    numbers = {w for w in product_words(text) if _is_number(w)}
+    return numbers <= {t for p in products for t in words(p.variant or "")}
+
+
 def _is_number(word: str) -> bool:
     return word.replace(".", "", 1).isdigit()  # "3", "1.5"
 
@@ -383,7 +392,7 @@ barapa berape brape pire gasan kada pian ulun nang ambil langganan pelanggan
 araq ade ape jak kamek ye mele baka ana isun pira pake pakai
 hrgnya hrgny hrga sekalian skalian sm sma jg jga ajah dl dlu dulu lgi tp krn utk
 kaka ko beta sa su dolo sonde ee hargo samo apo mano biso dak ado besak
-tra trada pu sire ente isi isinya hargina hargine pack packs sack pouch jadi jd uk ketersediaan availability metode
+tra trada pu sire ente isi isinya hargina hargine pack packs sack pouch jadi jd uk ketersediaan availability metode nego dikit
 sell sells selling sold buy buying want wanted need needs looking look find got get like would know tell
 visiting visit next week friend friends recommended recommend heard version indonesian english bahasa""".split())
 # How old the wearer is: a product word only where the catalogue sizes by age ("S (3-5 tahun)").

@@ -14,6 +14,7 @@ from .catalog import (
     CatalogueLookup,
     ProductMatch,
     find_city,
+    has_the_numbers,
     is_product_code,
     look_up_products,
     match_products,
@@ -81,6 +82,8 @@ _R = lambda p: re.compile(p, re.I)  # noqa: E731
 _SHIPPING_ASKED = re.compile(r"\b(ongkir|ongkos|kirim\w*|dikirim|pengiriman|ship\w*|delivery|deliver|kurir|ekspedisi"
                              r"|gratisongkir|sampai|nyampe|paket|cod|jne|j&t|jnt|sicepat|anteraja|pos|tiki|lion|ninja)\b",
                              re.I)
+_OFFER = re.compile(r"^\W*(\d+(?:[.,]\d+)?\s*(jt|juta|rb|ribu|k|rebu)\b|\d{2,3}(?:\.\d{3})+)\s*"
+                    r"(aja|saja|deh|ya|yah|kak|gimana|gmn|boleh|bisa|ga|gak|bli|gan|min|ok)?(\s+\w+)?\W*$", re.I)
 _PLACEHOLDERS = frozenset({"angka", "nominal", "nopesanan"})  # what the normaliser makes of numbers
 _PURPOSE_ONLY = re.compile(r"^(buat|untuk|utk|for|dipake|dipakai)\b(?!.*\b(brp|berapa|harga\w*|ada|ready|how much|price"
                            r"|bisa|boleh|gimana|apa|can)\b)", re.I)
@@ -247,7 +250,8 @@ _REGIONAL_GREETING = _R(r"^\W*(sampurasun|punten|horas|rahayu|om swast[iy]astu|k
 _RECEIVED = _R(r"\b(sudah|udah|udh|wis|wes)\s+((saya|aku|kami|ku)\s+)?(di)?(terima|diterima|sampai|sampe|datang|dateng|nyampe)\b"
               r"|\b(received|arrived)\b")
 # "kalau kopinya rusak pas sampai, bisa retur?": a question about the policy, not a complaint.
-_HYPOTHETICAL = _R(r"\b(kalau|kalo|klo|jika|jikalau|apabila|seandainya|misal\w*|if|takut|khawatir|kuatir|worried|afraid)\b"
+_HYPOTHETICAL = _R(r"\b(kalau|kalo|klo|jika|jikalau|apabila|seandainya|misal\w*|if|takut|khawatir|kuatir|worried|afraid"
+                   r"|sieun|wedi|lamun)\b"
                    r"(?:(?!\b(?:bisa|bs|boleh|apakah|gimana|gmn|bagaimana|apa|can|could|will)\b)[^.,?!\n]){0,40}")
 # A question somewhere in a segment: what a point must have to be counted when it is unclear.
 _QUESTION = _R(r"\b(apa\w*|berapa|brp|gimana|bagaimana|kapan|kenapa|mana|bisa|bs|boleh|ada|ready|minta|tolong"
@@ -536,6 +540,9 @@ class ReplyEngine:
             return [(whole, whole_conf, segments[0])], whole, whole_conf  # the question, read with what it is for
         found: list[tuple[str, float, str]] = []
         readings = [(seg, *self.read(seg, asked=seg in asked)) for seg in segments]
+        if any(intent == "bargain" for _, intent, _ in readings):
+            # "bisa nego? 6,5 jt deh": the amount offered is the bargain's, not a question of its own
+            readings = [r for r in readings if r[1] == "bargain" or not _OFFER.match(r[0])] or readings
         asks_product = bool(_PRODUCT_POINT & {intent for _, intent, _ in readings})
         named_before: list[str] = []  # products named ahead of the question that asks about them
         for seg, intent, conf in readings:
@@ -970,6 +977,7 @@ class ReplyEngine:
                 # "beras pandan wangi 25kg": the products that have a 25 kg, not the others whole
                 if any(m.variant_given for m in matches):
                     matches = [m for m, g in zip(matches, groups) if m.variant_given or mentions_variant(g, turn.text)]
+                    matches = [m for m in matches if has_the_numbers(m.products, turn.text)] or matches
                 if intent == "price":
                     narrowed = tuple(m.products for m in matches)
                     ans.parts.append(render("found", items=_group_prices(narrowed, lang),

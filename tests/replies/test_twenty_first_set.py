@@ -477,3 +477,28 @@ def test_serta_joins_two_questions() -> None:
     assert "Rp68.000" in both.reply and "QRIS" in both.reply
     stock = engine.decide(Turn(text="Saya hendak menanyakan harga Bee Pollen serta ketersediaannya. Terima kasih.", now=NOON))
     assert stock.action is Action.AUTO_REPLY and "Rp75.000" in stock.reply
+
+
+ANGKLUNG = InMemoryShopData([
+    Product("AKL-31", "Angklung Melodi Set", "31 nada (2 oktaf + kromatis)", 3250000, 4),
+    Product("AKL-08", "Angklung Melodi Set", "8 nada (1 oktaf)", 650000, 15),
+    Product("AKL-PNT", "Angklung Pentatonis Set", "15 nada laras salendro", 1650000, 2),
+])
+
+
+@pytest.mark.parametrize("text", ["kak bisa nego ga angklung set 31 nada, 3jt aja ya", "bisa nego dikit ga? 3,2 jt deh"])
+def test_an_amount_offered_is_the_bargains(text) -> None:
+    engine = ReplyEngine.default(ANGKLUNG)
+    decision = engine.decide(Turn(text=text, now=NOON, memory={"product": "Angklung Melodi Set", "variant": "31 nada"}))
+    assert decision.action is Action.AUTO_REPLY and "bargain" in decision.intents
+    assert "3.000.000" not in decision.reply and "3.200.000" not in decision.reply and "1.650.000" not in decision.reply
+
+
+def test_a_number_named_picks_the_set_that_has_it() -> None:
+    decision = ReplyEngine.default(ANGKLUNG).decide(Turn(text="angklung set 31 nada ready?", now=NOON))
+    assert "31 nada" in decision.reply and "Pentatonis" not in decision.reply
+
+
+def test_afraid_it_cracks_is_no_complaint(engine) -> None:
+    decision = engine.decide(Turn(text="kang punten, dipacking kumaha? sieun retak di jalan ka Medan", now=NOON))
+    assert decision.intent != "complaint"
