@@ -113,7 +113,9 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     # An order written out in the chat (items and an address): agents write it up.
     ("new_order", _R(r"\balamat\w*\s*:?\s*(di\s+)?(jl|jln|jalan|gg|gang|perum\w*|komplek|kp|desa|dusun)\b"
                      # "mau order ... 2 pcs, kirim ke cimahi, cod ya" (not asking what it costs)
-                     r"|^(?!(?:.|\n)*\b(brp|berapa|ongkir|ongkos|how much)\b)(?:.|\n)*\b(mau|mo|pengen|aku|saya|sy)\s+"
+                     # (nor whether it is in stock: "mau order ... 10 pack, ready kan?")
+                     r"|^(?!(?:.|\n)*\b(brp|berapa|ongkir|ongkos|how much|ready|redy|stok|stock|tersedia)\b)"
+                     r"(?:.|\n)*\b(mau|mo|pengen|aku|saya|sy)\s+"
                      r"(order|pesan|pesen)\b(?:(?:.|\n)*\b(kirim|antar)\w*\s+(ke|ka)\s+\w+"
                      r"|[^?\n]*\b\d+\s*(pcs|bal|gulung|set|buah|biji|pack|lusin|kodi|box|dus|botol|pasang|roll)\b)"
                      r"|\b(jl|jln|jalan)\.?\s+\w+[^\n]*\bno\.?\s*\d+")),

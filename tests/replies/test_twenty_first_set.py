@@ -502,3 +502,12 @@ def test_a_number_named_picks_the_set_that_has_it() -> None:
 def test_afraid_it_cracks_is_no_complaint(engine) -> None:
     decision = engine.decide(Turn(text="kang punten, dipacking kumaha? sieun retak di jalan ka Medan", now=NOON))
     assert decision.intent != "complaint"
+
+
+def test_an_order_that_asks_stock_first_is_a_stock_question() -> None:
+    shop = InMemoryShopData([Product("BOX-M", "Box Makanan Kraft", "M", 35000, 9)])
+    engine = ReplyEngine.default(shop)
+    asks = engine.decide(Turn(text="mau order box makanan kraft M 5 pack, ready kan?", now=NOON))
+    assert asks.intent == "stock" and asks.action is Action.AUTO_REPLY
+    orders = engine.decide(Turn(text="mau order box makanan kraft M 5 pack, kirim ke cimahi ya", now=NOON))
+    assert orders.intent == "new_order" and orders.action is Action.ESCALATE
