@@ -1,7 +1,8 @@
 """Shared fixtures for the replies tests: a small catalogue, orders and engines."""
 from __future__ import annotations
 
-from datetime import datetime
+import json
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -50,3 +51,15 @@ def turn():
         return Turn(text=text, now=now, **kw)
 
     return make
+
+
+def converse(engine: ReplyEngine, *texts: str, start: datetime = OPEN, step: timedelta = timedelta(minutes=2),
+             **kw) -> list:
+    """Thread memory through a conversation the way the pipeline does; return every decision."""
+    memory, out, now = None, [], start
+    for text in texts:
+        d = engine.decide(Turn(text, now, memory=memory, **kw))
+        json.dumps(d.memory)  # must be storable as JSON
+        out.append(d)
+        memory, now = d.memory, now + step
+    return out

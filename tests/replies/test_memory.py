@@ -2,7 +2,6 @@
 import json
 import subprocess
 import sys
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -10,20 +9,9 @@ import pytest
 from replies import Action, Turn
 from replies.engine import detect_language
 
-from .conftest import OPEN
+from .conftest import OPEN, converse
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def converse(engine, *texts, start=OPEN, step=timedelta(minutes=2), **kw):
-    """Thread memory through a conversation the way the pipeline does; return every decision."""
-    memory, out, now = None, [], start
-    for text in texts:
-        d = engine.decide(Turn(text, now, memory=memory, **kw))
-        json.dumps(d.memory)  # must be storable as JSON
-        out.append(d)
-        memory, now = d.memory, now + step
-    return out
 
 
 def test_shipping_follow_up_does_not_ask_the_city_again(engine) -> None:

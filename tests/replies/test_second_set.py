@@ -5,13 +5,15 @@ only a person can handle (an exchange, an order written out, an attribute the da
 gone wrong) go to one."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
 
 from replies import Action, ReplyEngine, Turn
 from replies.shopdata import InMemoryShopData, Order, Product
+
+from .conftest import converse
 
 NOON = datetime(2026, 11, 23, 6, 0, tzinfo=timezone.utc)  # Monday 13:00 WIB
 SHOP = InMemoryShopData([
@@ -30,13 +32,7 @@ def engine() -> ReplyEngine:
 
 
 def conversation(engine: ReplyEngine, *turns: str) -> list[Any]:
-    """Each turn decided with what the previous ones remembered, as the pipeline does."""
-    decisions, memory = [], None
-    for text in turns:
-        decision = engine.decide(Turn(text, NOON, memory=memory))
-        decisions.append(decision)
-        memory = decision.memory
-    return decisions
+    return converse(engine, *turns, start=NOON, step=timedelta(0))
 
 
 def test_product_words_are_not_read_as_insults_or_complaints(engine) -> None:

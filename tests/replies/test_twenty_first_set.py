@@ -5,7 +5,7 @@ of a size question is the one the next "yg M ready?" means; a product of one row
 its variant."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 import yaml
@@ -14,6 +14,8 @@ from replies import Action, ReplyEngine, Turn
 from replies.catalog import look_up_products, product_words
 from replies.shopdata import InMemoryShopData, Product
 from replies.voice import DEFAULT_PACK, load_brand_pack
+
+from .conftest import converse
 
 NOON = datetime(2026, 11, 23, 6, 0, tzinfo=timezone.utc)  # Monday 13:00 WIB
 SHOP = InMemoryShopData([
@@ -35,13 +37,8 @@ def engine() -> ReplyEngine:
     return ReplyEngine.default(SHOP)
 
 
-def conversation(engine: ReplyEngine, *texts: str):
-    memory = None
-    decision = None
-    for text in texts:
-        decision = engine.decide(Turn(text=text, now=NOON, memory=memory))
-        memory = decision.memory
-        yield decision
+def conversation(engine: ReplyEngine, *texts: str) -> list:
+    return converse(engine, *texts, start=NOON, step=timedelta(0))
 
 
 def engine_with(tmp_path, edit, shop=SHOP) -> ReplyEngine:
