@@ -80,8 +80,7 @@ _SEVERE = ("abuse", "complaint", "refund_status", "human")
 # "udh tf" -> "sudah transfer", "brp" -> "berapa") and, where spelling matters, the raw text.
 _R = lambda p: re.compile(p, re.I)  # noqa: E731
 _SHIPPING_ASKED = re.compile(r"\b(ongkir|ongkos|kirim\w*|dikirim|pengiriman|ship\w*|delivery|deliver|kurir|ekspedisi"
-                             r"|gratisongkir|sampai|nyampe|paket|cod|jne|j&t|jnt|sicepat|anteraja|pos|tiki|lion|ninja)\b",
-                             re.I)
+                             r"|gratisongkir|sampai|nyampe|paket|cod)\b", re.I)  # (couriers: _courier_named)
 _OFFER = re.compile(r"^\W*(\d+(?:[.,]\d+)?\s*(jt|juta|rb|ribu|k|rebu)\b|\d{2,3}(?:\.\d{3})+)\s*"
                     r"(aja|saja|deh|ya|yah|kak|gimana|gmn|boleh|bisa|ga|gak|bli|gan|min|ok)?(\s+\w+)?\W*$", re.I)
 _PLACEHOLDERS = frozenset({"angka", "nominal", "nopesanan"})  # what the normaliser makes of numbers
@@ -728,7 +727,7 @@ class ReplyEngine:
         if conf < self.threshold or (recall.get("city") and primary in _COURIER_MISREAD - {"shipping_cost"}):
             points, primary, conf = self._follow_up_points(points, primary, conf, recall)
         elif "shipping_cost" in (p[0] for p in points) and recall.get("product") and not _SHIPPING_ASKED.search(
-                self.classifier.normalizer.text(text)) and not any(self._destination(text)):
+                self.classifier.normalizer.text(text)) and not _courier_named(text) and not any(self._destination(text)):
             # "ndak usah, kuning saja brp?" after the dry bag: no place, courier or shipping word, so
             # a price of the product just talked about, if it is one
             unsure = [(i, min(c, self.threshold / 2) if i == "shipping_cost" else c, seg) for i, c, seg in points]
