@@ -117,6 +117,21 @@ OUTCOME_BY_ACTION = {
 }
 
 
+@dataclass(frozen=True)
+class PlannedSend:
+    """READ_SEND's row for a send record its job has just written."""
+
+    platform: str
+    target: str | None
+    sender_type: str
+    address: str | None
+    delivery_status: str
+    template: dict[str, Any] | None
+    chat_id: str | None
+    last_inbound_at: datetime | None
+    quoted_id: str | None
+
+
 @dataclass
 class Pipeline:
     settings: Settings
@@ -153,12 +168,12 @@ class Pipeline:
                     self._give_up_on(session, message)
             return
         try:
-            outbound_ids = self._decide(message_id, counted.conversation_id)
+            planned = self._decide(message_id, counted.conversation_id)
         except IntegrityError:
             logger.info("message %s: another job recorded the reply first", message_id)
             return
-        for outbound_id in outbound_ids:
-            self.send_outbound(outbound_id)
+        for outbound_id, send in planned:
+            self.send_outbound(outbound_id, send)
 
     def _give_up_on(self, session: Session, message: Message) -> None:
         conversation = session.get(Conversation, message.conversation_id)
@@ -173,7 +188,7 @@ class Pipeline:
         )
         logger.error("message %s: processing failed %d times; handed to agents", message.id, MAX_PROCESS_ATTEMPTS)
 
-    def _decide(self, message_id: int, conversation_id: int) -> list[int]:
+    def _decide(self, message_id: int, conversation_id: int) -> list[tuple[int, PlannedSend]]:
         with self.db.session() as session:
             # The thread's row lock orders the jobs of one conversation. Read with it: the message's
             # author (not the thread's contact and agent, which the relationships would join).
@@ -262,7 +277,12 @@ class Pipeline:
             session.add_all(actions)
             conversation.last_message_at = now
             session.flush()
-            return [action.id for action in actions]
+            # What the sends need, known here: they skip reading their records back.
+            return [(action.id, PlannedSend(
+                platform=action.platform, target=action.target, sender_type=action.sender_type,
+                address=action.address, delivery_status=action.delivery_status, template=action.template,
+                chat_id=conversation.chat_id, last_inbound_at=conversation.last_inbound_at,
+                quoted_id=message.platform_message_id)) for action in actions]
 
     def _plan(self, decision: Decision, message: Message, conversation: Conversation, now: datetime) -> list[Message]:
         """The outbound actions a decision asks for, as far as the platform can do them."""
@@ -543,11 +563,16 @@ class Pipeline:
 
     # -- outbound --------------------------------------------------------------------------
 
-    def send_outbound(self, outbound_id: int) -> None:
-        """Perform one outbound action once: paced, within the reply window, claimed before the call."""
+    def send_outbound(self, outbound_id: int, planned: PlannedSend | None = None) -> None:
+        """Perform one outbound action once: paced, within the reply window, claimed before the call.
+
+        `planned` is what the job that just stored the record knows of it (else it is read); the
+        claim below decides in any case whether this job sends it."""
         now = self.now()
-        with self.db.autocommit() as connection:
-            row = connection.execute(READ_SEND, {"outbound_id": outbound_id}).first()
+        row: Any = planned
+        if row is None:
+            with self.db.autocommit() as connection:
+                row = connection.execute(READ_SEND, {"outbound_id": outbound_id}).first()
         if row is None or row.delivery_status not in (DeliveryStatus.PENDING.value, DeliveryStatus.RETRY.value):
             return  # sent, failed, or another job has it
         platform, target = row.platform, OutboundKind(row.target or OutboundKind.MESSAGE.value)

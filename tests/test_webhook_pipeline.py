@@ -377,8 +377,7 @@ def test_send_interrupted_by_a_dead_worker_is_never_resent(make_app, fake_api):
         post_twilio(app.test_client(), twilio_message("bisa bayar cod kak?"))
     pipeline = services(app).pipeline
     [inbound] = messages(app)
-    outbound_id = pipeline._decide(inbound.id, inbound.conversation_id)
-    assert outbound_id is not None
+    [(outbound_id, _planned)] = pipeline._decide(inbound.id, inbound.conversation_id)
     # The worker claimed the send and died before the platform answered.
     with services(app).db.session() as session:
         outbound = session.get(Message, outbound_id)
