@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy import CTE, Update, bindparam, case, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from inbox.db import dialect_insert
-from inbox.domain import ConversationStatus
+from inbox.domain import ConversationStatus, SenderType
 from inbox.models import Episode
 
 QUIET_GAP = timedelta(hours=24)  # WhatsApp's reply window: past it, a message is a new visit
@@ -63,6 +63,25 @@ def _answered_statement(by_agent: bool):  # type: ignore[no-untyped-def]
 
 # Built once: every answer sent writes one of these.
 _ANSWERED = {False: _answered_statement(False), True: _answered_statement(True)}
+
+
+def answered_as_sent(sent: CTE) -> Update:
+    """`answered` for the send that the data-modifying CTE `sent` marks (its RETURNING gives
+    conversation_id, agent_id and sender_type): one PostgreSQL statement for both, run once per
+    answer. PostgreSQL runs `sent` even when no episode is open. Parameters: `sent_at`, `epoch`."""
+    columns = EPISODES.c
+    at = bindparam("sent_at", type_=columns.first_response_at.type)
+    waited = bindparam("epoch") - columns.started_epoch
+    by_agent = sent.c.sender_type == SenderType.AGENT.value
+    return (
+        update(EPISODES)
+        .where(columns.conversation_id == sent.c.conversation_id, _OPEN, columns.started_at <= at)
+        .values(first_response_at=func.coalesce(columns.first_response_at, at),
+                response_seconds=func.coalesce(columns.response_seconds, waited),
+                first_human_at=case((by_agent, func.coalesce(columns.first_human_at, at)), else_=columns.first_human_at),
+                human_seconds=case((by_agent, func.coalesce(columns.human_seconds, waited)), else_=columns.human_seconds),
+                agent_id=case((by_agent, sent.c.agent_id), else_=columns.agent_id))
+    )
 
 
 def answered(session: Session, conversation_id: int, at: datetime, agent_id: int | None = None) -> None:

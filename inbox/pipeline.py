@@ -92,6 +92,8 @@ MARK_SENT = (
                                  else_=MESSAGES.c.delivery_status))
     .returning(MESSAGES.c.conversation_id, MESSAGES.c.agent_id, MESSAGES.c.sender_type)
 )
+# On PostgreSQL, marking the send and answering its episode are one statement.
+MARK_SENT_AND_ANSWERED = episodes.answered_as_sent(MARK_SENT.cte("sent"))
 # The key of the thread's last outbound message, read with the thread's lock ("rating:..." when
 # the bot last asked for a rating).
 _LAST_OUT = MESSAGES.alias("last_out")
@@ -656,11 +658,15 @@ class Pipeline:
             self._mark_unknown(outbound_id, "unexpected error while sending")
             raise
         sent_at = self.now()
+        marked = {"outbound_id": outbound_id, "external_id": result.message_id, "sent_at": sent_at,
+                  "status": result.status.value}
         with self.db.session() as session:
-            sent = session.execute(MARK_SENT, {"outbound_id": outbound_id, "external_id": result.message_id,
-                                               "sent_at": sent_at, "status": result.status.value}).one()
-            episodes.answered(session, sent.conversation_id, sent_at,
-                              sent.agent_id if sent.sender_type == SenderType.AGENT.value else None)
+            if session.get_bind().dialect.name == "postgresql":
+                session.execute(MARK_SENT_AND_ANSWERED, {**marked, "epoch": sent_at.timestamp()})
+            else:
+                sent = session.execute(MARK_SENT, marked).one()
+                episodes.answered(session, sent.conversation_id, sent_at,
+                                  sent.agent_id if sent.sender_type == SenderType.AGENT.value else None)
         logger.info("outbound %s (%s) sent on %s as %s", outbound_id, target.value, outbound.platform, result.message_id)
 
     @staticmethod

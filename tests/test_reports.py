@@ -125,6 +125,36 @@ def test_episodes_follow_the_conversation_through_the_pipeline(make_app, fake_ap
     assert (report.total.conversations, report.total.bot_only, report.total.rating) == (2, 2, 5)
 
 
+def test_a_sent_answer_is_the_episodes_first_response_and_an_agents_its_first_human_one(make_app, fake_api, database_url):
+    """Marking a send and answering its episode (one statement on PostgreSQL) on both databases."""
+    from tests.web.test_agents_pages import CLIENT_KEY_FIELD, CSRF_FIELD, form_value
+
+    app = make_app(database_url=database_url)
+    client = app.test_client()
+    post_twilio(client, twilio_message("mau ngobrol sama admin langsung"))
+    drain(app)  # the bot's handover note is sent: a response, not a human one
+    with app.extensions["inbox"].db.session() as db:
+        sari = create_agent(db, "sari@toko.id", "rahasia-123", name="Sari").id
+        [bot_answered] = db.execute(select(Episode)).scalars().all()
+        conversation_id = bot_answered.conversation_id
+        assert bot_answered.first_response_at is not None and bot_answered.response_seconds is not None
+        assert (bot_answered.first_human_at, bot_answered.human_seconds, bot_answered.agent_id) == (None, None, None)
+    agent = app.test_client()
+    log_in(agent, "sari@toko.id", "rahasia-123")
+    page = agent.get(f"/conversations/{conversation_id}").get_data(as_text=True)
+    form = {"csrf_token": form_value(CSRF_FIELD, page), "client_key": form_value(CLIENT_KEY_FIELD, page),
+            "text": "Halo kak, dengan Sari, ada yang bisa dibantu?"}
+    assert agent.post(f"/conversations/{conversation_id}/reply", data=form).status_code == 302
+    drain(app)
+    with app.extensions["inbox"].db.session() as db:
+        [answered] = db.execute(select(Episode)).scalars().all()
+        sent = db.execute(select(Message).where(Message.sender_type == "agent")).scalar_one()
+    assert sent.delivery_status == "sent" and sent.external_id
+    assert answered.first_response_at == bot_answered.first_response_at  # the first one stays
+    assert answered.first_human_at is not None and answered.human_seconds >= answered.response_seconds
+    assert answered.agent_id == sari and answered.ended_at is None
+
+
 def test_a_low_rating_is_a_new_need(make_app, fake_api):
     app = make_app()
     client, conversation_id = resolved_by_an_agent(app)
