@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 from rapidfuzz import fuzz
 
@@ -25,7 +25,8 @@ kan iya lupa besar gede gedhe gadang big large kecil cilik ketek small bro om ca
 total totalnya juta ribu rb sebungkus bungkus sebiji biji tadi uni uda bara haragonyo nan sampun dereng kula""".split())
 # City candidates must not be ordinary words ("ke rumah", "ke sana").
 _NOT_CITY = frozenset("""sini sana situ rumah mana alamat kantor luar dalam kota saya aku kamu kakak admin
-rekening nomor no toko pulau daerah dari mana pake pakai pakek lewat via ekspedisi kurir""".split())
+rekening nomor no toko pulau daerah dari mana pake pakai pakek lewat via ekspedisi kurir
+bisa boleh gak ga nggak tidak juga aja saja apa berapa brp bara ya kak dong sih""".split())
 
 
 _AMOUNT_UNIT = re.compile(r"^(\d+(?:[.,]\d+)?)([a-z]+)$")
@@ -37,7 +38,7 @@ _UNIT_WORDS = frozenset({"gr", "kg", "ml", "l", "liter", "pcs", "pc", "cm", "mm"
 # name no product.
 _PER_UNIT = re.compile(r"^(?:se|sa|per)-?(?:botol|roll|rol|pak|pack|dus|box|kotak|lembar|meter|mtr|m|pcs|pc|biji|buah|"
                        r"bungkus|sachet|saset|karung|ikat|gulung|lusin|kodi|set|kilo|kg|toples|tube|pot|"
-                       r"porsi|bal|rim|unit|batang|ons|liter|papan|keping|kaleng|galon|jerigen)$")
+                       r"porsi|bal|rim|unit|batang|ons|liter|papan|keping|kaleng|galon|jerigen|sak|zak|pail|lonjor|kubik|rit|truk)$")
 
 
 # Colours (and a few loanwords) in regional words and English, as catalogues write them: Javanese/Betawi "item", "ireng",
@@ -83,13 +84,21 @@ _ENGLISH = {"wooden": "kayu", "wood": "kayu", "alphabet": "huruf", "letters": "h
             "pan": "wajan", "wok": "wajan", "stove": "kompor", "fan": "kipas", "battery": "baterai",
             "batteries": "baterai", "flashlight": "senter", "torch": "senter", "seed": "benih", "seeds": "benih",
             "fertilizer": "pupuk", "soil": "tanah", "plant": "tanaman", "plants": "tanaman", "flower": "bunga",
-            "flowers": "bunga", "slippers": "sandal", "big": "besar", "large": "besar", "small": "kecil", "perfume": "parfum", "shampoo": "sampo"}
+            "flowers": "bunga", "slippers": "sandal", "big": "besar", "large": "besar", "small": "kecil", "perfume": "parfum", "shampoo": "sampo",
+            "paint": "cat", "wall": "tembok", "exterior": "eksterior", "litres": "liter", "liters": "liter",
+            "litre": "liter", "cement": "semen", "tile": "keramik", "tiles": "keramik", "cage": "sangkar",
+            "cages": "sangkar", "wigs": "wig",
+            # and the everyday words for what catalogues write formally
+            "cowok": "pria", "cowo": "pria", "laki": "pria", "cewek": "wanita", "cewe": "wanita",
+            "perempuan": "wanita"}
 # One word for a colour catalogues write in two ("Merah Muda"); both sides read alike.
 _TWO_WORD_COLOURS = {"pink": ("merah", "muda"), "fuchsia": ("merah", "muda"), "lightblue": ("biru", "muda"),
                      "navyblue": ("navy",), "skyblue": ("biru", "muda"),
                      # and English things Indonesian names in two words
                      "raincoat": ("jas", "hujan"), "gloves": ("sarung", "tangan"), "socks": ("kaos", "kaki"),
-                     "headlamp": ("senter", "kepala"), "toothbrush": ("sikat", "gigi")}
+                     "headlamp": ("senter", "kepala"), "toothbrush": ("sikat", "gigi"),
+                     # fractions in words: "setengah kilo" is "1/2 kg"
+                     "setengah": ("1", "2"), "stengah": ("1", "2"), "seperempat": ("1", "4")}
 _BEFORE_COLOUR = frozenset({"yg", "yang", "warna", "nu", "sing", "seng", "color", "colour"})
 
 
@@ -202,6 +211,24 @@ def _word_coverage(name: str, hits: Sequence[str]) -> float:
     return sum(1 for t in toks if t in hits or any(_token_hit(t, [h]) for h in hits)) / len(toks) if toks else 0.0
 
 
+# A model code in a name, letters then digits ("MU-380", "XT250"): customers write it apart too ("mu 380").
+_NAME_CODE = re.compile(r"(?<![a-z0-9])([a-z]{1,4})-?(\d{2,5}[a-z]{0,3})(?![a-z0-9])")
+
+
+def _named_by_code(text: str, by_name: Mapping[str, Any]) -> dict[str, list[str]]:
+    """The names whose model code the message writes, with or without a space or hyphen, and
+    the code's words in the name ("mu 380" and "mu380" name "Semen Instan MU-380 ...")."""
+    said = {a + b for a, b in re.findall(r"(?<![a-z0-9])([a-z]{1,4})[-\s]?(\d{2,5}[a-z]{0,3})(?![a-z0-9])", text.lower())}
+    if not said:
+        return {}
+    named: dict[str, list[str]] = {}
+    for name in by_name:
+        for letters, digits in _NAME_CODE.findall(name.lower()):
+            if letters + digits in said:
+                named.setdefault(name, []).extend(words(f"{letters}-{digits}"))
+    return named
+
+
 def _code_prefix(word: str, code: str) -> bool:
     """The word is the code without its last letters: at least four characters with a letter and a
     digit, and at most three left over, one of them a letter (a size "5600" is not "56000")."""
@@ -240,7 +267,8 @@ def match_products(text: str, catalogue: Iterable[Product]) -> list[ProductMatch
         hits = [h for h in (_token_hit(t, msg) for t in name_toks) if h]
         if hits:
             scored.append((len(hits) / len(name_toks), name, hits))
-    full = [s for s in scored if s[0] >= 0.99]
+    coded = _named_by_code(text, by_name)
+    full = [s for s in scored if s[0] >= 0.99] or [(1.0, name, hits) for name, hits in coded.items() if len(coded) == 1]
     if full:
         scored = full
     elif len(scored) == 1 and max(len(h) for h in scored[0][2]) >= 4:
@@ -310,7 +338,8 @@ def is_product_code(candidate: str, names: Iterable[str]) -> bool:
     """"DW5600", "E6762": a product's model code (or it without its last letters), not an order."""
     code = re.sub(r"[^a-z0-9]", "", candidate.lower())
     joined, _ = _joined_forms(tuple(sorted(set(names))))
-    forms = set(joined) | {t for name in names for t in re.findall(r"[a-z0-9]+", name.lower())}
+    forms = (set(joined) | {t for name in names for t in re.findall(r"[a-z0-9]+", name.lower())}
+             | {a + b for name in names for a, b in _NAME_CODE.findall(name.lower())})  # "MU-380" as "mu380"
     return any(form == code or _code_prefix(code, form) for form in forms)
 
 
@@ -394,7 +423,8 @@ hrgnya hrgny hrga sekalian skalian sm sma jg jga ajah dl dlu dulu lgi tp krn utk
 kaka ko beta sa su dolo sonde ee hargo samo apo mano biso dak ado besak
 tra trada pu sire ente isi isinya hargina hargine pack packs sack pouch jadi jd uk ketersediaan availability metode nego dikit
 sell sells selling sold buy buying want wanted need needs looking look find got get like would know tell
-visiting visit next week friend friends recommended recommend heard version indonesian english bahasa""".split())
+visiting visit next week friend friends recommended recommend heard version indonesian english bahasa
+spill dua2nya duanya keduanya both masing2 masing each harge harganye nye nyo kabarek""".split())
 # How old the wearer is: a product word only where the catalogue sizes by age ("S (3-5 tahun)").
 _AGE_WORDS = frozenset("umur usia age aged old years year".split())
 
@@ -452,6 +482,9 @@ def look_up_products(text: str, catalogue: Iterable[Product], ignore: Iterable[s
     # Words that could describe a product (sizes and numbers only pick variants).
     content = [w for w in msg if w not in skip and len(w) > 2 and not w.isdigit()]
     sure = match_products(text, catalogue)
+    coded = _named_by_code(text, by_name)
+    if sure and len(coded) == 1 and all(m.products[0].name in coded for m in sure):
+        return CatalogueLookup(tuple(sure))  # its model code: "mu 380"
     if len(sure) == 1 and _another_products_words(sure[0].products[0].name, by_name, msg):
         sure = []  # "yg box kayu brp": "box" is the hampers' "Box Kayu", not the "Puzzle Kayu"
     if sure and all(m.query and all(_token_hit(t, msg) for t in _telling(m.products[0].name, kinds, by_name))
@@ -559,6 +592,10 @@ def find_city(text: str, rates: dict[str, dict[str, int]], aliases: dict[str, st
     for city in rates:
         if f" {city} " in f" {low} ":
             return city, None
+    # a name written apart: "bagan siapiapi" is Bagansiapiapi
+    for first, second in zip(toks, toks[1:]):
+        if first + second in rates or first + second in aliases:
+            return aliases.get(first + second, first + second), None
     # Typos of known cities ("surabya", "mdan").
     for tok in toks:
         if len(tok) >= 5:

@@ -58,7 +58,7 @@ _ANSWERED = frozenset({"greeting", "price", "stock", "shipping_cost", "order_sta
 # Optional answered intents: answered when the pack has their texts, else handed over.
 _OPTIONAL_ANSWERED = frozenset({"business_hours", "bargain", "size_chart"})
 # What a conversation remembers between turns (Turn.memory / Decision.memory).
-MEMORY_KEYS = ("language", "city", "product", "variant", "topic", "order_number", "greeted_on", "greeted_daypart",
+MEMORY_KEYS = ("language", "city", "product", "variant", "products", "topic", "order_number", "greeted_on", "greeted_daypart",
                "restock_offer")
 # A short yes to "mau dikabari kalau restock?": every word one of these, and one of them a yes.
 _YES_WORDS = frozenset("ya iya iyaa iyah iy y yes yess yup yep boleh mau ok oke okay okey okee sip siap gas please pls "
@@ -94,6 +94,8 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                          r"\b(masuk|balik|kembali|cair|diterima|sampai|retur)\b"
                          r"|\b(refund|pengembalian dana)\w*\b[^?\n]*\bkapan\b[^?\n]*\b(masuk|cair|balik|kembali|diproses)\b")),
     ("order_change", _R(r"\b(pesanan|order|orderan)\b[^?\n]*\b(tambah|nambah|tambahin|tambahkan)\b[^?\n]*\b(bisa|boleh|bs)\b"
+                        # "mau tambah 2 sak di pesanan SBR-0420", "bisa digabung?"
+                        r"|\b(tambah|nambah|tambahin|tambahkan)\b[^?\n]*\b(di|ke)\s+(pesanan|order|orderan)\b|\bdigabung(in|kan)?\b"
                         r"|\b[a-z]{2,5}-\d{3,}[^?\n]*\b(ganti|ubah|tukar)\w*\b[^?\n]*\b(jadi|ke|menjadi)\b"
                         r"|\b(cancel|cancell?ed|batal|batalin|batalkan|batalke|batalkeun|membatalkan|dibatalkan|dibatalin"
                         r"|dicancel)\b"
@@ -197,6 +199,8 @@ _COMPLAINT_CUE = _R(r"\bhalaman\w*\s+(kosong|hilang|sobek|copot|lepas|terbalik|r
                     # a faulty item or a parcel that went wrong
                     r"|\b(bolong|sobek|robek|noda|bernoda|cacat|rusak|pecah|penyok|luntur|jebol|salah kirim|beda warna"
                     r"|retak|gompal|sumbing|patah|lecet|baret)\b"
+                    # live goods that arrived dead: "jangkriknya banyak yg mati", "hampir separo mati"
+                    r"|\b(banyak|pada|hampir|semua|separo|separuh|sebagian|yg|yang)\s+(\w+\s+){0,2}mati\b"
                     r"|\b(gak|ga|belum|blm|tidak|nda|ndak)\s+(nerima|menerima|terima|nerimo|nrimo)\b"
                     r"|\b(belum|blm|gak|ga|tidak)\s+(dapat|dapet)\s+(paket|barang)\w*\b|\bsalah\s+(tulis|cetak|print|ketik|sablon|bordir)\b"
                     r"|\bgagal\s+(kirim|dikirim|antar|diantar)\b|\bfailed delivery\b"
@@ -243,7 +247,9 @@ _SPAM_CUE = _R(r"https?://|\bwww\.|\bwa\.me/|\bbit\.ly\b|\.(xyz|info|top|click|l
                r"|\b(hadiah|undian|pemenang|memenangkan|menang)\b.*\b(klaim|klik|hubungi|link)\b"
                r"|\b(followers?|subscribers?|likes)\b.*\b(murah|cuma|hanya|order|jual)\b|\bjasa (promosi|followers)\b"
                r"|\b(crypto|forex|binary option)\b|\bguaranteed\b[^.\n]*\breturns?\b"
-               r"|\b(contact|hubungi|chat) (me|saya|kami) (on|di|via|lewat) (telegram|wa|whatsapp)\b")
+               r"|\b(contact|hubungi|chat) (me|saya|kami) (on|di|via|lewat) (telegram|wa|whatsapp)\b"
+               # a service's ad with its phone number: "Jasa sedot WC ... murah! WA 0813-..."
+               r"|(?=.*\b(jasa|murah|promo|24 jam|terpercaya)\b).*\b(wa|hub|hubungi|telp|cp)\b\.?\s*:?\s*(\+?62|0)8\d")
 # Regional greetings: Sundanese, Batak, Javanese and Balinese openings.
 _REGIONAL_GREETING = _R(r"^\W*(sampurasun|punten|horas|rahayu|om swast[iy]astu|kulo nuwun|sugeng (enjing|siang|sonten|dalu)"
                         r"|tabe'?|s[yh]alom)(?![a-z])")
@@ -271,6 +277,8 @@ _REPLACED = _R(r"\b(diganti|digantiin|klaim|garansi)\b")
 _PRODUCT_POINT = frozenset({"price", "stock"})
 # Questions a burst may ask again of another product or city, and the words that say so.
 _ASKED_AGAIN = frozenset({"price", "stock", "shipping_cost"})
+# Each or both of the products just named.
+_EACH = _R(r"\b(masing2|masing|masing-masing|dua2nya|dua2|duanya|keduanya|dua-duanya|both|each|semuanya|semua)\b")
 _ALSO = _R(r"^(sama|sm|kalo|kalau|klo|trus|terus|lalu|and|what about|how about)\b|\b(jg|juga|jga|too|also|sekalian|skalian)\b")
 _WHAT_TIME = _R(r"\bjam\s+(brp|berapa)\b|\b(brp|berapa)\s+jam\b|\bwhat time\b")
 _DURATION = _R(r"\b(berapa|brp)\s+(hari|lama|minggu|bulan|jam)\b|\bhow (long|many days)\b")
@@ -301,6 +309,8 @@ _CAN_ASK = _R(r"\b(bisa|boleh|bs|can|available|tersedia|melayani|layani)\b|\?")
 # What a product is like, asked: its contents, origin, fit, what it works with.
 _DETAIL_ASKED = _R(r"\bisi(nya)?\b[^?\n]*\bapa\b|\bcocok\b|\bdari mana\b|\b(pake|pakai)\s+\w+\s+(gak|ga|nda|ndak|nggak|tidak)\b"
                    r"|\b(bisa|iso|bs)\s+di(?!kirim|order|pesan|antar|ambil|bayar|cod|tf|transfer)[a-z]{3,}\b")
+# A request for a person in a word, also a word of product names ("Wig Human Hair").
+_PERSON_WORDS = frozenset({"human", "manusia", "admin", "orang", "person", "cs", "operator"})
 _PRICE_WORDS = _R(r"\b(berapa|harga\w*|price|how much|cost)\b")
 _STOCK_WORDS = _R(r"\b(ready|ada|stok|stock|tersedia|available|masih|habis|kosong|sisa|aya|ono|onok|araq|ade|ado)\b")
 _OTHER_PAYMENT = _R(r"transfer|\btf\b|rekening|\brek\b|qris|gopay|ovo|dana|shopeepay|e-?wallet|kartu|credit|"
@@ -356,8 +366,13 @@ class ReplyEngine:
             lexicon[ci.name] = tuple(norm for norm in (Normalizer().text(k) for k in ci.keywords)
                                      if set(norm.split()) - _PLACEHOLDERS)
         self.classifier = IntentClassifier(examples, lexicon=lexicon)
+        # The shop's destinations are words as they are: "bagan siapiapi" is no "bahan" (material).
+        normalizer = self.classifier.normalizer
+        self.classifier.normalizer = normalizer.with_vocabulary(normalizer.vocabulary | self._destination_words())
         self._mirror = {h.lower() for h in pack.mirror_honorifics}
         self._catalogue_cache: tuple[Any, re.Pattern[str] | None, frozenset[str]] | None = None
+        self._placed_names: re.Pattern[str] | None = None  # built with the catalogue cache
+        self._name_pairs: frozenset[tuple[str, str]] = frozenset()  # likewise
         # A custom intent's keyword in a message makes that point the custom intent.
         self._custom_cues = [(ci.name, tuple(k for k in lexicon[ci.name] if k)) for ci in pack.custom_intents.values()
                              if ci.keywords]
@@ -504,6 +519,8 @@ class ReplyEngine:
         if confidence < self.threshold and intent not in ("complaint", "human", "abuse"):
             if _SHIPPING_TO.search(low) or _COURIERS_ASKED.search(low):
                 return "shipping_cost", 0.9  # "and shipping to Bandung?", "which couriers do you use?"
+            if _PRICE_WORDS.search(norm) and re.search(r"\b(ke|to|ka)\b", low) and self._destination(text)[0]:
+                return "shipping_cost", 0.9  # "ke bagan siapiapi bara?": how much to a city of the rates
             if _ACCOUNT_ASKED.search(low):
                 return "payment", 0.9  # "rekening bca nya brp?": the account number
             if _COD_ONLY.search(low) and _CAN_ASK.search(low):
@@ -581,9 +598,14 @@ class ReplyEngine:
         if same is not None and whole_conf > found[same][1]:
             found[same] = (whole, whole_conf, found[same][2])
         if all(p[0] != whole for p in found) and not (whole == "order_status" and "thanks" in [p[0] for p in found]) \
-                and not ((whole == "other" or (whole == "spam" and whole_conf < self.threshold)) and found):
+                and not ((whole == "other" or (whole == "spam" and whole_conf < self.threshold)) and found) \
+                and not (whole_conf < self.threshold and found and all(p[1] >= self.threshold for p in found) and (
+                    whole in self.pack.custom_intents
+                    or all(p[0] in ("price", "stock") and self._names_products(p[2]) for p in found))):
             # the parts were understood: "other", or an unsure "spam" ("tabe' kak / tempered glass
-            # ada ji?"), adds nothing
+            # ada ji?"), adds nothing; nor does an unsure reading of the whole when its parts are the
+            # shop's own intent (learnt from a few examples) or ask about products they name
+            # ("shampoo khusus wig ada? / sama conditioner spray nya")
             found.insert(0, (whole, whole_conf, text))
         if any(p[0] == "shipping_cost" for p in found):
             # "Do you deliver to Balikpapan? how much?": the bare "how much" asks the shipping cost;
@@ -666,7 +688,7 @@ class ReplyEngine:
         rates = self.pack.facts.get("shipping_rates") or {}
         aliases = self.pack.facts.get("city_aliases") or {}
         for text in texts:
-            city, unknown = find_city(text, rates, aliases)
+            city, unknown = find_city(self._without_placed_names(text), rates, aliases)
             if city or unknown:
                 return city, unknown
         return None, None
@@ -724,7 +746,8 @@ class ReplyEngine:
         honorific = self._honorific(text)
         formal = self._formal(text)
         points, primary, conf = self.points(self._masked(text))
-        if conf < self.threshold or (recall.get("city") and primary in _COURIER_MISREAD - {"shipping_cost"}):
+        if conf < self.threshold or (recall.get("city") and primary in _COURIER_MISREAD - {"shipping_cost"}) or (
+                primary == "other" and len(points) == 1 and self._only_names(points[0][2])):
             points, primary, conf = self._follow_up_points(points, primary, conf, recall)
         elif "shipping_cost" in (p[0] for p in points) and recall.get("product") and not _SHIPPING_ASKED.search(
                 self.classifier.normalizer.text(text)) and not _courier_named(text) and not any(self._destination(text)):
@@ -936,6 +959,12 @@ class ReplyEngine:
                     follow = look_up_products(f"{ans.recall['product']} {segment}", catalogue, places)
                     if follow.matches and follow.matches[0].variant_given and len(follow.matches[0].products) == 1:
                         lookup = follow
+                both = ans.recall.get("products") or []
+                if not lookup.named and len(both) > 1 and _EACH.search(segment):
+                    # "bara masing2?" after two products: each of them, as named
+                    lookup = CatalogueLookup(tuple(dict.fromkeys(
+                        m for name, variant in both
+                        for m in look_up_products(f"{name} {variant or ''}", catalogue, places).matches[:1])))
                 if not lookup.named and ans.recall.get("product"):
                     # "brp?" / "yg putih?" after a product was named: that product (and variant;
                     # "bubuknya?" after "yg 500gr?" is the 500gr one if that leaves one).
@@ -955,6 +984,9 @@ class ReplyEngine:
                     m = lookup.matches[0]
                     ans.remember["product"] = m.products[0].name
                     ans.remember["variant"] = _variant_words(m, segment) if m.variant_given else None
+                # every product the burst named, for "masing2 brp?" next
+                ans.remember["products"] = [[m.products[0].name, _variant_words(m, m.query) if m.variant_given else None]
+                                            for m in ans.named[:4]]
                 ans.remember["topic"] = intent
             if lookup.unknown or (not lookup.named and (self.shop is None or "which_product" not in pack.messages)):
                 # Quote what they asked for only when the message is about that alone.
@@ -1106,6 +1138,12 @@ class ReplyEngine:
                 return (open_orders or orders)[0]
         return None
 
+    def _destination_words(self) -> frozenset[str]:
+        """The words of the cities and aliases of the pack's shipping rates."""
+        facts = self.pack.facts
+        return frozenset(w for place in (*(facts.get("shipping_rates") or ()), *(facts.get("city_aliases") or ()))
+                         for w in re.findall(r"[a-z]+", str(place).lower()))
+
     def _place_words(self) -> tuple[str, ...]:
         """City names and aliases (destinations) and the pack's honorifics ("capo alice brp dab?"):
         never product words."""
@@ -1140,6 +1178,16 @@ class ReplyEngine:
         phrases: they say which product, not what is asked, and spelling repair must not turn
         "bergo" into "bego" (an insult) nor a colour "Broken White" read as a complaint."""
         pattern = self._catalogue_words()
+        # Two words of a name side by side, one of them a complaint's or a person's word ("anti
+        # bocor" of "Cat Pelapis Anti Bocor", "human hair"): they name the product
+        self._catalogue()  # (builds the pairs)
+        pairs = self._name_pairs
+        if pairs:
+            found = list(re.finditer(r"[a-z]+", text.lower()))
+            drop = {j for i in range(len(found) - 1) if (found[i].group(), found[i + 1].group()) in pairs
+                    for j in (i, i + 1)}
+            for j in sorted(drop, reverse=True):
+                text = text[:found[j].start()] + " " + text[found[j].end():]
         return pattern.sub(" ", text) if pattern is not None else text
 
     def _catalogue_words(self) -> re.Pattern[str] | None:
@@ -1157,19 +1205,39 @@ class ReplyEngine:
             return cached[1], cached[2]
         names = {p.name for p in products} | {p.variant for p in products if p.variant}
         known = self.classifier.normalizer.known
+        places = self._destination_words()
         phrases: set[str] = set()
+        placed: set[str] = set()
         for name in names:
             tokens = re.findall(r"[a-z]+", name.lower())
             if len(tokens) > 1:
                 phrases.add(r"\s+".join(tokens))
             phrases.update(t for t in tokens if len(t) >= 4 and t not in known)
+            # a city with the word beside it in a name ("semen padang" of "Semen Padang PCC") names
+            # the product, not where it goes
+            for i, token in enumerate(tokens):
+                if token in places:
+                    placed.update(r"\s+".join(pair) for pair in (tokens[max(0, i - 1):i + 1], tokens[i:i + 2])
+                                  if len(pair) == 2 and min(map(len, pair)) >= 3)
+        phrases |= placed
         pattern = (re.compile(r"(?<![a-z])(?:" + "|".join(sorted(phrases, key=len, reverse=True)) + r")(?![a-z])", re.I)
                    if phrases else None)
         # and codes with digits ("AC102" of "Overgrip Yonex AC102"), as an order number is matched
         numbers = frozenset(w for name in names for w in words(name) if w.isdigit()) | frozenset(
             code.upper() for name in names for code in re.findall(r"\b(?=[A-Za-z0-9-]*\d)[A-Za-z0-9-]*[A-Za-z][A-Za-z0-9-]*\b", name))
+        self._name_pairs = frozenset(
+            (a, b) for name in names for tokens in [re.findall(r"[a-z]+", name.lower())]
+            for a, b in zip(tokens, tokens[1:]) if min(len(a), len(b)) >= 3
+            and any(_COMPLAINT_CUE.search(w) or w in _PERSON_WORDS for w in (a, b)))
         self._catalogue_cache = (products, pattern, numbers)
+        self._placed_names = (re.compile(r"(?<![a-z])(?:" + "|".join(sorted(placed, key=len, reverse=True)) + r")(?![a-z])",
+                                         re.I) if placed else None)
         return pattern, numbers
+
+    def _without_placed_names(self, text: str) -> str:
+        """The text less the names with a city in them ("semen padang"): they name no destination."""
+        self._catalogue()
+        return self._placed_names.sub(" ", text) if self._placed_names is not None else text
 
     def _follow_up_points(self, points: list[tuple[str, float, str]], primary: str, conf: float,
                           recall: Mapping[str, Any]) -> tuple[list[tuple[str, float, str]], str, float]:
@@ -1186,7 +1254,9 @@ class ReplyEngine:
             shipping = city in rates and (_named_courier(segment, rates[city]) or any(find_city(segment, rates, aliases)))
             if shipping and len(segment.split()) <= 6 and intent in _COURIER_MISREAD and not self._order_numbers(segment):
                 intent, confidence = "shipping_cost", 0.9  # "kalo lion parcel?" after a rate: not a parcel to track
-            elif confidence < self.threshold and len(segment.split()) <= 12:
+            elif (confidence < self.threshold or (intent == "other" and self._only_names(segment))) \
+                    and len(segment.split()) <= 12:
+                # ("other" too: a product's name alone, "cepol jedai messy bun", after "ready? brp?")
                 asked = ("shipping_cost" if shipping
                          else self._catalogue_question(segment, recall) if self.shop is not None else None)
                 if asked:
@@ -1198,6 +1268,11 @@ class ReplyEngine:
             return points, primary, conf
         first = changed[0][0] if primary not in [c[0] for c in changed] else primary
         return changed, first, lowest
+
+    def _only_names(self, segment: str) -> bool:
+        """Nothing but the catalogue's words (and whom it is said to) in the segment."""
+        rest = set(self.classifier.normalizer.tokens(self._without_catalogue(segment)))
+        return bool(segment.strip()) and not rest - {"kak", "?", "angka"} - _FILLER
 
     def _catalogue_question(self, segment: str, recall: Mapping[str, Any]) -> str | None:
         """"price" or "stock" when the segment is about a product of the catalogue, else None."""

@@ -136,6 +136,8 @@ SLANG = {
     "ambe": "ambil", "jo": "aja", "makase": "makasih",
     # Pontianak Malay, Banjar, Minang, Javanese ngoko
     "kamek": "saya", "nanyak": "tanya", "ade": "ada", "aok": "ya", "jak": "aja", "kabarkan": "kabari",
+    "berape": "berapa", "harge": "harga", "harganye": "harga", "harganyo": "harga", "kabarek": "kabari",
+    "kabari": "kabari", "nye": "nya",
     "ulun": "saya", "amun": "kalau", "inggih": "ya", "lai": "ada", "sakotak": "sekotak", "tarimo": "terima",
     "lamak": "enak", "bana": "banget", "nek": "kalau", "ono": "ada",
     # Ambon
@@ -166,9 +168,9 @@ tahan tangan tanggal teras tulang tunggal wajan senar benang raket natal tarik k
 merak meriah sling toner tuner matic quran statue habits group spill plush honey chart chair pants shirt
 cover beans truck sample phone varian color jacket cocoa butik tulip bokor cobek kendi kelom jubah lolos
 bolong larang pisan tiang tegal tasik batam bangka kupang siantar badung jember kalbar bromo makasar kargo
-sandat canang cakra carat udeng pluma beans kamen alana bulian kukar tukad tahuna konro kodong
+sandat canang cakra carat udeng pluma beans kamen alana bulian kukar tukad tahuna konro kodong bagan
 """.split())
-_AFFIXES = ("nya", "kah", "lah", "in")
+_AFFIXES = ("nya", "nye", "nyo", "kah", "lah", "in")
 _PHRASE_RE = re.compile(r"(?<![a-z0-9])(?:" + "|".join(re.escape(p) for p in sorted(PHRASES, key=len, reverse=True))
                         + r")(?![a-z0-9])")
 _ORDER_NO_RE = re.compile(r"\b(?:inv|ord|order|trx|no)[-/#: ]?\d{3,}\w*\b|#\d{4,}\b|\b\d{10,}\b", re.I)

@@ -6,8 +6,10 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+import yaml
 
 from replies import InMemoryShopData, Order, Product, ReplyEngine, Turn
+from replies.voice import DEFAULT_PACK, load_brand_pack
 
 WIB = ZoneInfo("Asia/Jakarta")
 # Monday 23 Nov 2026, inside business hours (Mon-Fri 08:00-21:00 in the default pack).
@@ -63,3 +65,11 @@ def converse(engine: ReplyEngine, *texts: str, start: datetime = OPEN, step: tim
         out.append(d)
         memory, now = d.memory, now + step
     return out
+
+
+def edited_engine(tmp_path, edit, shop) -> ReplyEngine:
+    """An engine whose pack is the default one changed by `edit` (a function of the raw pack)."""
+    raw = yaml.safe_load(DEFAULT_PACK.read_text(encoding="utf-8"))
+    edit(raw)
+    (tmp_path / "pack.yaml").write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    return ReplyEngine(load_brand_pack(tmp_path / "pack.yaml"), shop)

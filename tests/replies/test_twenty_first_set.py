@@ -8,14 +8,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
-import yaml
 
 from replies import Action, ReplyEngine, Turn
 from replies.catalog import look_up_products, product_words
 from replies.shopdata import InMemoryShopData, Product
-from replies.voice import DEFAULT_PACK, load_brand_pack
 
-from .conftest import converse
+from .conftest import converse, edited_engine
 
 NOON = datetime(2026, 11, 23, 6, 0, tzinfo=timezone.utc)  # Monday 13:00 WIB
 SHOP = InMemoryShopData([
@@ -42,11 +40,7 @@ def conversation(engine: ReplyEngine, *texts: str) -> list:
 
 
 def engine_with(tmp_path, edit, shop=SHOP) -> ReplyEngine:
-    """An engine whose pack is the default one changed by `edit` (a function of the raw pack)."""
-    raw = yaml.safe_load(DEFAULT_PACK.read_text(encoding="utf-8"))
-    edit(raw)
-    (tmp_path / "pack.yaml").write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
-    return ReplyEngine(load_brand_pack(tmp_path / "pack.yaml"), shop)
+    return edited_engine(tmp_path, edit, shop)
 
 
 @pytest.mark.parametrize("text", ["yg merah aja brp sebotol?", "yg bata brp se-roll?", "harga per pcs brp?"])
