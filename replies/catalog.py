@@ -32,7 +32,8 @@ bisa boleh gak ga nggak tidak juga aja saja apa berapa brp bara ya kak dong sih"
 _AMOUNT_UNIT = re.compile(r"^(\d+(?:[.,]\d+)?)([a-z]+)$")
 _DIMENSIONS = re.compile(rf"{_DECIMAL}(?:x{_DECIMAL})+")
 _UNITS = {"taun": "tahun", "thn": "tahun", "th": "tahun", "yo": "tahun", "g": "gr", "gram": "gr", "grm": "gr", "grams": "gr", "kilo": "kg", "kilogram": "kg", "watt": "w", "wat": "w",
-          "volt": "v", "meter": "m", "mtr": "m", "metre": "m", "meters": "m", "liter": "l", "litre": "l", "ltr": "l"}
+          "volt": "v", "meter": "m", "mtr": "m", "metre": "m", "meters": "m", "liter": "l", "litre": "l", "ltr": "l",
+          "litres": "l", "liters": "l", "lt": "l", "kgs": "kg", "inches": "inch", "inci": "inch"}
 _UNIT_WORDS = frozenset({"gr", "kg", "ml", "l", "liter", "pcs", "pc", "cm", "mm", "m"})
 # "One of": "sebotol", "se-roll", "sameter" (Minang), "per pcs" ask the price of one unit and
 # name no product.
@@ -139,7 +140,7 @@ def product_words(text: str, names: Iterable[str] = ()) -> list[str]:
         if w in ("jt", "juta", "rb", "ribu", "k", "rebu") and found and _is_number(found[-1]):
             found.pop()  # "6,5 jt deh", "3jt aja": an amount offered, not a size
             continue
-        stem = w[:-3] if w.endswith("nya") else w
+        stem = w[:-3] if w.endswith(("nya", "nye", "nyo")) else w  # (Betawi, Malay and Minang "-nye", "-nyo")
         found.append(stem if w != stem and (len(w) > 6 or stem in _UNIT_WORDS) else w)  # "mlnya" -> "ml"
     return _spelled_as_named(found, tuple(sorted(set(names)))) if names else found
 
@@ -293,8 +294,12 @@ def match_products(text: str, catalogue: Iterable[Product]) -> list[ProductMatch
         # The words that named the product pick no variant: "kacamata hitam sipiso" is every
         # "Kacamata Hitam ... Sipiso", not the one whose frame is "Hitam".
         rest = list(msg)
+        # a number with another unit than the name's ("4 inch" of "Pipa ... 4 meter") is the variant's
+        name_pairs = set(zip(words(name), words(name)[1:]))
+        other_unit = {a for a, b in zip(msg, msg[1:]) if a.isdigit() and b.isalpha() and (a, b) not in name_pairs
+                      and any(x == a and y.isalpha() for x, y in name_pairs)}
         for hit in hits:
-            if hit in rest:
+            if hit in rest and hit not in other_unit:
                 rest.remove(hit)
         if any(v.variant for v in variants):
             narrowed = []
@@ -424,7 +429,7 @@ kaka ko beta sa su dolo sonde ee hargo samo apo mano biso dak ado besak
 tra trada pu sire ente isi isinya hargina hargine pack packs sack pouch jadi jd uk ketersediaan availability metode nego dikit
 sell sells selling sold buy buying want wanted need needs looking look find got get like would know tell
 visiting visit next week friend friends recommended recommend heard version indonesian english bahasa
-spill dua2nya duanya keduanya both masing2 masing each harge harganye nye nyo kabarek""".split())
+spill good morning afternoon evening dua2nya dua2 duanya keduanya both masing2 masing each harge harganye nye nyo kabarek""".split())
 # How old the wearer is: a product word only where the catalogue sizes by age ("S (3-5 tahun)").
 _AGE_WORDS = frozenset("umur usia age aged old years year".split())
 
@@ -512,6 +517,11 @@ def look_up_products(text: str, catalogue: Iterable[Product], ignore: Iterable[s
         told = {w for n in group for w in explained_by[n]}
         idle = (_across_kinds(by_name) & set(content)) - told
         fitting = [n for n in group if explained_by[n] | idle == set(content)]
+        numbers = [w for w in msg if w.isdigit()]
+        if numbers and len(fitting) > 1:
+            # "keramik dinding 30x60": the one whose name or variants have the numbers
+            numbered = [n for n in fitting if set(numbers) <= set(words(n)) | {t for p in group[n] for t in words(p.variant or "")}]
+            fitting = numbered or fitting
         if len(fitting) == 1:
             match = match_products(" ".join([fitting[0]] + msg), group[fitting[0]])
             if match:

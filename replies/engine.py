@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import hashlib
 import logging
 import re
 from dataclasses import dataclass, field
@@ -58,8 +59,8 @@ _ANSWERED = frozenset({"greeting", "price", "stock", "shipping_cost", "order_sta
 # Optional answered intents: answered when the pack has their texts, else handed over.
 _OPTIONAL_ANSWERED = frozenset({"business_hours", "bargain", "size_chart"})
 # What a conversation remembers between turns (Turn.memory / Decision.memory).
-MEMORY_KEYS = ("language", "city", "product", "variant", "products", "topic", "order_number", "greeted_on", "greeted_daypart",
-               "restock_offer")
+MEMORY_KEYS = ("language", "city", "product", "variant", "products", "topic", "order_number", "greeted_on",
+               "greeted_daypart", "restock_offer", "answer")
 # A short yes to "mau dikabari kalau restock?": every word one of these, and one of them a yes.
 _YES_WORDS = frozenset("ya iya iyaa iyah iy y yes yess yup yep boleh mau ok oke okay okey okee sip siap gas please pls "
                        "plis sure bisa iye muhun nggih kabari kabarin yo iyo jadi aok inggih gpp kabarkan".split())
@@ -69,7 +70,7 @@ _YES_FILLER = frozenset("kak ka kk kakak kaka min gan sis dong deh aja ya yaa ba
                         "dikabarin nanti me notify thanks makasih thx ditunggu yah bun bunda teh mas mbak bang cik "
                         "say mom nah mi ji ki yaudah udah kalo kalau klo ready lagi ada la lah ado sudah bli jak ade "
                         "dah amun ulun uni e jo wes wis lek yen let me know when it s back in stock is".split())
-_NOTIFY_WORDS = frozenset("kabari kabarin dikabari dikabarin kabarkan kabarken kabarno kabaran infoin infokan notify "
+_NOTIFY_WORDS = frozenset("kabari kabarin dikabari dikabarin kabarkan kabarken kabarno kabaran kabarek infoin infokan notify "
                           "tell".split())
 _NO_WORDS = frozenset("ga gak nggak ngga enggak engga gk tidak tdk gausah gaush no nope skip sonde nda ndak ndag moh tra "
                       "trada".split())
@@ -184,7 +185,12 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                          r"|\b(pakai|pake|via|lewat)\s+(kurir|ekspedisi|jasa kirim)\s+apa\b|\b(kurir|ekspedisi)\w*\s+apa\s+(aja|saja)\b")),
     ("size_chart", _R(r"\bsize ?chart\b|\b(panduan|tabel|detail) (ukuran|size)\b|\blingkar (dada|pinggang)\w*\b"
                       r"|\bpanjang (baju|badan|celana)\b|\b(cocok|muat|pakai|pake) (size|ukuran) (apa|berapa)\b"
-                      r"|\b(tinggi|berat|tb|bb)\b.*\b(size|ukuran) (apa|berapa)\b|\bwhat size\b")),
+                      r"|\b(tinggi|berat|tb|bb)\b.*\b(size|ukuran) (apa|berapa)\b|\bwhat size\b"
+                      # "ukurannya berapa cm?", "lingkar kepala aku 57 cm muat?": the measurements
+                      # (not "ukuran M brp?", "ukuran 20 berapa harganya": the price of a size)
+                      r"|\bukuran\w*\s+(?!(?:xs|s|m|l|xl|xxl|xxxl|angka|\d+\w*)\b)(?:(?!harga|hrg|price)\w+\s+){0,3}"
+                      r"(berapa|brp)\b(?!\s*(harga|hrg|rp))|\b(berapa|brp)\s+(cm|senti|centi)\b|\bdimensi\w*\b"
+                      r"|\blingkar kepala\b|\b(what are the|its) dimensions\b|\bhow big\b")),
     # "ada bsi ga?", "bisa gopay?", "terima paypal?": a way to pay asked about, not a product
     ("payment", _R(r"\b(ada|bisa|bs|terima|nerima|menerima|pake|pakai|via|lewat|accept|take)\b[^?\n]{0,12}"
                    r"\b(bca|bni|bri|bsi|mandiri|cimb|permata|btn|jago|seabank|dana|ovo|gopay|shopeepay|linkaja|qris"
@@ -437,7 +443,9 @@ class ReplyEngine:
         if _REGIONAL_GREETING.search(low) and len(toks) <= 4:
             return "greeting", max(confidence, 0.9)  # "Sampurasun teh", "Horas kak"
         # Cancel words only as written: spelling repair turns places into them ("batam" -> "batal").
-        cue = next((name for name, rx in _CUES if rx.search(low) or (name != "order_change" and rx.search(norm))), None)
+        # (measurements as written: "lingkar kepala" though "kepala" is a word of a product's name)
+        cue = next((name for name, rx in _CUES if rx.search(low) or (name != "order_change" and rx.search(norm))
+                    or (name == "size_chart" and rx.search(text.lower()))), None)
         if cue == "delivery_time" and self._prices_courier(low) and not any(
                 name == "delivery_time" and rx is not _INSTANT_COURIER and rx.search(low) for name, rx in _CUES):
             cue = None  # "bisa gosend?" at a shop whose rates have GoSend: the shipping answer
@@ -888,6 +896,13 @@ class ReplyEngine:
             reply = "\n".join(lines)
             return finish(Action.ESCALATE, reply, msg("public_reply"),
                           "; ".join(dict.fromkeys(ans.reasons)) or "missing data")
+        # The same order status as last turn's to a new message ("kapan dikirim? sore iki iso?" after
+        # "sudah dikemas"): the data has said all it can, a person answers rather than the bot repeating.
+        said = hashlib.sha1("\n".join(ans.parts).encode()).hexdigest()[:12] if ans.parts else None
+        if said and said == recall.get("answer") and intents == ("order_status",):
+            flags.add("repeated_answer")
+            return finish(Action.ESCALATE, None, None, "the same answer again: a person takes it from here")
+        remember["answer"] = said
         # One closing, except after a thank-you, a greeting that already asks how we can help, or
         # a question of ours (the restock offer) that the customer is to answer.
         if not only_thanks and intents != ("greeting",) and "restock_offer" not in remember:
@@ -1018,9 +1033,12 @@ class ReplyEngine:
                     return
             else:
                 matches = list(lookup.matches)
+            sold_out_named = all(m.variant_given and all(p.stock <= 0 for p in m.products) for m in matches)
             if intent == "price":
                 ans.parts.append(render("found", items=_price_items(matches, lang), **_first(matches)))
-                return
+                if not sold_out_named:
+                    return
+                # "kalau yg ash grey?" priced: and said to be sold out, with what is in stock
             in_stock = [m for m in matches if any(p.stock > 0 for p in m.products)]
             if in_stock:
                 ans.parts.append(render("available", items=_stock_items(in_stock, lang, True,
@@ -1037,7 +1055,8 @@ class ReplyEngine:
                 others_text = join_list([f"{p.name} {p.variant}".strip() if len(names) > 1 else (p.variant or p.name)
                                          for p in others[:6]], lang)
                 items = _stock_items(matches, lang, False)
-                ans.parts.append(render("sold_out", items=items, others=others_text, **_first(matches)))
+                ans.parts.append(pack.render(pack.pick(pack.intent_templates("stock", "sold_out", lang), seed),
+                                             {**ctx, "items": items, "others": others_text, **_first(matches)}))
                 if pack.offers_restock_notices and not turn.is_public_comment and len(asked) <= 3:
                     ans.parts.append(pack.render(pack.pick(pack.message_templates("restock_offer", lang), seed),
                                                  {**ctx, "items": items}))

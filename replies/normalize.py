@@ -136,7 +136,7 @@ SLANG = {
     "ambe": "ambil", "jo": "aja", "makase": "makasih",
     # Pontianak Malay, Banjar, Minang, Javanese ngoko
     "kamek": "saya", "nanyak": "tanya", "ade": "ada", "aok": "ya", "jak": "aja", "kabarkan": "kabari",
-    "berape": "berapa", "harge": "harga", "harganye": "harga", "harganyo": "harga", "kabarek": "kabari",
+    "samo": "sama", "berape": "berapa", "harge": "harga", "harganye": "harga", "harganyo": "harga", "kabarek": "kabari",
     "kabari": "kabari", "nye": "nya",
     "ulun": "saya", "amun": "kalau", "inggih": "ya", "lai": "ada", "sakotak": "sekotak", "tarimo": "terima",
     "lamak": "enak", "bana": "banget", "nek": "kalau", "ono": "ada",
@@ -168,7 +168,7 @@ tahan tangan tanggal teras tulang tunggal wajan senar benang raket natal tarik k
 merak meriah sling toner tuner matic quran statue habits group spill plush honey chart chair pants shirt
 cover beans truck sample phone varian color jacket cocoa butik tulip bokor cobek kendi kelom jubah lolos
 bolong larang pisan tiang tegal tasik batam bangka kupang siantar badung jember kalbar bromo makasar kargo
-sandat canang cakra carat udeng pluma beans kamen alana bulian kukar tukad tahuna konro kodong bagan
+sandat canang cakra carat udeng pluma beans kamen alana bulian kukar tukad tahuna konro kodong bagan macam gading
 """.split())
 _AFFIXES = ("nya", "nye", "nyo", "kah", "lah", "in")
 _PHRASE_RE = re.compile(r"(?<![a-z0-9])(?:" + "|".join(re.escape(p) for p in sorted(PHRASES, key=len, reverse=True))

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from replies import Action, ReplyEngine
-from replies.shopdata import InMemoryShopData, Product
+from replies.shopdata import InMemoryShopData, Order, Product
 
 from .conftest import converse, edited_engine
 
@@ -35,7 +35,16 @@ SHOP = InMemoryShopData([
     Product("CND", "Conditioner Spray Wig Anti Kusut", "150 ml", 48000, 0),
     Product("V60-D", "V60 Dripper Keramik", "02 Putih", 125000, 4),
     Product("V60-K", "Kertas Filter V60", "100 lembar", 38000, 9),
-])
+    Product("KRM-KIA", "Keramik Dinding KIA 25x40", "Putih Polos per dus isi 10", 58000, 80),
+    Product("KRM-RMN", "Keramik Dinding Roman 30x60", "Ivory Glossy per dus isi 6", 115000, 12),
+    Product("WVN-3", "Pipa PVC Wavin D 4 meter", "3 inch", 115000, 25),
+    Product("WVN-4", "Pipa PVC Wavin D 4 meter", "4 inch", 165000, 20),
+    Product("LEM-ISR", "Lem Pipa PVC Isarplas", "Kaleng 200 gr", 25000, 40),
+    Product("JTN-5", "Cat Tembok Jotun Jotashield Colour Extreme Eksterior", "Putih 5 L", 445000, 7),
+    Product("JTN-20", "Cat Tembok Jotun Jotashield Colour Extreme Eksterior", "Putih 20 L", 1650000, 2),
+    Product("BOB-H", "Wig Bob Poni Sintetis", "Hitam Natural", 145000, 14),
+    Product("BOB-A", "Wig Bob Poni Sintetis", "Ash Grey", 155000, 0),
+], [Order("SBR-0430", "packed", None, None, "081277001122", 230000)])
 
 
 def riau_shop(raw) -> None:
@@ -46,6 +55,7 @@ def riau_shop(raw) -> None:
     }
     raw["facts"]["city_aliases"] = {"panam": "pekanbaru", "rumbai": "pekanbaru"}
     raw["facts"]["couriers"] = ["Armada Toko", "Indah Cargo", "JNE Trucking", "Sentral Cargo"]
+    raw["facts"]["size_chart"] = "semua wig kami ukuran M, lingkar kepala 54-56 cm (muat 52-58 cm)"
     raw["custom_intents"] = {"wig_care": {
         "action": "auto_reply",
         "keywords": ["cara cuci wig", "perawatan wig", "wig kusut"],
@@ -155,3 +165,54 @@ def test_live_goods_that_arrived_dead_are_a_complaint(engine) -> None:
 def test_adding_to_an_order_goes_to_a_person(engine) -> None:
     [answer] = said(engine, "pak saya mau tambah 2 sak semen padang di pesanan SBR-0420\nbisa digabung?")
     assert answer.action is Action.ESCALATE and answer.intent == "order_change"
+
+
+@pytest.mark.parametrize("text", ["kak ukuran wig nya berapa? lingkar kepala aku 57 cm muat ga ya",
+                                  "ukurannya berapa cm kak?"])
+def test_measurements_asked_are_the_size_chart(engine, text) -> None:
+    [answer] = said(engine, text)
+    assert answer.action is Action.AUTO_REPLY and answer.intent == "size_chart" and "52-58" in answer.reply
+
+
+@pytest.mark.parametrize("text", ["wig bob poni ukuran M brp harganya", "wig bob poni ukuran 20 brp?"])
+def test_the_price_of_a_size_is_no_size_chart_question(engine, text) -> None:
+    [answer] = said(engine, text)
+    assert answer.intent == "price"
+
+
+def test_the_numbers_of_a_name_pick_it_among_its_kind(engine) -> None:
+    [answer] = said(engine, "min jual keramik dinding 30x60 ga? harga?")
+    assert answer.action is Action.AUTO_REPLY and "Rp115.000" in answer.reply and "25x40" not in answer.reply
+
+
+def test_a_number_with_another_unit_than_the_names_is_the_variants(engine) -> None:
+    [answer] = said(engine, "pipa wavin 4 inch bara sebatang?")
+    assert "Rp165.000" in answer.reply and "Rp115.000" not in answer.reply
+
+
+def test_minang_and_malay_possessive_on_a_products_word(engine) -> None:
+    _, glue = said(engine, "pipa wavin 3 inch ado?", "lem pipanyo sekalian, ado?")
+    assert glue.action is Action.AUTO_REPLY and "Isarplas" in glue.reply
+
+
+def test_english_for_the_catalogues_paint_words(engine) -> None:
+    [answer] = said(engine, "Good morning. Do you have white exterior wall paint, 20 litres?")
+    assert answer.action is Action.AUTO_REPLY and "Jotashield" in answer.reply and "20 L" in answer.reply
+
+
+def test_a_service_the_data_cannot_answer_is_no_greeting(engine) -> None:
+    [answer] = said(engine, "bisa ditinting krem gading di toko ndak bang? samo macam punya tetangga")
+    assert answer.action is Action.ESCALATE and answer.intent != "greeting"
+
+
+def test_a_sold_out_variants_price_says_it_is_sold_out_and_offers_to_tell(engine) -> None:
+    asked, yes = said(engine, "wig bob poni ada?", "kalau yg ash grey brp?", "aok kabarek kamek ye")[1:]
+    assert "Rp155.000" in asked.reply and "Hitam Natural" in asked.reply and "restock_offer" in asked.memory
+    assert yes.intent == "restock_request" and yes.restock_skus == ("BOB-A",)
+
+
+def test_the_same_order_status_asked_again_goes_to_a_person(engine) -> None:
+    first, again = converse(engine, "mas, pesenanku wis dikirim durung?", "kapan dikirim mas? sore iki iso?",
+                            start=MORNING, customer_phone="081277001122")
+    assert first.action is Action.AUTO_REPLY and "SBR-0430" in first.reply
+    assert again.action is Action.ESCALATE and "repeated_answer" in again.flags
