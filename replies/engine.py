@@ -357,6 +357,7 @@ class _Answer:
     price_asked: bool = False  # a price point of the same burst states the prices
     named: list[ProductMatch] = field(default_factory=list)  # the products the burst's points named so far
     custom: bool = False  # a shop's own answer was given in this burst
+    waiting_order: bool = False  # the order answered about is not shipped yet
 
 
 class ReplyEngine:
@@ -896,10 +897,11 @@ class ReplyEngine:
             reply = "\n".join(lines)
             return finish(Action.ESCALATE, reply, msg("public_reply"),
                           "; ".join(dict.fromkeys(ans.reasons)) or "missing data")
-        # The same order status as last turn's to a new message ("kapan dikirim? sore iki iso?" after
+        # The same status of an order not shipped yet, asked again ("kapan dikirim? sore iki iso?" after
         # "sudah dikemas"): the data has said all it can, a person answers rather than the bot repeating.
+        # (A shipped order's status again is its tracking number again: "resinya udah ada?")
         said = hashlib.sha1("\n".join(ans.parts).encode()).hexdigest()[:12] if ans.parts else None
-        if said and said == recall.get("answer") and intents == ("order_status",):
+        if said and said == recall.get("answer") and intents == ("order_status",) and ans.waiting_order:
             flags.add("repeated_answer")
             return finish(Action.ESCALATE, None, None, "the same answer again: a person takes it from here")
         remember["answer"] = said
@@ -1110,6 +1112,7 @@ class ReplyEngine:
                 found += " " + pack.render(pack.pick(pack.order_total_templates(lang), seed),
                                            {**ctx, "order_number": order.number, "total": total})
             ans.parts.append(found)
+            ans.waiting_order = order.status in ("pending_payment", "paid", "packed")
             return
         if intent == "business_hours":
             ans.parts.append(render("default", open_now=pack.is_open(turn.now)))

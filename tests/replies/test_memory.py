@@ -37,7 +37,7 @@ def test_order_follow_up_uses_the_order_number(engine) -> None:
 def test_memory_is_small_and_known_keys_only(engine) -> None:
     d = engine.decide(Turn("halo kak", OPEN, memory={"language": "id", "junk": "x" * 5000}))
     assert "junk" not in d.memory and set(d.memory) <= {"language", "city", "product", "variant", "order_number",
-                                                           "greeted_on", "greeted_daypart"}
+                                                           "greeted_on", "greeted_daypart", "answer"}
 
 
 # -- language ------------------------------------------------------------------------------
