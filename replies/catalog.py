@@ -88,7 +88,9 @@ _ENGLISH = {"wooden": "kayu", "wood": "kayu", "alphabet": "huruf", "letters": "h
             "flowers": "bunga", "slippers": "sandal", "big": "besar", "large": "besar", "small": "kecil", "perfume": "parfum", "shampoo": "sampo",
             "paint": "cat", "wall": "tembok", "exterior": "eksterior", "litres": "liter", "liters": "liter",
             "litre": "liter", "cement": "semen", "tile": "keramik", "tiles": "keramik", "cage": "sangkar",
-            "cages": "sangkar", "wigs": "wig",
+            "cages": "sangkar", "wigs": "wig", "acrylic": "akrilik",
+            # records: a vinyl is an LP ("piringan hitam"); "nomer 4" is the catalogue's "No. 4"
+            "vinyl": "lp", "piringan": "lp", "vinil": "lp", "nomer": "no", "nmr": "no",
             # and the everyday words for what catalogues write formally
             "cowok": "pria", "cowo": "pria", "laki": "pria", "cewek": "wanita", "cewe": "wanita",
             "perempuan": "wanita"}
@@ -99,6 +101,7 @@ _TWO_WORD_COLOURS = {"pink": ("merah", "muda"), "fuchsia": ("merah", "muda"), "l
                      "raincoat": ("jas", "hujan"), "gloves": ("sarung", "tangan"), "socks": ("kaos", "kaki"),
                      "headlamp": ("senter", "kepala"), "toothbrush": ("sikat", "gigi"),
                      # fractions in words: "setengah kilo" is "1/2 kg"
+                     "watercolour": ("cat", "air"), "watercolor": ("cat", "air"),
                      "setengah": ("1", "2"), "stengah": ("1", "2"), "seperempat": ("1", "4")}
 _BEFORE_COLOUR = frozenset({"yg", "yang", "warna", "nu", "sing", "seng", "color", "colour"})
 
@@ -115,7 +118,7 @@ def words(text: str) -> list[str]:
         elif amount:
             found.extend((amount.group(1), _UNITS.get(amount.group(2), amount.group(2))))
         elif found and _is_number(found[-1]):
-            found.append(_UNITS.get(w, _RUN_RE.sub(r"\1", w)))
+            found.append(_UNITS.get(w) or _ENGLISH.get(w) or _RUN_RE.sub(r"\1", w))  # ("3950 nomer 4")
         elif w == "item" and found and found[-1] in _BEFORE_COLOUR:
             found.append("hitam")
         elif w in _TWO_WORD_COLOURS:
@@ -429,7 +432,7 @@ kaka ko beta sa su dolo sonde ee hargo samo apo mano biso dak ado besak
 tra trada pu sire ente isi isinya hargina hargine pack packs sack pouch jadi jd uk ketersediaan availability metode nego dikit
 sell sells selling sold buy buying want wanted need needs looking look find got get like would know tell
 visiting visit next week friend friends recommended recommend heard version indonesian english bahasa
-spill good morning afternoon evening dua2nya dua2 duanya keduanya both masing2 masing each harge harganye nye nyo kabarek""".split())
+spill good morning afternoon evening dia berapo yowis yowes wes dua2nya dua2 duanya keduanya both masing2 masing each harge harganye nye nyo kabarek""".split())
 # How old the wearer is: a product word only where the catalogue sizes by age ("S (3-5 tahun)").
 _AGE_WORDS = frozenset("umur usia age aged old years year".split())
 

@@ -158,7 +158,8 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                           r"|\bjam berapa\b.*\b(buka|tutup)\b|\bbuka\b.*\b(sampai|hari|minggu|sabtu|libur|besok)\b"
                           r"|\b(minggu|sabtu|senin|selasa|rabu|kamis|jumat|libur\w*|lebaran|besok)\s+(buka|tutup|libur)\b"
                           r"|\bopening hours\b|\bare you open\b|\bopen (on|today|tomorrow|until)\b")),
-    ("bargain", _R(r"\bnego\w*\b|\b(bisa|boleh)\s+(kurang|dikurangi|kurangin|ditawar|tawar)\b|\bkurangin\b"
+    ("bargain", _R(r"\bnego\w*\b|\b(bisa|boleh|iso|isa|bs)\s+(kurang|dikurangi|kurangin|ditawar|tawar)\b|\bkurangin\b"
+                   r"|\bkurang\s+(ra|ora|gak|ga|nggak|ndak|teu)\b"
                    r"|\bkurang\w*\s+(lah\s+|la\s+)?(dikit|sedikit|sadiki|sikit|titik|saketek)\b|\bkurang(i|in)?\s+(lah|la|dong)\b"
                    # "150 aja nggih mbok, ambil 2": a price of their own
                    r"|^\W*\d{2,3}([.,]\d)?\s*(rb|ribu|k|jt|juta)?\s+(aja|saja)\b"
@@ -254,7 +255,8 @@ _SPAM_CUE = _R(r"https?://|\bwww\.|\bwa\.me/|\bbit\.ly\b|\.(xyz|info|top|click|l
                r"|\b(followers?|subscribers?|likes)\b.*\b(murah|cuma|hanya|order|jual)\b|\bjasa (promosi|followers)\b"
                r"|\b(crypto|forex|binary option)\b|\bguaranteed\b[^.\n]*\breturns?\b"
                r"|\b(contact|hubungi|chat) (me|saya|kami) (on|di|via|lewat) (telegram|wa|whatsapp)\b"
-               # a service's ad with its phone number: "Jasa sedot WC ... murah! WA 0813-..."
+               # a service's ad with its phone number: "Jasa sedot WC ... murah! WA 0813-..."; web marketing
+               r"|\b(seo|backlinks?)\b.*\b(services?|jasa|website|google)\b|\brank your (website|site)\b|\bfree audit\b"
                r"|(?=.*\b(jasa|murah|promo|24 jam|terpercaya)\b).*\b(wa|hub|hubungi|telp|cp)\b\.?\s*:?\s*(\+?62|0)8\d")
 # Regional greetings: Sundanese, Batak, Javanese and Balinese openings.
 _REGIONAL_GREETING = _R(r"^\W*(sampurasun|punten|horas|rahayu|om swast[iy]astu|kulo nuwun|sugeng (enjing|siang|sonten|dalu)"
@@ -283,6 +285,11 @@ _REPLACED = _R(r"\b(diganti|digantiin|klaim|garansi)\b")
 _PRODUCT_POINT = frozenset({"price", "stock"})
 # Questions a burst may ask again of another product or city, and the words that say so.
 _ASKED_AGAIN = frozenset({"price", "stock", "shipping_cost"})
+# Coming to the shop in person ("mau ke toko langsung", "datang langsung"), and asking for a person.
+_VISIT = _R(r"\b(ke|datang|dateng|mampir|main)\s+(ke\s+)?(toko|tokonya|offline store|store)\b|\b(datang|dateng|mampir)\s+langsung\b")
+_PERSON_ASKED = _R(r"\b(admin|cs|orang|manusia|human|person|agent|owner|pemilik)\w*\b")
+_TO_PLACE = _R(r"^\W*(kalau |kalo |klo |terus |trus |kl )?(ke|to|kirim ke|ongkir ke|ship to)\s+\w")
+_LINK = re.compile(r"https?://\S+|\bwww\.\S+|\bwa\.me/\S+|\bbit\.ly/\S+", re.I)
 # Each or both of the products just named.
 _EACH = _R(r"\b(masing2|masing|masing-masing|dua2nya|dua2|duanya|keduanya|dua-duanya|both|each|semuanya|semua)\b")
 _ALSO = _R(r"^(sama|sm|kalo|kalau|klo|trus|terus|lalu|and|what about|how about)\b|\b(jg|juga|jga|too|also|sekalian|skalian)\b")
@@ -303,6 +310,7 @@ _BARE_PRICE = _R(r"\W*(how much( is it| does it cost)?|brp|berapa|harganya( bera
 _COURIER_MISREAD = frozenset({"order_status", "other", "price", "stock", "shipping_cost"})
 # "ada warna apa aja?", "warna lain?", "what colours?": the list of a product's variants.
 _VARIANTS_ASKED = _R(r"\b(warna|varian|ukuran|size|model|motif)\w*\s+(apa|lain|lainnya)\b|\bwhat (colou?rs?|sizes)\b")
+_COLOUR_NAMED = _R(r"\b(warna|colou?r|warnanya)\s+\w+")
 # An order of their own that arrived, and a wish to exchange or return it.
 _OWN_ORDER = _R(r"\bpesanan\s*(aku|saya|ku|sy)\b|\bpesananku\b|\b(udah|sudah|udh)\s+(di)?terima\b|INV-0001")
 _EXCHANGE = _R(r"\b(tukar|tuker|ganti|retur|return|exchange)\w*\b")
@@ -456,7 +464,10 @@ class ReplyEngine:
             # "cokelatku sampe meleleh semua 😭": a complaint, though "meleleh" is a keyword of the
             # shop's own storage answer
             return "complaint", max(confidence, 0.9)
-        if self._custom_cues and cue not in _PERSON_CUES:
+        # (a question of the return policy is no shop's own answer: "kalo ... dak cocok setelah dirakit
+        # bisa dikembalikan?" at a shop whose assembly answer has "dirakit")
+        returns = " retur " in norm or " refund " in norm
+        if self._custom_cues and cue not in _PERSON_CUES and not returns:
             raw_norm = " " + self.classifier.normalizer.text(text) + " "
             named: str | None = None
             for name, cues in self._custom_cues:
@@ -480,6 +491,8 @@ class ReplyEngine:
                 # ("panel mono 200wp ada ko?"): the shop's own intent only resembles it
                 return ("price" if _PRICE_WORDS.search(norm) else "stock"), 0.9
             return intent, confidence
+        if intent == "human" and _VISIT.search(low) and not _PERSON_ASKED.search(low):
+            return "other", 0.9  # "mau ke toko langsung": coming to the shop in person, not asking for one
         if cue == "bargain" and not _COMPLAINT_CUE.search(low):
             return cue, max(confidence, 0.9)  # "bisa kurang?" is not a complaint about something missing
         if _COMPLAINT_CUE.search(_HYPOTHETICAL.sub(" ", low)) or _COMPLAINT_CUE.search(_HYPOTHETICAL.sub(" ", norm)):
@@ -1043,8 +1056,11 @@ class ReplyEngine:
                 # "kalau yg ash grey?" priced: and said to be sold out, with what is in stock
             in_stock = [m for m in matches if any(p.stock > 0 for p in m.products)]
             if in_stock:
+                # ("ada warna putih?" of a product that has none: its variants, so they see which it has)
+                other_colour = bool(_COLOUR_NAMED.search(segment)) and not any(m.variant_given for m in in_stock)
                 ans.parts.append(render("available", items=_stock_items(in_stock, lang, True,
-                                                                        bool(_VARIANTS_ASKED.search(segment)),
+                                                                        bool(_VARIANTS_ASKED.search(segment))
+                                                                        or other_colour,
                                                                         priced=not ans.price_asked),
                                         **_first(in_stock)))
             else:
@@ -1184,6 +1200,9 @@ class ReplyEngine:
         """Order-number candidates, less the numbers that are part of the shop's product names
         ("powerbank 20000" asks about a powerbank, not order 20000), unless an order has it."""
         spans = order_number_spans(text, self.pack.order_patterns)
+        # (a link's digits are no order: "wa.me/6283122334455" stays a link, for the spam cues)
+        links = [m.span() for m in _LINK.finditer(text)]
+        spans = [span for span in spans if not any(start <= span[0] < end for start, end in links)]
         if self.shop is None or not spans:
             return spans
         in_names = self._catalogue()[1]
@@ -1276,6 +1295,9 @@ class ReplyEngine:
             shipping = city in rates and (_named_courier(segment, rates[city]) or any(find_city(segment, rates, aliases)))
             if shipping and len(segment.split()) <= 6 and intent in _COURIER_MISREAD and not self._order_numbers(segment):
                 intent, confidence = "shipping_cost", 0.9  # "kalo lion parcel?" after a rate: not a parcel to track
+            elif confidence < self.threshold and len(segment.split()) <= 4 and _TO_PLACE.match(segment) \
+                    and find_city(segment, rates, aliases)[0]:
+                intent, confidence = "shipping_cost", 0.9  # "ke labuan bajo" after a product: shipping there
             elif (confidence < self.threshold or (intent == "other" and self._only_names(segment))) \
                     and len(segment.split()) <= 12:
                 # ("other" too: a product's name alone, "cepol jedai messy bun", after "ready? brp?")
@@ -1451,8 +1473,8 @@ def _stock_items(matches: list[ProductMatch], lang: str, available: bool, varian
         shown = [p for p in m.products if (p.stock > 0) == available]
         price = f" ({_price_range(shown)})" if priced and shown else ""
         if len(m.products) == 1 or not any(p.variant for p in m.products):
-            # "warna apa aja?" of a product with one variant: name it
-            variant = m.products[0].variant if (m.variant_given or variants_asked) and m.products[0].variant else ""
+            # a product of one row is named with its variant ("Abbey Road (Bekas) LP VG"), as priced
+            variant = m.products[0].variant if len(m.products) == 1 and m.products[0].variant else ""
             chunks.append(f"{name} {variant}".strip() + price)
         else:
             word = "varian" if lang == "id" else "variants"

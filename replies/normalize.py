@@ -136,7 +136,7 @@ SLANG = {
     "ambe": "ambil", "jo": "aja", "makase": "makasih",
     # Pontianak Malay, Banjar, Minang, Javanese ngoko
     "kamek": "saya", "nanyak": "tanya", "ade": "ada", "aok": "ya", "jak": "aja", "kabarkan": "kabari",
-    "samo": "sama", "berape": "berapa", "harge": "harga", "harganye": "harga", "harganyo": "harga", "kabarek": "kabari",
+    "samo": "sama", "berapo": "berapa", "berape": "berapa", "harge": "harga", "harganye": "harga", "harganyo": "harga", "kabarek": "kabari",
     "kabari": "kabari", "nye": "nya",
     "ulun": "saya", "amun": "kalau", "inggih": "ya", "lai": "ada", "sakotak": "sekotak", "tarimo": "terima",
     "lamak": "enak", "bana": "banget", "nek": "kalau", "ono": "ada",

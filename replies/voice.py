@@ -155,6 +155,9 @@ def _line(obj: Any, default: int | None = None) -> int | None:
 
 
 # -- formatting helpers exposed to templates -----------------------------------
+_ZONE_TWICE = re.compile(r"\b(WIB|WITA|WIT)\b\s*\(?\1\b\)?")
+
+
 def rupiah(value: Any) -> str:
     """18000 -> 'Rp18.000' (Indonesian thousands separator, no decimals)."""
     try:
@@ -368,7 +371,8 @@ class BrandPack:
         )
 
     def render(self, template: Any, ctx: Mapping[str, Any]) -> str:
-        return template.render(**ctx).strip()
+        # `hours` ends with its time zone; a pack that writes the zone after it too says it once
+        return _ZONE_TWICE.sub(r"\1", template.render(**ctx).strip())
 
     def intent_templates(self, intent: str, case: str, lang: str) -> tuple[Any, ...]:
         by_lang = self.intents[intent][case]
