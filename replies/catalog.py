@@ -94,6 +94,10 @@ _ENGLISH = {"wooden": "kayu", "wood": "kayu", "alphabet": "huruf", "letters": "h
             # and the everyday words for what catalogues write formally
             "cowok": "pria", "cowo": "pria", "laki": "pria", "cewek": "wanita", "cewe": "wanita",
             "perempuan": "wanita"}
+# Paints as catalogues name them in English and customers in Indonesian.
+_PAINT_WORDS = {"oil": "cat minyak", "acrylic": "cat akrilik", "acrylics": "cat akrilik", "water": "cat air",
+                "watercolour": "cat air", "watercolor": "cat air"}
+_PAINTS = re.compile(r"\b(oil|acrylic|water|watercolou?r)\s+colou?rs?\b|\b(acrylics)\b")
 # One word for a colour catalogues write in two ("Merah Muda"); both sides read alike.
 _TWO_WORD_COLOURS = {"pink": ("merah", "muda"), "fuchsia": ("merah", "muda"), "lightblue": ("biru", "muda"),
                      "navyblue": ("navy",), "skyblue": ("biru", "muda"),
@@ -110,7 +114,10 @@ def words(text: str) -> list[str]:
     """Lower-case words; an amount and its unit are two ("1kg", "1 kg", "200gram" -> "200", "gr");
     colours in the catalogue's words ("yg item", "hideung", "black" -> "hitam")."""
     found: list[str] = []
-    for w in _WORD_RE.findall(text.lower()):
+    low = text.lower()
+    if "colo" in low or "acrylics" in low:
+        low = _PAINTS.sub(lambda m: _PAINT_WORDS[m.group(1) or m.group(2)], low)  # "Oil Colour" is "cat minyak"
+    for w in _WORD_RE.findall(low):
         w = w.replace(",", ".")  # "1,5" is "1.5"
         amount = _AMOUNT_UNIT.match(w)
         if _DIMENSIONS.fullmatch(w):
@@ -432,7 +439,7 @@ kaka ko beta sa su dolo sonde ee hargo samo apo mano biso dak ado besak
 tra trada pu sire ente isi isinya hargina hargine pack packs sack pouch jadi jd uk ketersediaan availability metode nego dikit
 sell sells selling sold buy buying want wanted need needs looking look find got get like would know tell
 visiting visit next week friend friends recommended recommend heard version indonesian english bahasa
-spill good morning afternoon evening dia berapo yowis yowes wes dua2nya dua2 duanya keduanya both masing2 masing each harge harganye nye nyo kabarek""".split())
+spill good morning afternoon evening dia berapo wonten menawi yowis yowes wes dua2nya dua2 duanya keduanya both masing2 masing each harge harganye nye nyo kabarek""".split())
 # How old the wearer is: a product word only where the catalogue sizes by age ("S (3-5 tahun)").
 _AGE_WORDS = frozenset("umur usia age aged old years year".split())
 

@@ -72,7 +72,7 @@ _YES_FILLER = frozenset("kak ka kk kakak kaka min gan sis dong deh aja ya yaa ba
                         "dah amun ulun uni e jo wes wis lek yen let me know when it s back in stock is".split())
 _NOTIFY_WORDS = frozenset("kabari kabarin dikabari dikabarin kabarkan kabarken kabarno kabaran kabarek infoin infokan notify "
                           "tell".split())
-_NO_WORDS = frozenset("ga gak nggak ngga enggak engga gk tidak tdk gausah gaush no nope skip sonde nda ndak ndag moh tra "
+_NO_WORDS = frozenset("ga gak nggak ngga enggak engga gk tidak tdk gausah gaush no nope skip sonde nda ndak ndag moh tra mboten "
                       "trada".split())
 _NO_FILLER = _YES_FILLER | frozenset("usah perlu dulu thank you not now later tak pikir pikir2 mikir".split())
 _SEVERE = ("abuse", "complaint", "refund_status", "human")
@@ -129,6 +129,9 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                           # whether it is safe (a pregnancy, a baby, a pet): never the bot's to say
                           r"|\baman\s+(ga|gak|nggak|gk|tidak|kah|ya|buat|untuk|bagi|dikonsumsi|diminum|dipakai|dipake|pake|pakai)\b"
                           r"|\bis it safe\b|\bsafe for\b"
+                          # how many it seats or holds: "muat untuk berapo orang?"
+                          r"|\bmuat\s+(untuk\s+|buat\s+)?(berapa|brp|berapo)\b|\b(untuk|buat)\s+(berapa|brp|berapo)\s+orang\b"
+                          r"|\bkapasitas\w*\b"
                           r"|\bwhen\b.*\b(restock|back in stock)\b|\b(berat|beratnya|weight)\b.*\b(berapa|gram|kg|how)\b"
                           r"|\b(bahan\w*|material)\b.*\b(apa|berapa|what)\b|\b(asli|ori|original|authentic)\s+(gak|ga|nggak|tidak|kah|bukan|or)\b"
                           r"|\bsertifikat\w*\b|\b(bpom|halal)\b.*\b(gak|ga|belum|sudah|udah|ada)\b"

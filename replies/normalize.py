@@ -129,7 +129,7 @@ SLANG = {
     "nggih": "ya", "bli": "kak", "mbok": "kak", "haragonyo": "harga", "bara": "berapa", "gadang": "besar",
     "ketek": "kecil", "nan": "yang", "uni": "kak",
     # Javanese krama and Surabaya
-    "sampun": "sudah", "dereng": "belum", "durung": "belum", "wis": "sudah", "kula": "saya", "kulo": "saya", "reginipun": "harga", "regine": "harga",
+    "wonten": "ada", "sampun": "sudah", "dereng": "belum", "durung": "belum", "wis": "sudah", "kula": "saya", "kulo": "saya", "reginipun": "harga", "regine": "harga",
     "ingkang": "yang", "dhateng": "ke", "dipunkirim": "dikirim", "ongkiripun": "ongkir", "menawi": "kalau",
     "nuwun": "makasih", "enjing": "pagi", "sonten": "sore", "dalu": "malam", "wae": "aja", "onok": "ada", "pira": "berapa", "gede": "besar", "cilik": "kecil",
     # Manado

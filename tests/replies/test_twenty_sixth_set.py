@@ -26,6 +26,10 @@ SHOP = InMemoryShopData([
     Product("ABB", "The Beatles - Abbey Road (Bekas)", "LP VG", 750000, 1),
     Product("MP3", "Laci Dorong Orbitrend MP 3", "3 Laci Walnut", 890000, 6),
     Product("WB", "Papan Tulis Whiteboard Sakana", "120x240 cm", 1150000, 3),
+    Product("WIN-S10", "Winsor & Newton Winton Oil Colour", "Set 10 x 37ml", 398000, 3),
+    Product("WIN-TW", "Winsor & Newton Winton Oil Colour", "Titanium White 200ml", 189000, 0),
+    Product("COT-12", "Winsor & Newton Cotman Watercolour", "Half Pan 12", 345000, 2),
+    Product("MR240", "Meja Rapat Oval Modera MR 240", "Cherry", 3950000, 2),
 ])
 
 
@@ -115,3 +119,21 @@ def test_the_time_zone_is_said_once(engine) -> None:
     night = datetime(2026, 11, 23, 15, 0, tzinfo=timezone.utc)  # 23:00 WITA
     [answer] = said(engine, "mau ngomong sama admin", start=night)
     assert "WITA" in answer.reply and "WITA WITA" not in answer.reply
+
+
+def test_oil_colour_is_cat_minyak() -> None:
+    from replies.catalog import look_up_products
+    [match] = look_up_products("cat minyak winton titanium white 200ml ada kak?", SHOP.products()).matches
+    assert [p.sku for p in match.products] == ["WIN-TW"]
+
+
+def test_javanese_krama_stock_question_and_a_polite_no(engine) -> None:
+    _, eight, no = said(engine, "kuas princeton velvetouch 3950 nomer 4 pinten regine?", "menawi nomer 8 wonten mbak?",
+                        "mboten usah mbak, matur nuwun")
+    assert eight.action is Action.AUTO_REPLY and "No. 8" in eight.reply and "restock_offer" in eight.memory
+    assert no.action is Action.AUTO_REPLY and no.restock_skus == ()
+
+
+def test_how_many_it_seats_is_for_a_person(engine) -> None:
+    _, seats = said(engine, "meja rapat oval modera mr 240 cherry masih ada? harga?", "itu muat untuk berapo orang pak?")
+    assert seats.action is Action.ESCALATE and seats.intent == "product_detail"
