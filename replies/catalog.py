@@ -88,16 +88,27 @@ _ENGLISH = {"wooden": "kayu", "wood": "kayu", "alphabet": "huruf", "letters": "h
             "flowers": "bunga", "slippers": "sandal", "big": "besar", "large": "besar", "small": "kecil", "perfume": "parfum", "shampoo": "sampo",
             "paint": "cat", "wall": "tembok", "exterior": "eksterior", "litres": "liter", "liters": "liter",
             "litre": "liter", "cement": "semen", "tile": "keramik", "tiles": "keramik", "cage": "sangkar",
-            "cages": "sangkar", "wigs": "wig", "acrylic": "akrilik",
+            "cages": "sangkar", "wigs": "wig", "acrylic": "akrilik", "boxes": "box", "storage": "container",
             # records: a vinyl is an LP ("piringan hitam"); "nomer 4" is the catalogue's "No. 4"
             "vinyl": "lp", "piringan": "lp", "vinil": "lp", "nomer": "no", "nmr": "no",
+            # big and small in regional words ("yg besak": the big one)
+            "besak": "besar", "gadang": "besar", "gede": "besar", "ketek": "kecil", "cilik": "kecil",
             # and the everyday words for what catalogues write formally
             "cowok": "pria", "cowo": "pria", "laki": "pria", "cewek": "wanita", "cewe": "wanita",
             "perempuan": "wanita"}
-# Paints as catalogues name them in English and customers in Indonesian.
-_PAINT_WORDS = {"oil": "cat minyak", "acrylic": "cat akrilik", "acrylics": "cat akrilik", "water": "cat air",
-                "watercolour": "cat air", "watercolor": "cat air"}
-_PAINTS = re.compile(r"\b(oil|acrylic|water|watercolou?r)\s+colou?rs?\b|\b(acrylics)\b")
+_COLOUR_WORDS = frozenset("""hitam putih merah biru hijau kuning coklat cokelat abu ungu oranye orange pink silver emas gold
+navy krem cream maroon tosca""".split())
+# Things catalogues and customers name in other words: paints in English ("Oil Colour" is "cat
+# minyak"), a USB-C plug, a smart lock.
+_PHRASE_WORDS = {"oil colour": "cat minyak", "oil color": "cat minyak", "oil colours": "cat minyak",
+                 "oil colors": "cat minyak", "acrylic colour": "cat akrilik", "acrylic color": "cat akrilik",
+                 "acrylic colours": "cat akrilik", "acrylic colors": "cat akrilik", "acrylics": "cat akrilik",
+                 "water colour": "cat air", "water color": "cat air", "water colours": "cat air",
+                 "water colors": "cat air", "type c": "usb c", "tipe c": "usb c", "smart lock": "digital door lock",
+                 "smartlock": "digital door lock", "kunci pintu digital": "digital door lock"}
+_PHRASES = re.compile(r"\b(?:" + "|".join(p.replace(" ", r"[\s-]+") for p in sorted(_PHRASE_WORDS, key=len, reverse=True))
+                      + r")\b")
+_PHRASE_HINT = re.compile(r"colo|acrylics|type|tipe|lock|kunci")
 # One word for a colour catalogues write in two ("Merah Muda"); both sides read alike.
 _TWO_WORD_COLOURS = {"pink": ("merah", "muda"), "fuchsia": ("merah", "muda"), "lightblue": ("biru", "muda"),
                      "navyblue": ("navy",), "skyblue": ("biru", "muda"),
@@ -115,8 +126,8 @@ def words(text: str) -> list[str]:
     colours in the catalogue's words ("yg item", "hideung", "black" -> "hitam")."""
     found: list[str] = []
     low = text.lower()
-    if "colo" in low or "acrylics" in low:
-        low = _PAINTS.sub(lambda m: _PAINT_WORDS[m.group(1) or m.group(2)], low)  # "Oil Colour" is "cat minyak"
+    if _PHRASE_HINT.search(low):
+        low = _PHRASES.sub(lambda m: _PHRASE_WORDS[re.sub(r"[\s-]+", " ", m.group(0))], low)  # "Oil Colour" is "cat minyak"
     for w in _WORD_RE.findall(low):
         w = w.replace(",", ".")  # "1,5" is "1.5"
         amount = _AMOUNT_UNIT.match(w)
@@ -211,7 +222,8 @@ def _token_hit(tok: str, msg_words: Sequence[str]) -> str | None:
         # a model code left short: "e6762" of "E6762MC", "srpd51" of "SRPD51K1" (never "b7hs" of "br7hs")
         return next((w for w in msg_words if _code_prefix(w, tok)), None)
     for w in msg_words:
-        if w == tok or (len(w) >= 4 and len(tok) >= 4 and fuzz.ratio(w, tok) >= 80):
+        # (a chat word is never a product word misspelt: "satu" is not "sepatu")
+        if w == tok or (len(w) >= 4 and len(tok) >= 4 and w not in _NOT_PRODUCT and fuzz.ratio(w, tok) >= 80):
             return w
     return None
 
@@ -223,19 +235,20 @@ def _word_coverage(name: str, hits: Sequence[str]) -> float:
 
 
 # A model code in a name, letters then digits ("MU-380", "XT250"): customers write it apart too ("mu 380").
-_NAME_CODE = re.compile(r"(?<![a-z0-9])([a-z]{1,4})-?(\d{2,5}[a-z]{0,3})(?![a-z0-9])")
+_NAME_CODE = re.compile(r"(?<![a-z0-9])([a-z]{1,4})-?(\d{1,5}[a-z]{0,3})(?![a-z0-9])")
 
 
 def _named_by_code(text: str, by_name: Mapping[str, Any]) -> dict[str, list[str]]:
     """The names whose model code the message writes, with or without a space or hyphen, and
     the code's words in the name ("mu 380" and "mu380" name "Semen Instan MU-380 ...")."""
-    said = {a + b for a, b in re.findall(r"(?<![a-z0-9])([a-z]{1,4})[-\s]?(\d{2,5}[a-z]{0,3})(?![a-z0-9])", text.lower())}
+    said = {a + b for a, b in re.findall(r"(?<![a-z0-9])([a-z]{1,4})[-\s]?(\d{1,5}[a-z]{0,3})(?![a-z0-9])", text.lower())
+            if len(a + b) >= 3}  # ("mx4" is "MX-4"; "a4" too short to tell)
     if not said:
         return {}
     named: dict[str, list[str]] = {}
     for name in by_name:
         for letters, digits in _NAME_CODE.findall(name.lower()):
-            if letters + digits in said:
+            if len(letters + digits) >= 3 and letters + digits in said:
                 named.setdefault(name, []).extend(words(f"{letters}-{digits}"))
     return named
 
@@ -439,7 +452,7 @@ kaka ko beta sa su dolo sonde ee hargo samo apo mano biso dak ado besak
 tra trada pu sire ente isi isinya hargina hargine pack packs sack pouch jadi jd uk ketersediaan availability metode nego dikit
 sell sells selling sold buy buying want wanted need needs looking look find got get like would know tell
 visiting visit next week friend friends recommended recommend heard version indonesian english bahasa
-spill good morning afternoon evening dia berapo wonten menawi yowis yowes wes dua2nya dua2 duanya keduanya both masing2 masing each harge harganye nye nyo kabarek""".split())
+spill good morning afternoon evening dia berapo wonten menawi iyo mi ji tak tu kat cik plastic around baik garansi warranty yowis yowes wes dua2nya dua2 duanya keduanya both masing2 masing each harge harganye nye nyo kabarek""".split())
 # How old the wearer is: a product word only where the catalogue sizes by age ("S (3-5 tahun)").
 _AGE_WORDS = frozenset("umur usia age aged old years year".split())
 
@@ -495,7 +508,7 @@ def look_up_products(text: str, catalogue: Iterable[Product], ignore: Iterable[s
     if any("tahun" in words(p.variant or "") for p in catalogue):
         skip |= _AGE_WORDS  # "jas hujan anak buat umur 4 taun": the sizes say which
     # Words that could describe a product (sizes and numbers only pick variants).
-    content = [w for w in msg if w not in skip and len(w) > 2 and not w.isdigit()]
+    content = [w for w in msg if w not in skip and len(w) > 2 and not _is_number(w)]  # ("1.5" names no product)
     sure = match_products(text, catalogue)
     coded = _named_by_code(text, by_name)
     if sure and len(coded) == 1 and all(m.products[0].name in coded for m in sure):
@@ -526,6 +539,8 @@ def look_up_products(text: str, catalogue: Iterable[Product], ignore: Iterable[s
         # kind, so it tells nothing ("joran spinning": some joran are "Spinning", so it does)
         told = {w for n in group for w in explained_by[n]}
         idle = (_across_kinds(by_name) & set(content)) - told
+        # a colour none of them comes in ("charger type c 65w ada warna putih?"): asked, not naming
+        idle |= {w for w in content if w in _COLOUR_WORDS} - told
         fitting = [n for n in group if explained_by[n] | idle == set(content)]
         numbers = [w for w in msg if w.isdigit()]
         if numbers and len(fitting) > 1:

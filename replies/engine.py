@@ -209,6 +209,10 @@ _COMPLAINT_CUE = _R(r"\bhalaman\w*\s+(kosong|hilang|sobek|copot|lepas|terbalik|r
                     # a faulty item or a parcel that went wrong
                     r"|\b(bolong|sobek|robek|noda|bernoda|cacat|rusak|pecah|penyok|luntur|jebol|salah kirim|beda warna"
                     r"|retak|gompal|sumbing|patah|lecet|baret)\b"
+                    # a device that stopped working: "1 kamera mati", "smart lock ... error", "baru sebulan udah drop"
+                    r"|\b(kamera|cctv|lampu|layar|baterai|batre|charger|laptop|hp|kunci|lock|mesin)\w*\s+(\w+\s+)?mati\b"
+                    r"|\b(error|eror|ngedrop)\b|\bbaru\s+\w+\s+(udah|sudah|udh|dah)\s+(drop|rusak|mati|error|soak)\b"
+                    r"|\b(gak|ga|tidak|nggak|gk)\s+bisa\s+(dibuka|nyala|menyala|hidup|dicas|ngecas|connect|konek)\b"
                     # live goods that arrived dead: "jangkriknya banyak yg mati", "hampir separo mati"
                     r"|\b(banyak|pada|hampir|semua|separo|separuh|sebagian|yg|yang)\s+(\w+\s+){0,2}mati\b"
                     r"|\b(gak|ga|belum|blm|tidak|nda|ndak)\s+(nerima|menerima|terima|nerimo|nrimo)\b"
@@ -291,7 +295,10 @@ _ASKED_AGAIN = frozenset({"price", "stock", "shipping_cost"})
 # Coming to the shop in person ("mau ke toko langsung", "datang langsung"), and asking for a person.
 _VISIT = _R(r"\b(ke|datang|dateng|mampir|main)\s+(ke\s+)?(toko|tokonya|offline store|store)\b|\b(datang|dateng|mampir)\s+langsung\b")
 _PERSON_ASKED = _R(r"\b(admin|cs|orang|manusia|human|person|agent|owner|pemilik)\w*\b")
-_TO_PLACE = _R(r"^\W*(kalau |kalo |klo |terus |trus |kl )?(ke|to|kirim ke|ongkir ke|ship to)\s+\w")
+# What another seller's ad says ("jual akun ... murah, cek bio, DM aja").
+_AD_WORDS = _R(r"\b(murah|cek|bio|dm|follow|ig|promo|order sekarang|hubungi)\b|@|!!")
+_TO_PLACE = _R(r"^\W*(kalau |kalo |klo |terus |trus |kl )?(ke|to|kirim ke|ongkir ke|antar ke|anter ke|ship to"
+               r"|(sa|saya|aku|sy|beta|kita) (di|tinggal di|dari))\s+\w")
 _LINK = re.compile(r"https?://\S+|\bwww\.\S+|\bwa\.me/\S+|\bbit\.ly/\S+", re.I)
 # Each or both of the products just named.
 _EACH = _R(r"\b(masing2|masing|masing-masing|dua2nya|dua2|duanya|keduanya|dua-duanya|both|each|semuanya|semua)\b")
@@ -445,6 +452,12 @@ class ReplyEngine:
         plain = text if plain is None else plain
         norm = " " + self.classifier.normalizer.text(plain) + " "
         low = " " + plain.lower() + " "
+        if intent == "spam" and not _SPAM_CUE.search(low) and (asked or "?" in text) and not _AD_WORDS.search(low) \
+                and len(norm.split()) <= 12:
+            # "jual tandon air 1000 liter penguin kah?": a customer asking what we sell, not an ad
+            if _SELL_ASKED.search(low) or _STOCK_WORDS.search(norm):
+                return "stock", 0.9
+            intent, confidence = "other", min(confidence, 0.5)  # and the cues below may tell what it asks
         if intent in ("abuse", "spam") and confidence >= self.threshold:
             return intent, confidence
         toks = norm.split()
@@ -1003,6 +1016,9 @@ class ReplyEngine:
                     # "bubuknya?" after "yg 500gr?" is the 500gr one if that leaves one).
                     product, variant = ans.recall["product"], ans.recall.get("variant")
                     lookup = look_up_products(f"{product} {segment}", catalogue, places)
+                    sibling = _sibling(product, segment, catalogue, places)
+                    if sibling is not None:
+                        lookup, variant = sibling, None  # "yg 1.5 liter?" after "Toples ... 3 Liter"
                     if not (lookup.matches and lookup.matches[0].variant_given) and segment != turn.text:
                         # "PE 4 wae, regane piro?": the variant named in another part of the burst
                         whole = look_up_products(f"{product} {turn.text}", catalogue, places)
@@ -1298,8 +1314,8 @@ class ReplyEngine:
             shipping = city in rates and (_named_courier(segment, rates[city]) or any(find_city(segment, rates, aliases)))
             if shipping and len(segment.split()) <= 6 and intent in _COURIER_MISREAD and not self._order_numbers(segment):
                 intent, confidence = "shipping_cost", 0.9  # "kalo lion parcel?" after a rate: not a parcel to track
-            elif confidence < self.threshold and len(segment.split()) <= 4 and _TO_PLACE.match(segment) \
-                    and find_city(segment, rates, aliases)[0]:
+            elif (confidence < self.threshold or intent in ("other", "spam")) and len(segment.split()) <= 5 \
+                    and _TO_PLACE.match(segment) and find_city(segment, rates, aliases)[0]:
                 intent, confidence = "shipping_cost", 0.9  # "ke labuan bajo" after a product: shipping there
             elif (confidence < self.threshold or (intent == "other" and self._only_names(segment))) \
                     and len(segment.split()) <= 12:
@@ -1337,6 +1353,8 @@ class ReplyEngine:
         product = recall.get("product")
         if product and _VARIANTS_ASKED.search(segment):
             return "stock"  # "ada warna apa aja?": the variants of the product just talked about
+        if product and _sibling(product, segment, catalogue, places):
+            return asked  # "yg 1.5 liter?" after the "... 3 Liter" one
         if product and not lookup.unknown:
             follow = look_up_products(f"{product} {segment}", catalogue, places)
             if follow.matches and (follow.matches[0].variant_given or asked == "price"):
@@ -1398,6 +1416,24 @@ def _named_courier(text: str, rates: Mapping[str, int]) -> str | None:
         if any(f" {sp} " in low for sp in spellings):
             return courier
     return None
+
+
+def _sibling(product: str, segment: str, catalogue: Any, places: Any) -> CatalogueLookup | None:
+    """The one product named like the one just talked about but with the segment's number where its
+    name has another ("yg 1.5 liter?" after "Toples Claris 3 Liter" is "Toples Claris 1.5 Liter")."""
+    said = [w for w in words(segment) if _is_number_word(w)]
+    own = [w for w in words(product) if _is_number_word(w)]
+    if not said or not own or set(said) <= set(own):
+        return None
+    stripped = " ".join(w for w in words(product) if not _is_number_word(w))
+    found = look_up_products(f"{stripped} {segment}", catalogue, places)
+    if len(found.matches) == 1 and found.matches[0].products[0].name != product:
+        return found
+    return None
+
+
+def _is_number_word(word: str) -> bool:
+    return bool(re.fullmatch(r"\d+(?:\.\d+)?", word))
 
 
 def _variant_words(match: ProductMatch, asked: str) -> str | None:

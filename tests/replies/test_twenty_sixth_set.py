@@ -137,3 +137,71 @@ def test_javanese_krama_stock_question_and_a_polite_no(engine) -> None:
 def test_how_many_it_seats_is_for_a_person(engine) -> None:
     _, seats = said(engine, "meja rapat oval modera mr 240 cherry masih ada? harga?", "itu muat untuk berapo orang pak?")
     assert seats.action is Action.ESCALATE and seats.intent == "product_detail"
+
+
+# -- heldout-28 (laptop parts Batam, household plastics Kendari, CCTV Tangerang) ---------------
+PLASTICS = InMemoryShopData([
+    Product("TPL-15", "Toples Claris Tutup Ulir 1.5 Liter", "Bening", 18000, 24),
+    Product("TPL-3", "Toples Claris Tutup Ulir 3 Liter", "Bening", 27000, 0),
+    Product("CB50-B", "Container Box Shinpo CB-50 50 Liter", "Bening", 115000, 8),
+    Product("CB50-U", "Container Box Shinpo CB-50 50 Liter", "Biru Transparan", 115000, 0),
+    Product("RAK", "Rak Sepatu Olymplast 5 Susun", "Coklat", 119000, 4),
+    Product("MX4", "Thermal Paste Arctic MX-4", "4 gram", 85000, 6),
+    Product("UC-H", "Charger USB-C 65W Universal PD", "Hitam", 245000, 11),
+    Product("UC-P", "Charger USB-C 65W Universal PD", "Putih", 245000, 0),
+    Product("YALE-H", "Digital Door Lock Yale YDM 4109A", "Hitam", 4650000, 0),
+    Product("YALE-R", "Digital Door Lock Yale YDM 4109A", "Red Bronze", 4650000, 1),
+])
+
+
+def kendari_shop(raw) -> None:
+    raw["facts"]["shipping_rates"] = {"kendari": {"Kurir Toko": 5000}, "konawe": {"Kurir Toko": 9000},
+                                      "konawe selatan": {"Kurir Toko": 8000}}
+    raw["facts"]["city_aliases"] = {"kambu": "kendari", "unaha": "konawe", "konsel": "konawe selatan"}
+
+
+@pytest.fixture(scope="module")
+def plastics(tmp_path_factory) -> ReplyEngine:
+    return edited_engine(tmp_path_factory.mktemp("kendari"), kendari_shop, PLASTICS)
+
+
+def test_the_size_of_a_sibling_product_after_one(plastics) -> None:
+    _, other = said(plastics, "kak toples claris 3 liter ada?\nmau 6", "yg 1.5 liter?")
+    assert other.action is Action.AUTO_REPLY and "1.5 Liter" in other.reply and "Rp18.000" in other.reply
+
+
+def test_a_chat_word_is_never_a_misspelt_product_word(plastics) -> None:
+    *_, price = said(plastics, "container box 50 liter ada ji?", "yg biru ada kah?", "iyo bening mi, berapa satu?")
+    assert price.action is Action.AUTO_REPLY and "Rp115.000" in price.reply and "Rak Sepatu" not in price.reply
+
+
+@pytest.mark.parametrize(("text", "city"), [("sa di kambu", "Kendari"), ("sa di unaha", "Konawe"),
+                                            ("antar ke konsel bisa?", "Konawe Selatan")])
+def test_where_the_customer_is_after_a_product_asks_the_shipping_there(plastics, text, city) -> None:
+    _, there = said(plastics, "container box 50 liter ada ji?", text)
+    assert there.action is Action.AUTO_REPLY and there.intent == "shipping_cost" and city in there.reply
+
+
+def test_a_customer_asking_whether_we_sell_something_is_no_ad(plastics) -> None:
+    [asked] = said(plastics, "jual tandon air 1000 liter penguin kah?")
+    [ad] = said(plastics, "Jual akun netflix premium 1 bulan 15rb, spotify 10rb, dm aja kak 💯")
+    assert asked.action is Action.ESCALATE and asked.intent != "spam"
+    assert ad.action is Action.IGNORE
+
+
+@pytest.mark.parametrize(("text", "named"), [("harga thermal paste mx4 brp min", "Rp85.000"),
+                                             ("charger type c 65w ada warna putih?", "Hitam"),
+                                             ("smart lock yale 4109 warna hitam ada?", "Red Bronze")])
+def test_products_named_in_other_words(plastics, text, named) -> None:
+    [answer] = said(plastics, text)
+    assert answer.action is Action.AUTO_REPLY and named in answer.reply
+
+
+@pytest.mark.parametrize("text", [
+    "bos cctv yg dipasang minggu lalu 1 kamera mati, layarnya hitam\nME-2611-0101",
+    "bos smart lock yg dipasang kemarin error, pintu gak bisa dibuka!!\ntolong segera, saya di luar rumah",
+    "baterai dr sini baru sebulan udah drop, 20 menit mati\ngaransi kan? KLP.2611.015",
+])
+def test_a_device_that_stopped_working_is_a_complaint(plastics, text) -> None:
+    [answer] = said(plastics, text)
+    assert answer.action is Action.ESCALATE and answer.intent == "complaint"
