@@ -92,7 +92,7 @@ _ENGLISH = {"wooden": "kayu", "wood": "kayu", "alphabet": "huruf", "letters": "h
             # records: a vinyl is an LP ("piringan hitam"); "nomer 4" is the catalogue's "No. 4"
             "vinyl": "lp", "piringan": "lp", "vinil": "lp", "nomer": "no", "nmr": "no",
             # big and small in regional words ("yg besak": the big one)
-            "besak": "besar", "gadang": "besar", "gede": "besar", "ketek": "kecil", "cilik": "kecil",
+            "matte": "doff", "matt": "doff", "besak": "besar", "gadang": "besar", "gede": "besar", "ketek": "kecil", "cilik": "kecil",
             # and the everyday words for what catalogues write formally
             "cowok": "pria", "cowo": "pria", "laki": "pria", "cewek": "wanita", "cewe": "wanita",
             "perempuan": "wanita"}
@@ -108,6 +108,7 @@ _PHRASE_WORDS = {"oil colour": "cat minyak", "oil color": "cat minyak", "oil col
                  "smartlock": "digital door lock", "kunci pintu digital": "digital door lock"}
 _PHRASES = re.compile(r"\b(?:" + "|".join(p.replace(" ", r"[\s-]+") for p in sorted(_PHRASE_WORDS, key=len, reverse=True))
                       + r")\b")
+_RIM = re.compile(r"\b(?:ring|r)\s+(\d{2})\b")
 _PHRASE_HINT = re.compile(r"colo|acrylics|type|tipe|lock|kunci")
 # One word for a colour catalogues write in two ("Merah Muda"); both sides read alike.
 _TWO_WORD_COLOURS = {"pink": ("merah", "muda"), "fuchsia": ("merah", "muda"), "lightblue": ("biru", "muda"),
@@ -126,6 +127,8 @@ def words(text: str) -> list[str]:
     colours in the catalogue's words ("yg item", "hideung", "black" -> "hitam")."""
     found: list[str] = []
     low = text.lower()
+    if "r" in low:
+        low = _RIM.sub(r"r\1", low)  # a rim's size: "ring 15", "r 15" and "R15" alike
     if _PHRASE_HINT.search(low):
         low = _PHRASES.sub(lambda m: _PHRASE_WORDS[re.sub(r"[\s-]+", " ", m.group(0))], low)  # "Oil Colour" is "cat minyak"
     for w in _WORD_RE.findall(low):
@@ -452,7 +455,7 @@ kaka ko beta sa su dolo sonde ee hargo samo apo mano biso dak ado besak
 tra trada pu sire ente isi isinya hargina hargine pack packs sack pouch jadi jd uk ketersediaan availability metode nego dikit
 sell sells selling sold buy buying want wanted need needs looking look find got get like would know tell
 visiting visit next week friend friends recommended recommend heard version indonesian english bahasa
-spill good morning afternoon evening dia berapo wonten menawi iyo mi ji tak tu kat cik plastic around baik garansi warranty yowis yowes wes dua2nya dua2 duanya keduanya both masing2 masing each harge harganye nye nyo kabarek""".split())
+spill good morning afternoon evening dia berapo wonten menawi iyo mi ji tak tu kat cik plastic around baik garansi warranty ngana deng pe kawa nang haja gasan yowis yowes wes dua2nya dua2 duanya keduanya both masing2 masing each harge harganye nye nyo kabarek""".split())
 # How old the wearer is: a product word only where the catalogue sizes by age ("S (3-5 tahun)").
 _AGE_WORDS = frozenset("umur usia age aged old years year".split())
 
@@ -567,10 +570,17 @@ def _named_by_its_own_word(name: str, by_name: dict[str, list[Product]], kinds: 
     rest of its name is left out. Anything unexplained ("payung parasut") and it is not sure."""
     others = {t for other in by_name if other != name for t in words(other)}
     own = [t for t in _distinct(name, kinds) if t not in others and len(t) > 3]
-    if not any(_token_hit(t, msg) for t in own):
+    hit = [t for t in own if _token_hit(t, msg)]
+    if not hit:
         return False
     vocab = set(words(name)) | {t for p in by_name[name] for t in words(p.variant or "")}
-    return all(any(_token_hit(v, [w]) for v in vocab) for w in content)
+    unexplained = [w for w in content if not any(_token_hit(v, [w]) for v in vocab)]
+    # (most of its name, and a kind word of other products beside it: "ban dunlop enasave" at a
+    # shop that also sells "Ban Dalam ...": "ban" says what it is)
+    named = [t for t in words(name) if t not in _STOP and not _is_number(t) and t not in _UNIT_WORDS]
+    covered = [t for t in named if _token_hit(t, msg)]
+    return not unexplained or (len(covered) >= 2 and len(covered) >= 0.66 * len(named)
+                               and len(unexplained) == 1 and (unexplained[0] in kinds or unexplained[0] in others))
 
 
 def _another_products_words(name: str, by_name: Mapping[str, list[Product]], msg: Sequence[str]) -> bool:

@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 DEFAULT_THRESHOLD = 0.6
 SEGMENT_THRESHOLD_BONUS = 0.0
 
-_SPLIT_RE = re.compile(r"[\n?!;]+|(?<!\d)\.+|\.+(?!\d)|,\s+|\s+(?:dan|serta|terus|trus|trs|sama|sm|juga|and|also|plus)\s+", re.I)
+_SPLIT_RE = re.compile(r"[\n?!;]+|(?<!\d)\.+|\.+(?!\d)|,\s+|\s+(?:dan|serta|deng|terus|trus|trs|sama|sm|juga|and|also|plus)\s+", re.I)
 _FILLER = frozenset({"kak", "ya", "dong", "min", "sis", "gan", "kk", "ka", "yah", "deh", "nih", "sih", "loh",
                      "ok", "oke", "hehe", "wkwk", "please", "pls", "tolong", "mohon", "info", "infonya",
                      "tanya", "nanya", "mau", "boleh", "kakak", "gmn", "gimana", "bagaimana", "thanks"})
@@ -97,6 +97,7 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("order_change", _R(r"\b(pesanan|order|orderan)\b[^?\n]*\b(tambah|nambah|tambahin|tambahkan)\b[^?\n]*\b(bisa|boleh|bs)\b"
                         # "mau tambah 2 sak di pesanan SBR-0420", "bisa digabung?"
                         r"|\b(tambah|nambah|tambahin|tambahkan)\b[^?\n]*\b(di|ke)\s+(pesanan|order|orderan)\b|\bdigabung(in|kan)?\b"
+                        r"|\b(pesanan|orderan|order)\b[^?\n]*\b(ganti|ubah|tukar)\s+(ukuran|size|warna|alamat)\b"
                         r"|\b[a-z]{2,5}-\d{3,}[^?\n]*\b(ganti|ubah|tukar)\w*\b[^?\n]*\b(jadi|ke|menjadi)\b"
                         r"|\b(cancel|cancell?ed|batal|batalin|batalkan|batalke|batalkeun|membatalkan|dibatalkan|dibatalin"
                         r"|dicancel)\b"
@@ -132,6 +133,9 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                           # how many it seats or holds: "muat untuk berapo orang?"
                           r"|\bmuat\s+(untuk\s+|buat\s+)?(berapa|brp|berapo)\b|\b(untuk|buat)\s+(berapa|brp|berapo)\s+orang\b"
                           r"|\bkapasitas\w*\b"
+                          # comparing two, the production year, whether it fits another product
+                          r"|\bdibanding\w*\b|\bbagus\s+(mana|yang mana|yg mana)\b|\bproduksi\s+tahun\b|\btahun\s+produksi\b"
+                          r"|\bkode\s+dot\b|\b(bisa|muat|cocok)\s+(dipasang|dipake|dipakai)\s+(di|ke)\s+(?!toko|sini|rumah)\w+"
                           r"|\bwhen\b.*\b(restock|back in stock)\b|\b(berat|beratnya|weight)\b.*\b(berapa|gram|kg|how)\b"
                           r"|\b(bahan\w*|material)\b.*\b(apa|berapa|what)\b|\b(asli|ori|original|authentic)\s+(gak|ga|nggak|tidak|kah|bukan|or)\b"
                           r"|\bsertifikat\w*\b|\b(bpom|halal)\b.*\b(gak|ga|belum|sudah|udah|ada)\b"
@@ -144,6 +148,7 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                                 r"(?![^\n]*\b(udah|sudah)\s+(di)?bayar\w*\s+(kan|belum|blm|apa belum)\b)(?:.|\n)*?(?:"
                                 r"(?<!kalau )(?<!setelah )\b(sudah|barusan|baru)\s+(saya\s+|aku\s+)?(transfer|bayar|lunas)"
                                 r"|\b(tos|atos|udah|udh|sudah|wis|uwis|wes|so)\s+(ku\s+|di)?(transfer|tf|ditransfer|bayar|dibayar)\b"
+                                r"|\b(sudah|telah|udah)\s+(saya\s+)?melakukan\s+(pembayaran|transfer)\b"
                                 r"|\b(transfer|bayar)\w*\s+sudah\b|\bbukti\s+(transfer|bayar)|\bini\s+buktinya\b"
                                 # "sy transfer td sore", "udah tak transfer" (Javanese "tak": I)
                                 r"|\b(saya|sy|aku|gue|gw)\s+(transfer|tf)\s+(tadi|td|barusan|kemarin|kemaren|semalam)\b"
@@ -183,7 +188,10 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("delivery_time", _INSTANT_COURIER),
     ("delivery_time", _R(r"\b(berapa|brp)\s+(hari|lama)\b[^?\n]*\b(nyampe|sampai|sampe|tiba|dikirim|pengiriman)\b"
                          r"|\b(nyampe|sampai|sampe|tiba)\w*\s+(berapa|brp)\s+(hari|lama)\b|\bestimasi\w*\s+(sampai|nyampe|pengiriman|tiba)\b"
-                         r"|\bhow (long|many days)\b[^?\n]*\b(deliver|delivery|arrive|shipping|take)\b")),
+                         r"|\bhow (long|many days)\b[^?\n]*\b(deliver|delivery|arrive|shipping|take)\b"
+                         # "dari manado ke bitung biasa brapa hari?"; to the door or collected at the agent
+                         r"|\bke\s+\w+[^?\n]*\b(berapa|brp|brapa)\s+hari\b|\b(di)?ant[ae]r\w*\s+(sampai|sampe|ke)\s+rumah\b"
+                         r"|\bambil\s+di\s+agen\b")),
     # Where the shop ships from and with which couriers: the general shipping answer.
     ("shipping_cost", _R(r"\bkirim\w*\s+dari\s+(mana|kota apa)\b|\bwhere do you ship from\b|\bship(ped)? from where\b"
                          r"|\b(pakai|pake|via|lewat)\s+(kurir|ekspedisi|jasa kirim)\s+apa\b|\b(kurir|ekspedisi)\w*\s+apa\s+(aja|saja)\b")),
@@ -212,7 +220,7 @@ _COMPLAINT_CUE = _R(r"\bhalaman\w*\s+(kosong|hilang|sobek|copot|lepas|terbalik|r
                     # a device that stopped working: "1 kamera mati", "smart lock ... error", "baru sebulan udah drop"
                     r"|\b(kamera|cctv|lampu|layar|baterai|batre|charger|laptop|hp|kunci|lock|mesin)\w*\s+(\w+\s+)?mati\b"
                     r"|\b(error|eror|ngedrop)\b|\bbaru\s+\w+\s+(udah|sudah|udh|dah)\s+(drop|rusak|mati|error|soak)\b"
-                    r"|\b(gak|ga|tidak|nggak|gk)\s+bisa\s+(dibuka|nyala|menyala|hidup|dicas|ngecas|connect|konek)\b"
+                    r"|\b(gak|ga|tidak|nggak|gk)\s+(bisa|mau)\s+(dibuka|nyala|menyala|hidup|dicas|ngecas|connect|konek)\b"
                     # live goods that arrived dead: "jangkriknya banyak yg mati", "hampir separo mati"
                     r"|\b(banyak|pada|hampir|semua|separo|separuh|sebagian|yg|yang)\s+(\w+\s+){0,2}mati\b"
                     r"|\b(gak|ga|belum|blm|tidak|nda|ndak)\s+(nerima|menerima|terima|nerimo|nrimo)\b"
@@ -297,6 +305,7 @@ _VISIT = _R(r"\b(ke|datang|dateng|mampir|main)\s+(ke\s+)?(toko|tokonya|offline s
 _PERSON_ASKED = _R(r"\b(admin|cs|orang|manusia|human|person|agent|owner|pemilik)\w*\b")
 # What another seller's ad says ("jual akun ... murah, cek bio, DM aja").
 _AD_WORDS = _R(r"\b(murah|cek|bio|dm|follow|ig|promo|order sekarang|hubungi)\b|@|!!")
+_FITS_OTHER = _R(r"\b(bisa|muat|cocok)\s+(dipasang|dipake|dipakai)\s+(di|ke)\s+(?!toko|sini|rumah)\w+")
 _TO_PLACE = _R(r"^\W*(kalau |kalo |klo |terus |trus |kl )?(ke|to|kirim ke|ongkir ke|antar ke|anter ke|ship to"
                r"|(sa|saya|aku|sy|beta|kita) (di|tinggal di|dari))\s+\w")
 _LINK = re.compile(r"https?://\S+|\bwww\.\S+|\bwa\.me/\S+|\bbit\.ly/\S+", re.I)
@@ -397,6 +406,7 @@ class ReplyEngine:
         self._mirror = {h.lower() for h in pack.mirror_honorifics}
         self._catalogue_cache: tuple[Any, re.Pattern[str] | None, frozenset[str]] | None = None
         self._placed_names: re.Pattern[str] | None = None  # built with the catalogue cache
+        self._shop_words_cache: tuple[Any, tuple[str, ...]] | None = None
         self._name_pairs: frozenset[tuple[str, str]] = frozenset()  # likewise
         # A custom intent's keyword in a message makes that point the custom intent.
         self._custom_cues = [(ci.name, tuple(k for k in lexicon[ci.name] if k)) for ci in pack.custom_intents.values()
@@ -482,7 +492,7 @@ class ReplyEngine:
             return "complaint", max(confidence, 0.9)
         # (a question of the return policy is no shop's own answer: "kalo ... dak cocok setelah dirakit
         # bisa dikembalikan?" at a shop whose assembly answer has "dirakit")
-        returns = " retur " in norm or " refund " in norm
+        returns = " retur " in norm or " refund " in norm or bool(_FITS_OTHER.search(low))
         if self._custom_cues and cue not in _PERSON_CUES and not returns:
             raw_norm = " " + self.classifier.normalizer.text(text) + " "
             named: str | None = None
@@ -1202,11 +1212,23 @@ class ReplyEngine:
                          for w in re.findall(r"[a-z]+", str(place).lower()))
 
     def _place_words(self) -> tuple[str, ...]:
-        """City names and aliases (destinations) and the pack's honorifics ("capo alice brp dab?"):
-        never product words."""
+        """City names and aliases (destinations), the pack's honorifics ("capo alice brp dab?") and
+        the words of the shop's name no product has ("helm" of "Kito Helm Palembang", "ban" of "Roda
+        Jaya Ban & Velg": what the shop sells, which customers add to a product's name): never the
+        words that tell products apart."""
         facts = self.pack.facts
         return (tuple(facts.get("shipping_rates") or ()) + tuple(facts.get("city_aliases") or ())
-                + self.pack.mirror_honorifics)
+                + self.pack.mirror_honorifics + self._shop_name_words())
+
+    def _shop_name_words(self) -> tuple[str, ...]:
+        if self.shop is None:
+            return ()
+        products = self.shop.products()
+        if self._shop_words_cache is None or self._shop_words_cache[0] is not products:
+            named = {w for p in products for w in re.findall(r"[a-z]+", f"{p.name} {p.variant or ''}".lower())}
+            own = tuple(w for w in re.findall(r"[a-z]+", self.pack.shop_name.lower()) if len(w) >= 3 and w not in named)
+            self._shop_words_cache = (products, own)
+        return self._shop_words_cache[1]
 
     def _masked(self, text: str) -> str:
         """The text with order numbers replaced by one the normaliser reads as "an order number"

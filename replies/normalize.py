@@ -46,7 +46,7 @@ PHRASES = {
     "so terima": "sudah terima", "so bayar": "sudah bayar", "so transfer": "sudah transfer", "so kirim": "sudah kirim",
     "so ada": "sudah ada", "so mati": "sudah mati", "so rusak": "sudah rusak",
     "delivery fee": "ongkir", "kos penghantaran": "ongkir", "caj penghantaran": "ongkir", "postage": "ongkir", "terima kasih": "makasih", "thank you": "thanks", "thank u": "thanks",
-    "how much": "howmuch", "in stock": "instock", "out of stock": "habis", "pay later": "paylater",
+    "happy new year": "salam", "selamat tahun baru": "salam", "how much": "howmuch", "in stock": "instock", "out of stock": "habis", "pay later": "paylater",
     "customer service": "cs", "real person": "human", "orang asli": "human", "nomor resi": "resi",
     "no resi": "resi", "no. resi": "resi", "tracking number": "resi", "tracking no": "resi",
     "cash on delivery": "cod", "bayar di tempat": "cod", "di tempat": "ditempat",
@@ -136,7 +136,8 @@ SLANG = {
     "ambe": "ambil", "jo": "aja", "makase": "makasih",
     # Pontianak Malay, Banjar, Minang, Javanese ngoko
     "kamek": "saya", "nanyak": "tanya", "ade": "ada", "aok": "ya", "jak": "aja", "kabarkan": "kabari",
-    "samo": "sama", "berapo": "berapa", "berape": "berapa", "harge": "harga", "harganye": "harga", "harganyo": "harga", "kabarek": "kabari",
+    "ngana": "kamu", "kiapa": "kenapa", "kawa": "bisa", "nang": "yang", "haja": "saja", "gasan": "untuk",
+    "isuk": "besok", "hny": "salam", "samo": "sama", "berapo": "berapa", "berape": "berapa", "harge": "harga", "harganye": "harga", "harganyo": "harga", "kabarek": "kabari",
     "kabari": "kabari", "nye": "nya",
     "ulun": "saya", "amun": "kalau", "inggih": "ya", "lai": "ada", "sakotak": "sekotak", "tarimo": "terima",
     "lamak": "enak", "bana": "banget", "nek": "kalau", "ono": "ada",
