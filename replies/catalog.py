@@ -455,7 +455,7 @@ kaka ko beta sa su dolo sonde ee hargo samo apo mano biso dak ado besak
 tra trada pu sire ente isi isinya hargina hargine pack packs sack pouch jadi jd uk ketersediaan availability metode nego dikit
 sell sells selling sold buy buying want wanted need needs looking look find got get like would know tell
 visiting visit next week friend friends recommended recommend heard version indonesian english bahasa
-spill good morning afternoon evening dia berapo wonten menawi iyo mi ji tak tu kat cik plastic around baik garansi warranty ngana deng pe kawa nang haja gasan yowis yowes wes dua2nya dua2 duanya keduanya both masing2 masing each harge harganye nye nyo kabarek""".split())
+spill good morning afternoon evening dia berapo wonten menawi iyo mi ji tak tu kat cik plastic around baik garansi warranty ngana deng pe tasih sire kite arep sing wonten kawa nang haja gasan yowis yowes wes dua2nya dua2 duanya keduanya both masing2 masing each harge harganye nye nyo kabarek""".split())
 # How old the wearer is: a product word only where the catalogue sizes by age ("S (3-5 tahun)").
 _AGE_WORDS = frozenset("umur usia age aged old years year".split())
 
@@ -651,7 +651,8 @@ def find_city(text: str, rates: dict[str, dict[str, int]], aliases: dict[str, st
     for i, tok in enumerate(toks[:-1]):
         # Sundanese "ka", Javanese "nang"/"menyang" mean "ke" right after a shipping word ("ka" is
         # also "kak" elsewhere: "makasih ka").
-        regional = tok in ("ka", "nang", "menyang") and i > 0 and toks[i - 1] in ("ongkir", "kirim", "dikirim", "ongkos")
+        regional = tok in ("ka", "nang", "menyang", "teng", "dateng") and i > 0 and toks[i - 1] in (
+            "ongkir", "ongkire", "kirim", "dikirim", "ongkos", "cod")
         if tok in ("ke", "to", "kirim", "tujuan", "daerah", "kota") or regional:
             nxt = toks[i + 1]
             if nxt.isalpha() and len(nxt) >= 3 and nxt not in _NOT_CITY and nxt not in _STOP:

@@ -85,7 +85,8 @@ _SHIPPING_ASKED = re.compile(r"\b(ongkir|ongkos|kirim\w*|dikirim|pengiriman|ship
 _OFFER = re.compile(r"^\W*(\d+(?:[.,]\d+)?\s*(jt|juta|rb|ribu|k|rebu)\b|\d{2,3}(?:\.\d{3})+)\s*"
                     r"(aja|saja|deh|ya|yah|kak|gimana|gmn|boleh|bisa|ga|gak|bli|gan|min|ok)?(\s+\w+)?\W*$", re.I)
 _PLACEHOLDERS = frozenset({"angka", "nominal", "nopesanan"})  # what the normaliser makes of numbers
-_PURPOSE_ONLY = re.compile(r"^(buat|untuk|utk|for|dipake|dipakai)\b(?!.*\b(brp|berapa|harga\w*|ada|ready|how much|price"
+_PURPOSE_ONLY = re.compile(r"^(buat|untuk|utk|for|dipake|dipakai|takut|khawatir|kuatir|sieun|wedi)\b"
+                           r"(?!.*\b(brp|berapa|harga\w*|ada|ready|how much|price"
                            r"|bisa|boleh|gimana|apa|can)\b)", re.I)
 _SELL_ASKED = re.compile(r"\b(do you (sell|have|carry)|jual|jualan|sedia|nyedia)\b", re.I)
 _INSTANT_COURIER = re.compile(r"\b(grab\w*|gojek|gosend|go-send|maxim|lalamove|deliveree|ojol|ojek online|kurir instan"
@@ -94,7 +95,7 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("refund_status", _R(r"\b(refund|dana|uang|duit|ewallet|pengembalian)\b.*\b(belum|gak|kok)\b.*"
                          r"\b(masuk|balik|kembali|cair|diterima|sampai|retur)\b"
                          r"|\b(refund|pengembalian dana)\w*\b[^?\n]*\bkapan\b[^?\n]*\b(masuk|cair|balik|kembali|diproses)\b")),
-    ("order_change", _R(r"\b(pesanan|order|orderan)\b[^?\n]*\b(tambah|nambah|tambahin|tambahkan)\b[^?\n]*\b(bisa|boleh|bs)\b"
+    ("order_change", _R(r"\b(pesanan|order|orderan)\b[^?\n]*\b(tambah|nambah|tambahin|tambahkan)\b[^?]*\b(bisa|boleh|bs|ya)\b"
                         # "mau tambah 2 sak di pesanan SBR-0420", "bisa digabung?"
                         r"|\b(tambah|nambah|tambahin|tambahkan)\b[^?\n]*\b(di|ke)\s+(pesanan|order|orderan)\b|\bdigabung(in|kan)?\b"
                         r"|\b(pesanan|orderan|order)\b[^?\n]*\b(ganti|ubah|tukar)\s+(ukuran|size|warna|alamat)\b"
@@ -162,12 +163,15 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                           r"|\b(toko|tokonya|store|shop)\s+(buka|tutup|open)\b"
                           r"|\b(masih|hari ini|besok|sekarang|udah|sudah|udh) (buka|tutup|online)\b|\b(buka|tutup|online) (gak|nggak|ga|tidak)\b"
                           r"|\bwhat time do you (open|close)\b|\bwhen do you (open|close)\b|\b(closing|opening) time\b"
+                          r"|\b(hari ini|today|besok|tomorrow|sabtu|minggu)\b[^?\n]{0,15}\blibur\b"
+                          r"|^\W*(and|dan|kalau|kalo|klo)\s+(on\s+)?(hari\s+)?(sunday|saturday|minggu|sabtu)\W*$"
                           r"|\b(admin\w*|cs) (online|aktif) (jam|sampai|kapan)\b"
                           r"|\bjam berapa\b.*\b(buka|tutup)\b|\bbuka\b.*\b(sampai|hari|minggu|sabtu|libur|besok)\b"
                           r"|\b(minggu|sabtu|senin|selasa|rabu|kamis|jumat|libur\w*|lebaran|besok)\s+(buka|tutup|libur)\b"
                           r"|\bopening hours\b|\bare you open\b|\bopen (on|today|tomorrow|until)\b")),
     ("bargain", _R(r"\bnego\w*\b|\b(bisa|boleh|iso|isa|bs)\s+(kurang|dikurangi|kurangin|ditawar|tawar)\b|\bkurangin\b"
-                   r"|\bkurang\s+(ra|ora|gak|ga|nggak|ndak|teu)\b"
+                   r"|\bkurang\s+(ra|ora|gak|ga|nggak|ndak|teu)\b|^\W*kurang\s+(ya|yah|dong|lah|la)\b"
+                   r"|\b\d+([.,]\d+)?\s*(rb|ribu|k|jt|juta)\s+(boleh|bisa|bs)\b"
                    r"|\bkurang\w*\s+(lah\s+|la\s+)?(dikit|sedikit|sadiki|sikit|titik|saketek)\b|\bkurang(i|in)?\s+(lah|la|dong)\b"
                    # "150 aja nggih mbok, ambil 2": a price of their own
                    r"|^\W*\d{2,3}([.,]\d)?\s*(rb|ribu|k|jt|juta)?\s+(aja|saja)\b"
@@ -191,7 +195,10 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                          r"|\bhow (long|many days)\b[^?\n]*\b(deliver|delivery|arrive|shipping|take)\b"
                          # "dari manado ke bitung biasa brapa hari?"; to the door or collected at the agent
                          r"|\bke\s+\w+[^?\n]*\b(berapa|brp|brapa)\s+hari\b|\b(di)?ant[ae]r\w*\s+(sampai|sampe|ke)\s+rumah\b"
-                         r"|\bambil\s+di\s+agen\b")),
+                         r"|\bambil\s+di\s+agen\b"
+                         # when it arrives, with the day it is needed: "kira2 nyampe kapan? mau dipake sabtu"
+                         r"|\b(kapan|nyampe|sampe|sampai)\b(?:.|\n)*\b(mau|buat|untuk)\s+(dipake|dipakai|acara)\b"
+                         r"|\bwhen will (it|they|my order|the order) (arrive|come|get here|be delivered) (in|to|at)\s+\w+")),
     # Where the shop ships from and with which couriers: the general shipping answer.
     ("shipping_cost", _R(r"\bkirim\w*\s+dari\s+(mana|kota apa)\b|\bwhere do you ship from\b|\bship(ped)? from where\b"
                          r"|\b(pakai|pake|via|lewat)\s+(kurir|ekspedisi|jasa kirim)\s+apa\b|\b(kurir|ekspedisi)\w*\s+apa\s+(aja|saja)\b")),
@@ -206,7 +213,8 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     # "ada bsi ga?", "bisa gopay?", "terima paypal?": a way to pay asked about, not a product
     ("payment", _R(r"\b(ada|bisa|bs|terima|nerima|menerima|pake|pakai|via|lewat|accept|take)\b[^?\n]{0,12}"
                    r"\b(bca|bni|bri|bsi|mandiri|cimb|permata|btn|jago|seabank|dana|ovo|gopay|shopeepay|linkaja|qris"
-                   r"|paypal|kartu kredit|credit card|paylater|kredivo|akulaku)\b(?![^?\n]*\b(sudah|udah|udh|tf|transfer)\b)")),
+                   r"|paypal|kartu kredit|credit card|paylater|kredivo|akulaku)\b(?![^?\n]*\b(sudah|udah|udh|tf|transfer)\b)"
+                   r"|^\W*(bca|bni|bri|bsi|mandiri|dana|ovo|gopay|shopeepay|qris)\s+(ada|bisa|bs)\b")),
 )
 # Cues of what only a person can do: they win over a shop's own intents' keywords.
 _PERSON_CUES = frozenset({"order_change", "payment_confirmation", "refund_status", "return_request", "new_order"})

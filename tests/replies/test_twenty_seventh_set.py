@@ -15,7 +15,7 @@ from replies import Action, ReplyEngine
 from replies.catalog import words
 from replies.shopdata import InMemoryShopData, Order, Product
 
-from .conftest import converse, edited_engine
+from .conftest import OPEN, converse, edited_engine
 
 MORNING = datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)  # Monday 10:00 WITA
 SHOP = InMemoryShopData([
@@ -91,3 +91,32 @@ def test_a_formal_payment_confirmation(engine) -> None:
 def test_a_new_year_wish_with_thanks_is_answered(engine) -> None:
     [answer] = said(engine, "oke makasih kak, HNY juga 🎉")
     assert answer.action is Action.AUTO_REPLY
+
+
+# -- heldout-29 and heldout-30 (their first runs were the session's last measurement) -----------
+@pytest.mark.parametrize(("text", "intent"), [
+    ("kira2 nyampe kapan ya ke bekasi? soalnya mau dipake senin", "delivery_time"),
+    ("Thanks! When will it arrive in Bandung?", "delivery_time"),
+    ("bun pesanan NN-0426 tambahin remover magic 1 ya\nbisa ga?", "order_change"),
+])
+def test_what_a_person_answers_too(engine, text, intent) -> None:
+    [answer] = said(engine, text)
+    assert answer.action is Action.ESCALATE and answer.intent == intent
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("kurang ya mbak, 200 ribu boleh?", "bargain"),
+    ("bri ada?", "payment"),
+    ("bun hari ini libur ta?", "business_hours"),
+    ("tas trolley ada garansinya ga kak? takut rodanya cepet rusak", "warranty"),
+])
+def test_what_the_bot_answers(engine, text, intent) -> None:
+    [answer] = said(engine, text)
+    assert answer.intent == intent and answer.action is Action.AUTO_REPLY
+
+
+def test_an_order_checked_in_english_is_its_status() -> None:
+    shop = InMemoryShopData([], [Order("OL-2411-009", "shipped", "JNE", "MDN4100987654", None, 150000)])
+    [answer] = converse(ReplyEngine.default(shop), "Hi, could you check order OL-2411-009 for me? When will it arrive?",
+                        start=OPEN)
+    assert answer.action is Action.AUTO_REPLY and "MDN4100987654" in answer.reply
