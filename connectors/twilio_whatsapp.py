@@ -67,8 +67,16 @@ class HeaderKeepingHttpClient(TwilioHttpClient):
     `TwilioRestException` drops the response, and a 429's `Retry-After` lives in its headers.
     """
 
-    def __init__(self, timeout: float) -> None:
-        super().__init__(timeout=timeout)
+    def __init__(self, timeout: float, api_base: str | None = None) -> None:
+        # The environment's proxy and CA settings, read once for the one host this client calls:
+        # requests would otherwise scan os.environ on every send (about 0.4 ms each).
+        url = api_base or "https://api.twilio.com"
+        super().__init__(timeout=timeout, proxy=requests.utils.get_environ_proxies(url))
+        if self.session is not None:
+            self.session.trust_env = False
+            bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+            if bundle:
+                self.session.verify = bundle
         self._local = threading.local()
 
     def request(self, *args: Any, **kwargs: Any) -> Response:
@@ -209,7 +217,7 @@ class TwilioWhatsAppConnector(Connector):
         # Built lazily and per process: a pooled requests.Session must not cross a fork (RQ, gunicorn).
         with self._lock:
             if self._client is None or self._http is None or self._client_pid != os.getpid():
-                self._http = HeaderKeepingHttpClient(timeout=self.settings.timeout)
+                self._http = HeaderKeepingHttpClient(timeout=self.settings.timeout, api_base=self.settings.api_base)
                 self._client = Client(
                     self.settings.account_sid,
                     self.settings.auth_token,

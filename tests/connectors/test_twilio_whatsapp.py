@@ -282,3 +282,19 @@ def test_rfc9457_service_errors_map_like_rest_errors(status: int, error: type) -
     mapped = send_error(exc, "4")
     assert isinstance(mapped, error) and mapped.code == "21211"
     assert getattr(mapped, "retry_after", None) == (4.0 if status == 429 else None)
+
+
+def test_the_environments_proxy_is_read_once_for_the_api_host(monkeypatch, fake_api: FakePlatformAPI) -> None:
+    """The client reads proxy settings when it is built, for the one host it calls, instead of
+    scanning the environment on every send; NO_PROXY still exempts a host."""
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
+    monkeypatch.setenv("NO_PROXY", "")
+    proxied = TwilioWhatsAppConnector(TwilioSettings(TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, "whatsapp:+14155238886"))
+    _, http = proxied._client_for_this_process()
+    assert http.proxy == {"https": "http://proxy.example:3128"} and http.session.trust_env is False
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    monkeypatch.setenv("HTTP_PROXY", "http://proxy.example:3128")
+    local = TwilioWhatsAppConnector(TwilioSettings(TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, "whatsapp:+14155238886",
+                                                   api_base=fake_api.base_url))
+    local.send(Outbound(Platform.WHATSAPP_TWILIO, OutboundKind.MESSAGE, "whatsapp:+6281234567890", "Halo kak"))
+    assert [call.body.get("Body") for call in fake_api.calls] == ["Halo kak"]  # straight to the API, no proxy
