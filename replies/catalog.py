@@ -31,7 +31,7 @@ bisa boleh gak ga nggak tidak juga aja saja apa berapa brp bara ya kak dong sih"
 
 _AMOUNT_UNIT = re.compile(r"^(\d+(?:[.,]\d+)?)([a-z]+)$")
 _DIMENSIONS = re.compile(rf"{_DECIMAL}(?:x{_DECIMAL})+")
-_UNITS = {"taun": "tahun", "thn": "tahun", "th": "tahun", "yo": "tahun", "g": "gr", "gram": "gr", "grm": "gr", "grams": "gr", "kilo": "kg", "kilogram": "kg", "watt": "w", "wat": "w",
+_UNITS = {"taun": "tahun", "taon": "tahun", "thn": "tahun", "th": "tahun", "yo": "tahun", "g": "gr", "gram": "gr", "grm": "gr", "grams": "gr", "kilo": "kg", "kilogram": "kg", "watt": "w", "wat": "w",
           "volt": "v", "meter": "m", "mtr": "m", "metre": "m", "meters": "m", "liter": "l", "litre": "l", "ltr": "l",
           "litres": "l", "liters": "l", "lt": "l", "kgs": "kg", "inches": "inch", "inci": "inch"}
 _UNIT_WORDS = frozenset({"gr", "kg", "ml", "l", "liter", "pcs", "pc", "cm", "mm", "m"})
@@ -105,11 +105,15 @@ _PHRASE_WORDS = {"oil colour": "cat minyak", "oil color": "cat minyak", "oil col
                  "acrylic colours": "cat akrilik", "acrylic colors": "cat akrilik", "acrylics": "cat akrilik",
                  "water colour": "cat air", "water color": "cat air", "water colours": "cat air",
                  "water colors": "cat air", "type c": "usb c", "tipe c": "usb c", "smart lock": "digital door lock",
-                 "smartlock": "digital door lock", "kunci pintu digital": "digital door lock"}
+                 "smartlock": "digital door lock", "kunci pintu digital": "digital door lock",
+                 # with or without: "yg pake tutup" is the "Dengan Tutup" variant, "gak pake" the "Tanpa"
+                 "gak pake": "tanpa", "ga pake": "tanpa", "nggak pake": "tanpa", "tidak pakai": "tanpa",
+                 "gak pakai": "tanpa", "ga pakai": "tanpa", "yg pake": "yg dengan", "yang pakai": "yang dengan",
+                 "yg pakai": "yg dengan", "yang pake": "yang dengan"}
 _PHRASES = re.compile(r"\b(?:" + "|".join(p.replace(" ", r"[\s-]+") for p in sorted(_PHRASE_WORDS, key=len, reverse=True))
                       + r")\b")
 _RIM = re.compile(r"\b(?:ring|r)\s+(\d{2})\b")
-_PHRASE_HINT = re.compile(r"colo|acrylics|type|tipe|lock|kunci")
+_PHRASE_HINT = re.compile(r"colo|acrylics|type|tipe|lock|kunci|pake|pakai")
 # One word for a colour catalogues write in two ("Merah Muda"); both sides read alike.
 _TWO_WORD_COLOURS = {"pink": ("merah", "muda"), "fuchsia": ("merah", "muda"), "lightblue": ("biru", "muda"),
                      "navyblue": ("navy",), "skyblue": ("biru", "muda"),
@@ -361,7 +365,7 @@ def _size_and_kind_words(variant: str) -> list[str]:
     """A variant's telling words: not units after an amount ("250 gr"), but a size letter of its
     own ("L" of "L (50 cm)", which is also the unit litre)."""
     toks = words(variant)
-    return [t for i, t in enumerate(toks) if (t not in _STOP or t in _BIG | _SMALL)  # "Besar sepasang"
+    return [t for i, t in enumerate(toks) if (t not in _STOP or t in _BIG | _SMALL | _WITH)  # "Besar sepasang"
             and (t not in _UNIT_WORDS or not (i and _is_number(toks[i - 1])))]
 
 
@@ -406,6 +410,7 @@ def _by_age(variants: Sequence[Product], msg: Sequence[str]) -> list[Product]:
     return found
 
 
+_WITH = frozenset({"dengan", "tanpa"})  # "Dengan Tutup" / "Tanpa Tutup" differ by these alone
 _BIG = frozenset("besar gede gedhe gadang besak godang big large biggest largest terbesar jumbo".split())
 _SMALL = frozenset("kecil cilik ketek small smallest terkecil mini".split())
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
@@ -645,7 +650,8 @@ def find_city(text: str, rates: dict[str, dict[str, int]], aliases: dict[str, st
     for tok in toks:
         if len(tok) >= 5:
             for city in list(rates) + list(aliases):
-                if len(city) >= 5 and fuzz.ratio(tok, city) >= 85:
+                # (a typo is about as long as the name: "pelampung", a float, is no "lampung")
+                if len(city) >= 5 and abs(len(tok) - len(city)) <= 1 and fuzz.ratio(tok, city) >= 85:
                     return aliases.get(city, city), None
     # "ke <place>" / "to <place>" names a destination we have no rate for.
     for i, tok in enumerate(toks[:-1]):

@@ -314,6 +314,9 @@ _PERSON_ASKED = _R(r"\b(admin|cs|orang|manusia|human|person|agent|owner|pemilik)
 # What another seller's ad says ("jual akun ... murah, cek bio, DM aja").
 _AD_WORDS = _R(r"\b(murah|cek|bio|dm|follow|ig|promo|order sekarang|hubungi)\b|@|!!")
 _FITS_OTHER = _R(r"\b(bisa|muat|cocok)\s+(dipasang|dipake|dipakai)\s+(di|ke)\s+(?!toko|sini|rumah)\w+")
+# A size or amount alone, split from its product by a comma: "3 kg", "ukuran L", "yg 500gr".
+_VARIANT_FRAGMENT = re.compile(r"(?:(?:yg|yang|ukuran|uk|size|the)\s+)?(?:\d+(?:[.,/]\d+)?\s*[a-z]{0,6}|xs|s|m|l|xl|xxl|xxxl)",
+                               re.I)
 _TO_PLACE = _R(r"^\W*(kalau |kalo |klo |terus |trus |kl )?(ke|to|kirim ke|ongkir ke|antar ke|anter ke|ship to"
                r"|(sa|saya|aku|sy|beta|kita) (di|tinggal di|dari))\s+\w")
 _LINK = re.compile(r"https?://\S+|\bwww\.\S+|\bwa\.me/\S+|\bbit\.ly/\S+", re.I)
@@ -572,6 +575,11 @@ class ReplyEngine:
             # "isinya apa aja?", "bisa disambung karo lego?", "pake MSG nda?": about the product,
             # not whether it is in stock; the catalogue doesn't say
             return "product_detail", max(confidence, 0.9)
+        if intent == "other" and confidence >= self.threshold and self.shop is not None and (
+                _PRICE_WORDS.search(norm) or _STOCK_WORDS.search(norm)) \
+                and look_up_products(text, self.shop.products(), self._place_words()).matches:
+            # "pelampung anak umur 4 taon ada?": a product of the catalogue with a stock or price word
+            return ("price" if _PRICE_WORDS.search(norm) else "stock"), 0.9
         if confidence < self.threshold and intent not in ("complaint", "human", "abuse"):
             if _SHIPPING_TO.search(low) or _COURIERS_ASKED.search(low):
                 return "shipping_cost", 0.9  # "and shipping to Bandung?", "which couriers do you use?"
@@ -607,6 +615,15 @@ class ReplyEngine:
         # (filler, and a name or honorific alone, "mbak," / "kak": whom it is said to, not a point)
         said = [(s, question) for s, question in pieces if s and not set(re.findall(r"\w+", s.lower())) <= _FILLER
                 and not set(self.classifier.normalizer.tokens(s)) <= {"kak"}]
+        merged: list[tuple[str, bool]] = []
+        for seg, question in said:
+            if merged and _VARIANT_FRAGMENT.fullmatch(seg.strip()):
+                # "do you have a folding anchor, 3 kg?": the size belongs to the product before it
+                merged[-1] = (f"{merged[-1][0]} {seg}", merged[-1][1] or question)
+                asked |= {merged[-1][0]} if merged[-1][1] else set()
+            else:
+                merged.append((seg, question))
+        said = merged
         if len(said) <= 1:
             return [(whole, whole_conf, text)], whole, whole_conf
         segments = [s for s, question in said if not (_PURPOSE_ONLY.match(s) and not question)] or [said[0][0]]
@@ -1034,7 +1051,7 @@ class ReplyEngine:
                     # "bubuknya?" after "yg 500gr?" is the 500gr one if that leaves one).
                     product, variant = ans.recall["product"], ans.recall.get("variant")
                     lookup = look_up_products(f"{product} {segment}", catalogue, places)
-                    sibling = _sibling(product, segment, catalogue, places)
+                    sibling = _sibling(product, segment, catalogue, places, variant)
                     if sibling is not None:
                         lookup, variant = sibling, None  # "yg 1.5 liter?" after "Toples ... 3 Liter"
                     if not (lookup.matches and lookup.matches[0].variant_given) and segment != turn.text:
@@ -1383,7 +1400,7 @@ class ReplyEngine:
         product = recall.get("product")
         if product and _VARIANTS_ASKED.search(segment):
             return "stock"  # "ada warna apa aja?": the variants of the product just talked about
-        if product and _sibling(product, segment, catalogue, places):
+        if product and _sibling(product, segment, catalogue, places, recall.get("variant")):
             return asked  # "yg 1.5 liter?" after the "... 3 Liter" one
         if product and not lookup.unknown:
             follow = look_up_products(f"{product} {segment}", catalogue, places)
@@ -1448,17 +1465,20 @@ def _named_courier(text: str, rates: Mapping[str, int]) -> str | None:
     return None
 
 
-def _sibling(product: str, segment: str, catalogue: Any, places: Any) -> CatalogueLookup | None:
+def _sibling(product: str, segment: str, catalogue: Any, places: Any, variant: str | None = None
+             ) -> CatalogueLookup | None:
     """The one product named like the one just talked about but with the segment's number where its
-    name has another ("yg 1.5 liter?" after "Toples Claris 3 Liter" is "Toples Claris 1.5 Liter")."""
+    name or variant has another ("yg 1.5 liter?" after "Toples Claris 3 Liter" is "Toples Claris 1.5
+    Liter"; "yg 10 liter" after the "Mixer Fomac BKM-B20, 20 Liter" is the BKM-B10)."""
     said = [w for w in words(segment) if _is_number_word(w)]
-    own = [w for w in words(product) if _is_number_word(w)]
+    own = [w for w in words(f"{product} {variant or ''}") if _is_number_word(w)]
     if not said or not own or set(said) <= set(own):
         return None
-    stripped = " ".join(w for w in words(product) if not _is_number_word(w))
+    stripped = " ".join(w for w in words(product) if not any(c.isdigit() for c in w))
     found = look_up_products(f"{stripped} {segment}", catalogue, places)
-    if len(found.matches) == 1 and found.matches[0].products[0].name != product:
-        return found
+    given = [m for m in found.matches if m.variant_given] if len(found.matches) > 1 else list(found.matches)
+    if len(given) == 1 and given[0].products[0].name != product:
+        return CatalogueLookup((given[0],))
     return None
 
 

@@ -120,3 +120,34 @@ def test_an_order_checked_in_english_is_its_status() -> None:
     [answer] = converse(ReplyEngine.default(shop), "Hi, could you check order OL-2411-009 for me? When will it arrive?",
                         start=OPEN)
     assert answer.action is Action.AUTO_REPLY and "MDN4100987654" in answer.reply
+
+
+# -- heldout-32: its four wrong facts (a price range where the customer had named one variant) -----
+MARINE = InMemoryShopData([
+    Product("MIX-B10", "Planetary Mixer Fomac BKM-B10", "10 Liter", 4450000, 6),
+    Product("MIX-B20", "Planetary Mixer Fomac BKM-B20", "20 Liter", 8900000, 0),
+    Product("LYG-T", "Loyang Roti Tawar Sanneng SN2066", "Dengan Tutup", 118000, 40),
+    Product("LYG-N", "Loyang Roti Tawar Sanneng SN2066", "Tanpa Tutup", 89000, 55),
+    Product("PLB-S", "Pelampung Anak Sea Master", "S (2-5 tahun)", 150000, 8),
+    Product("PLB-M", "Pelampung Anak Sea Master", "M (6-10 tahun)", 160000, 0),
+    Product("JKR-3", "Jangkar Lipat Galvanis", "3 kg", 165000, 12),
+    Product("JKR-5", "Jangkar Lipat Galvanis", "5 kg", 235000, 0),
+])
+
+
+@pytest.mark.parametrize(("first", "then", "price", "not_price"), [
+    ("min mixer fomac 20 liter ready?", "yg 10 liter brp", "Rp4.450.000", "Rp8.900.000"),
+    ("pelampung anak umur 4 taon ada?", "brapa?", "Rp150.000", "Rp160.000"),
+    ("do you have a folding anchor, 3 kg?", "price?", "Rp165.000", "Rp235.000"),
+    ("loyang roti tawar sanneng ada?", "yg pake tutup harganya?", "Rp118.000", "Rp89.000"),
+    ("loyang roti tawar sanneng ada?", "yg gak pake tutup brp?", "Rp89.000", "Rp118.000"),
+])
+def test_the_variant_named_is_the_one_priced(first, then, price, not_price) -> None:
+    _, answer = converse(ReplyEngine.default(MARINE), first, then, start=OPEN)
+    assert answer.action is Action.AUTO_REPLY and price in answer.reply and not_price not in answer.reply
+
+
+def test_a_product_word_holding_a_citys_name_is_no_typo_of_it() -> None:
+    [answer] = converse(ReplyEngine.default(MARINE), "pelampung anak umur 4 taon ada?", start=OPEN)
+    assert answer.memory.get("city") is None  # "pelampung" (a float) is no misspelt "Lampung"
+    assert answer.action is Action.AUTO_REPLY and "S (2-5 tahun)" in answer.reply
