@@ -85,7 +85,7 @@ _ENGLISH = {"wooden": "kayu", "wood": "kayu", "alphabet": "huruf", "letters": "h
             "pan": "wajan", "wok": "wajan", "stove": "kompor", "fan": "kipas", "battery": "baterai",
             "batteries": "baterai", "flashlight": "senter", "torch": "senter", "seed": "benih", "seeds": "benih",
             "fertilizer": "pupuk", "soil": "tanah", "plant": "tanaman", "plants": "tanaman", "flower": "bunga",
-            "flowers": "bunga", "slippers": "sandal", "big": "besar", "large": "besar", "small": "kecil", "perfume": "parfum", "shampoo": "sampo",
+            "flowers": "bunga", "slippers": "sandal", "big": "besar", "large": "besar", "small": "kecil", "medium": "sedang", "perfume": "parfum", "shampoo": "sampo",
             "paint": "cat", "wall": "tembok", "exterior": "eksterior", "litres": "liter", "liters": "liter",
             "litre": "liter", "cement": "semen", "tile": "keramik", "tiles": "keramik", "cage": "sangkar",
             "cages": "sangkar", "wigs": "wig", "acrylic": "akrilik", "boxes": "box", "storage": "container",

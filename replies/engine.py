@@ -315,7 +315,8 @@ _PERSON_ASKED = _R(r"\b(admin|cs|orang|manusia|human|person|agent|owner|pemilik)
 _AD_WORDS = _R(r"\b(murah|cek|bio|dm|follow|ig|promo|order sekarang|hubungi)\b|@|!!")
 _FITS_OTHER = _R(r"\b(bisa|muat|cocok)\s+(dipasang|dipake|dipakai)\s+(di|ke)\s+(?!toko|sini|rumah)\w+")
 # A size or amount alone, split from its product by a comma: "3 kg", "ukuran L", "yg 500gr".
-_VARIANT_FRAGMENT = re.compile(r"(?:(?:yg|yang|ukuran|uk|size|the)\s+)?(?:\d+(?:[.,/]\d+)?\s*[a-z]{0,6}|xs|s|m|l|xl|xxl|xxxl)",
+_VARIANT_FRAGMENT = re.compile(r"(?:(?:yg|yang|ukuran|uk|size|the)\s+)?(?:\d+(?:[.,/]\d+)?\s*[a-z]{0,6}|xs|s|m|l|xl|xxl|xxxl"
+                               r"|small|medium|large|big|kecil|sedang|besar|jumbo|mini)(?:\s+(?:size|ukuran)(?:nya)?)?\W*",
                                re.I)
 _TO_PLACE = _R(r"^\W*(kalau |kalo |klo |terus |trus |kl )?(ke|to|kirim ke|ongkir ke|antar ke|anter ke|ship to"
                r"|(sa|saya|aku|sy|beta|kita) (di|tinggal di|dari))\s+\w")

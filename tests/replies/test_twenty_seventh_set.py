@@ -151,3 +151,11 @@ def test_a_product_word_holding_a_citys_name_is_no_typo_of_it() -> None:
     [answer] = converse(ReplyEngine.default(MARINE), "pelampung anak umur 4 taon ada?", start=OPEN)
     assert answer.memory.get("city") is None  # "pelampung" (a float) is no misspelt "Lampung"
     assert answer.action is Action.AUTO_REPLY and "S (2-5 tahun)" in answer.reply
+
+
+def test_medium_is_the_catalogues_sedang() -> None:
+    """heldout-34's wrong fact: "the stainless smoker, medium size" priced as a range of both sizes."""
+    shop = InMemoryShopData([Product("SMK-S", "Smoker Lebah Stainless", "Sedang (10 cm)", 175000, 9),
+                             Product("SMK-B", "Smoker Lebah Stainless", "Besar (12 cm)", 215000, 0)])
+    [answer] = converse(ReplyEngine.default(shop), "And the price of the stainless smoker, medium size?", start=OPEN)
+    assert "Rp175.000" in answer.reply and "Rp215.000" not in answer.reply
