@@ -265,7 +265,9 @@ end
 def run_wrk(script: Path, url: str, seconds: float, connections: int) -> WrkResult:
     # One wrk thread: the machine has 2 cores and the server under test needs them.
     done = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{seconds:g}s", "-s", str(script), url],
-                          capture_output=True, text=True, check=True)
+                          capture_output=True, text=True)
+    if done.returncode != 0:  # say why (wrk's own words), not only that it failed
+        raise RuntimeError(f"wrk against {url} exited {done.returncode}: {(done.stderr or done.stdout).strip()[:500]}")
     out = done.stdout
     requests = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
     per_second = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
