@@ -148,7 +148,8 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("payment_confirmation", _R(r"^(?![^?\n]*\b(kok|kenapa|knp)\b[^?\n]*\bbelum\b)"
                                 r"(?![^\n]*\b(udah|sudah)\s+(di)?bayar\w*\s+(kan|belum|blm|apa belum)\b)(?:.|\n)*?(?:"
                                 r"(?<!kalau )(?<!setelah )\b(sudah|barusan|baru)\s+(saya\s+|aku\s+)?(transfer|bayar|lunas)"
-                                r"|\b(tos|atos|udah|udh|sudah|wis|uwis|wes|so)\s+(ku\s+|di)?(transfer|tf|ditransfer|bayar|dibayar)\b"
+                                r"|\b(tos|atos|udah|udh|sudah|wis|uwis|wes|so)\s+(ku\s*|di)?(transfer|tf|ditransfer|bayar|dibayar)\b"
+                                r"|\bbukti\s+(pelunasan|transfer|tf|bayar|pembayaran|pelunasannya|transfernya)\b"
                                 r"|\b(sudah|telah|udah)\s+(saya\s+)?melakukan\s+(pembayaran|transfer)\b"
                                 r"|\b(transfer|bayar)\w*\s+sudah\b|\bbukti\s+(transfer|bayar)|\bini\s+buktinya\b"
                                 # "sy transfer td sore", "udah tak transfer" (Javanese "tak": I)
@@ -174,7 +175,7 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                    r"|\b\d+([.,]\d+)?\s*(rb|ribu|k|jt|juta)\s+(boleh|bisa|bs)\b"
                    r"|\bkurang\w*\s+(lah\s+|la\s+)?(dikit|sedikit|sadiki|sikit|titik|saketek)\b|\bkurang(i|in)?\s+(lah|la|dong)\b"
                    # "150 aja nggih mbok, ambil 2": a price of their own
-                   r"|^\W*\d{2,3}([.,]\d)?\s*(rb|ribu|k|jt|juta)?\s+(aja|saja)\b"
+                   r"|^\W*\d{2,3}([.,]\d)?\s*(rb|ribu|k|jt|juta)?\s+(aja|saja|ae|wae|bae)\b"
                    r"|\bharga pas\b|\bgak bisa kurang\b|\bdiskon(in)? dong\b|\bany discount\b"
                    # "kemahalan, 280 ya gan", "boleh 250rb?"
                    r"|\bkemahalan\b|\bmahal\w*\b[^?\n]*\b\d{2,3}\s*(rb|ribu|k)?\s+(aja|ya|boleh|dong|gimana)\b"
@@ -229,6 +230,9 @@ _COMPLAINT_CUE = _R(r"\bhalaman\w*\s+(kosong|hilang|sobek|copot|lepas|terbalik|r
                     r"|\b(kamera|cctv|lampu|layar|baterai|batre|charger|laptop|hp|kunci|lock|mesin)\w*\s+(\w+\s+)?mati\b"
                     r"|\b(error|eror|ngedrop)\b|\bbaru\s+\w+\s+(udah|sudah|udh|dah)\s+(drop|rusak|mati|error|soak)\b"
                     r"|\b(gak|ga|tidak|nggak|gk)\s+(bisa|mau)\s+(dibuka|nyala|menyala|hidup|dicas|ngecas|connect|konek)\b"
+                    # warning others off, or an order still not sent though paid long ago
+                    r"|\bjangan\s+(beli|belanja|order)\s+(di\s*sini|di toko ini|disini)\b"
+                    r"|\bbelum\s+dikirim\s+juga\b[^?\n]*\bpadahal\b"
                     # live goods that arrived dead: "jangkriknya banyak yg mati", "hampir separo mati"
                     r"|\b(banyak|pada|hampir|semua|separo|separuh|sebagian|yg|yang)\s+(\w+\s+){0,2}mati\b"
                     r"|\b(gak|ga|belum|blm|tidak|nda|ndak)\s+(nerima|menerima|terima|nerimo|nrimo)\b"

@@ -136,7 +136,8 @@ SLANG = {
     "ambe": "ambil", "jo": "aja", "makase": "makasih",
     # Pontianak Malay, Banjar, Minang, Javanese ngoko
     "kamek": "saya", "nanyak": "tanya", "ade": "ada", "aok": "ya", "jak": "aja", "kabarkan": "kabari",
-    "tasih": "masih", "ongkire": "ongkir", "sire": "kamu", "kite": "saya", "arep": "mau", "ngana": "kamu", "kiapa": "kenapa", "kawa": "bisa", "nang": "yang", "haja": "saja", "gasan": "untuk",
+    "pida": "berapa", "sadia": "berapa", "argana": "harga", "argani": "harga", "sakalangkong": "makasih",
+    "engghi": "ya", "tasih": "masih", "ongkire": "ongkir", "sire": "kamu", "kite": "saya", "arep": "mau", "ngana": "kamu", "kiapa": "kenapa", "kawa": "bisa", "nang": "yang", "haja": "saja", "gasan": "untuk",
     "isuk": "besok", "hny": "salam", "samo": "sama", "berapo": "berapa", "berape": "berapa", "harge": "harga", "harganye": "harga", "harganyo": "harga", "kabarek": "kabari",
     "kabari": "kabari", "nye": "nya",
     "ulun": "saya", "amun": "kalau", "inggih": "ya", "lai": "ada", "sakotak": "sekotak", "tarimo": "terima",

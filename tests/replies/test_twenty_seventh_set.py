@@ -159,3 +159,28 @@ def test_medium_is_the_catalogues_sedang() -> None:
                              Product("SMK-B", "Smoker Lebah Stainless", "Besar (12 cm)", 215000, 0)])
     [answer] = converse(ReplyEngine.default(shop), "And the price of the stainless smoker, medium size?", start=OPEN)
     assert "Rp175.000" in answer.reply and "Rp215.000" not in answer.reply
+
+
+# -- heldout-33 and heldout-34, after their first runs ---------------------------------------------
+@pytest.mark.parametrize(("text", "intent"), [
+    ("udah kubayar ya bang lewat BRI\ncek ya", "payment_confirmation"),
+    ("mbak ini bukti pelunasan NN-0426 nggih 🙏\n[foto]", "payment_confirmation"),
+    ("Pesanan NN-0426 belum dikirim juga padahal udah seminggu bayar. Jangan beli disini kawan2", "complaint"),
+])
+def test_paid_and_angry_go_to_a_person(engine, text, intent) -> None:
+    [answer] = said(engine, text)
+    assert answer.action is Action.ESCALATE and answer.intent == intent
+
+
+@pytest.mark.parametrize(("text", "price"), [
+    ("sanak, pida harga remover magic?", "Rp20.000"),            # Sumbawa
+    ("horas lae\nremover magic ori do? sadia argana?", "Rp20.000"),  # Batak
+])
+def test_how_much_in_sumbawa_and_batak(engine, text, price) -> None:
+    [answer] = said(engine, text)
+    assert answer.action is Action.AUTO_REPLY and price in answer.reply
+
+
+def test_a_javanese_offer_is_a_bargain(engine) -> None:
+    [answer] = said(engine, "40 ae yo mbak, tak jupuk 2")
+    assert answer.intent == "bargain"
