@@ -403,6 +403,27 @@ class _Answer:
     waiting_order: bool = False  # the order answered about is not shipped yet
 
 
+@dataclass(frozen=True)
+class _CatalogueReading:
+    """What a catalogue's names and variants mean to reading a message."""
+
+    words: re.Pattern[str] | None  # its phrases of several words, and its words the normaliser does not know
+    numbers: frozenset[str]  # numbers and codes in them ("20000" of "Powerbank 20000", "AC102")
+    placed: re.Pattern[str] | None  # a city with the word beside it ("semen padang"): no destination
+    pairs: frozenset[tuple[str, str]]  # two words side by side, one a complaint's or a person's ("anti bocor")
+    shop_words: tuple[str, ...]  # the shop name's words no product has ("helm" of "Kito Helm Palembang")
+
+
+_NO_CATALOGUE = _CatalogueReading(None, frozenset(), None, frozenset(), ())
+
+
+def _phrase_pattern(phrases: set[str]) -> re.Pattern[str] | None:
+    """One pattern of whole-word phrases, the longest tried first."""
+    if not phrases:
+        return None
+    return re.compile(r"(?<![a-z])(?:" + "|".join(sorted(phrases, key=len, reverse=True)) + r")(?![a-z])", re.I)
+
+
 class ReplyEngine:
     def __init__(self, pack: BrandPack, shop: ShopData | None = None, *, threshold: float | None = None) -> None:
         self.pack = pack
@@ -420,10 +441,7 @@ class ReplyEngine:
         normalizer = self.classifier.normalizer
         self.classifier.normalizer = normalizer.with_vocabulary(normalizer.vocabulary | self._destination_words())
         self._mirror = {h.lower() for h in pack.mirror_honorifics}
-        self._catalogue_cache: tuple[Any, re.Pattern[str] | None, frozenset[str]] | None = None
-        self._placed_names: re.Pattern[str] | None = None  # built with the catalogue cache
-        self._shop_words_cache: tuple[Any, tuple[str, ...]] | None = None
-        self._name_pairs: frozenset[tuple[str, str]] = frozenset()  # likewise
+        self._catalogue_cache: tuple[Any, _CatalogueReading] | None = None
         # A custom intent's keyword in a message makes that point the custom intent.
         self._custom_cues = [(ci.name, tuple(k for k in lexicon[ci.name] if k)) for ci in pack.custom_intents.values()
                              if ci.keywords]
@@ -1248,17 +1266,7 @@ class ReplyEngine:
         words that tell products apart."""
         facts = self.pack.facts
         return (tuple(facts.get("shipping_rates") or ()) + tuple(facts.get("city_aliases") or ())
-                + self.pack.mirror_honorifics + self._shop_name_words())
-
-    def _shop_name_words(self) -> tuple[str, ...]:
-        if self.shop is None:
-            return ()
-        products = self.shop.products()
-        if self._shop_words_cache is None or self._shop_words_cache[0] is not products:
-            named = {w for p in products for w in re.findall(r"[a-z]+", f"{p.name} {p.variant or ''}".lower())}
-            own = tuple(w for w in re.findall(r"[a-z]+", self.pack.shop_name.lower()) if len(w) >= 3 and w not in named)
-            self._shop_words_cache = (products, own)
-        return self._shop_words_cache[1]
+                + self.pack.mirror_honorifics + self._catalogue().shop_words)
 
     def _masked(self, text: str) -> str:
         """The text with order numbers replaced by one the normaliser reads as "an order number"
@@ -1276,7 +1284,7 @@ class ReplyEngine:
         spans = [span for span in spans if not any(start <= span[0] < end for start, end in links)]
         if self.shop is None or not spans:
             return spans
-        in_names = self._catalogue()[1]
+        in_names = self._catalogue().numbers
         names = {p.name for p in self.shop.products()}
         return [span for span in spans if (span[2] not in in_names and span[2].upper() not in in_names
                                            and not is_product_code(span[2], names))
@@ -1289,32 +1297,27 @@ class ReplyEngine:
         """The text less the shop's product names and variants, for the classifier and the cue
         phrases: they say which product, not what is asked, and spelling repair must not turn
         "bergo" into "bego" (an insult) nor a colour "Broken White" read as a complaint."""
-        pattern = self._catalogue_words()
+        reading = self._catalogue()
         # Two words of a name side by side, one of them a complaint's or a person's word ("anti
         # bocor" of "Cat Pelapis Anti Bocor", "human hair"): they name the product
-        self._catalogue()  # (builds the pairs)
-        pairs = self._name_pairs
+        pairs = reading.pairs
         if pairs:
             found = list(re.finditer(r"[a-z]+", text.lower()))
             drop = {j for i in range(len(found) - 1) if (found[i].group(), found[i + 1].group()) in pairs
                     for j in (i, i + 1)}
             for j in sorted(drop, reverse=True):
                 text = text[:found[j].start()] + " " + text[found[j].end():]
-        return pattern.sub(" ", text) if pattern is not None else text
+        return reading.words.sub(" ", text) if reading.words is not None else text
 
-    def _catalogue_words(self) -> re.Pattern[str] | None:
-        return self._catalogue()[0]
-
-    def _catalogue(self) -> tuple[re.Pattern[str] | None, frozenset[str]]:
+    def _catalogue(self) -> _CatalogueReading:
         """What the catalogue's names and variants mean to reading a message, built once per
-        catalogue: a pattern of its phrases of several words and of its words the normaliser does
-        not know, and the numbers in them ("20000" of "Powerbank 20000")."""
+        catalogue (see `_CatalogueReading`)."""
         if self.shop is None:
-            return None, frozenset()
+            return _NO_CATALOGUE
         products = self.shop.products()
         cached = self._catalogue_cache
         if cached is not None and cached[0] is products:  # the shop hands back the same catalogue
-            return cached[1], cached[2]
+            return cached[1]
         names = {p.name for p in products} | {p.variant for p in products if p.variant}
         known = self.classifier.normalizer.known
         places = self._destination_words()
@@ -1332,24 +1335,23 @@ class ReplyEngine:
                     placed.update(r"\s+".join(pair) for pair in (tokens[max(0, i - 1):i + 1], tokens[i:i + 2])
                                   if len(pair) == 2 and min(map(len, pair)) >= 3)
         phrases |= placed
-        pattern = (re.compile(r"(?<![a-z])(?:" + "|".join(sorted(phrases, key=len, reverse=True)) + r")(?![a-z])", re.I)
-                   if phrases else None)
         # and codes with digits ("AC102" of "Overgrip Yonex AC102"), as an order number is matched
         numbers = frozenset(w for name in names for w in words(name) if w.isdigit()) | frozenset(
             code.upper() for name in names for code in re.findall(r"\b(?=[A-Za-z0-9-]*\d)[A-Za-z0-9-]*[A-Za-z][A-Za-z0-9-]*\b", name))
-        self._name_pairs = frozenset(
+        pairs = frozenset(
             (a, b) for name in names for tokens in [re.findall(r"[a-z]+", name.lower())]
             for a, b in zip(tokens, tokens[1:]) if min(len(a), len(b)) >= 3
             and any(_COMPLAINT_CUE.search(w) or w in _PERSON_WORDS for w in (a, b)))
-        self._catalogue_cache = (products, pattern, numbers)
-        self._placed_names = (re.compile(r"(?<![a-z])(?:" + "|".join(sorted(placed, key=len, reverse=True)) + r")(?![a-z])",
-                                         re.I) if placed else None)
-        return pattern, numbers
+        named = {w for name in names for w in re.findall(r"[a-z]+", name.lower())}
+        shop_words = tuple(w for w in re.findall(r"[a-z]+", self.pack.shop_name.lower()) if len(w) >= 3 and w not in named)
+        reading = _CatalogueReading(_phrase_pattern(phrases), numbers, _phrase_pattern(placed), pairs, shop_words)
+        self._catalogue_cache = (products, reading)
+        return reading
 
     def _without_placed_names(self, text: str) -> str:
         """The text less the names with a city in them ("semen padang"): they name no destination."""
-        self._catalogue()
-        return self._placed_names.sub(" ", text) if self._placed_names is not None else text
+        placed = self._catalogue().placed
+        return placed.sub(" ", text) if placed is not None else text
 
     def _follow_up_points(self, points: list[tuple[str, float, str]], primary: str, conf: float,
                           recall: Mapping[str, Any]) -> tuple[list[tuple[str, float, str]], str, float]:
