@@ -4,10 +4,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Container, Iterable, Mapping, Sequence
 
 from rapidfuzz import fuzz
 
+from .normalize import SLANG
 from .shopdata import Product
 
 # A decimal stays one word ("1.5" of "NYA 1.5 mm"; "2x1.5" is not "2x2.5"), a thousands group
@@ -56,10 +57,12 @@ _COLOURS = {"hideung": "hitam", "ireng": "hitam", "cemeng": "hitam", "black": "h
 # What English-writing customers call what Indonesian catalogues name ("wooden alphabet puzzle" is
 # the "Puzzle Kayu" "Huruf A-Z"). Applied to names and messages alike, as the colours are.
 _ENGLISH = {"wooden": "kayu", "wood": "kayu", "alphabet": "huruf", "letters": "huruf", "letter": "huruf",
-            "numbers": "angka", "number": "angka", "animals": "hewan", "animal": "hewan", "bag": "tas", "bags": "tas",
+            "numbers": "angka", "number": "angka", "player": "pemain", "players": "pemain", "animals": "hewan", "animal": "hewan", "bag": "tas", "bags": "tas",
             "shirt": "kemeja", "shirts": "kemeja", "tshirt": "kaos", "skirt": "rok", "trousers": "celana",
             "pants": "celana", "shoes": "sepatu", "sandals": "sandal", "glasses": "kacamata", "bottle": "botol",
-            "plate": "piring", "bowl": "mangkok", "spoon": "sendok", "honey": "madu", "coffee": "kopi", "tea": "teh",
+            "plate": "piring", "bowl": "mangkok", "wedding": "pengantin", "package": "paket", "javanese": "jawa",
+            "sundanese": "sunda", "balinese": "bali", "rent": "sewa", "rental": "sewa", "incubator": "tetas", "incubators": "tetas",
+            "automatic": "otomatis", "spoon": "sendok", "honey": "madu", "coffee": "kopi", "tea": "teh",
             "sauce": "saus", "window": "jendela", "forest": "hutan", "wild": "hutan", "tank": "tabung", "cake": "kue", "cookies": "kue", "bread": "roti", "rice": "beras", "oil": "minyak",
             "soap": "sabun", "doll": "boneka", "dolls": "boneka", "ball": "bola", "blocks": "balok", "block": "balok",
             "strings": "senar", "string": "senar", "sash": "selendang", "necklace": "kalung", "ring": "cincin",
@@ -220,7 +223,7 @@ class ProductMatch:
     variant_given: bool
 
 
-def _token_hit(tok: str, msg_words: Sequence[str]) -> str | None:
+def _token_hit(tok: str, msg_words: Sequence[str], named: Container[str] = ()) -> str | None:
     # Sizes like "L", "XL", numbers ("10000" is not "20000") and codes ("BR7HS" is not "B7HS",
     # "EJ16" not "EJ26"): exact only.
     if len(tok) <= 2 or any(c.isdigit() for c in tok):
@@ -229,9 +232,13 @@ def _token_hit(tok: str, msg_words: Sequence[str]) -> str | None:
         # a model code left short: "e6762" of "E6762MC", "srpd51" of "SRPD51K1" (never "b7hs" of "br7hs")
         return next((w for w in msg_words if _code_prefix(w, tok)), None)
     for w in msg_words:
+        if w != tok and w in named:
+            continue  # a word of another product's name, as written: "monocrystalline" is no "polycrystalline"
         # (a chat word is never a product word misspelt: "satu" is not "sepatu")
         if w == tok or (len(w) >= 4 and len(tok) >= 4 and w not in _NOT_PRODUCT and fuzz.ratio(w, tok) >= 80):
             return w
+        if len(w) >= 4 and len(tok) >= len(w) + 4 and tok.startswith(w) and w.isalpha() and w not in _NOT_PRODUCT:
+            return w  # a long word cut short: "mono" of "Monocrystalline", "poly" of "Polycrystalline"
     return None
 
 
@@ -293,9 +300,10 @@ def match_products(text: str, catalogue: Iterable[Product]) -> list[ProductMatch
     for p in catalogue:
         by_name.setdefault(p.name, []).append(p)
     scored: list[tuple[float, str, list[str]]] = []
+    named = {t for name in by_name for t in words(name) if len(t) >= 4}
     for name in by_name:
         name_toks = [t for t in words(name) if t not in _STOP] or words(name)
-        hits = [h for h in (_token_hit(t, msg) for t in name_toks) if h]
+        hits = [h for h in (_token_hit(t, msg, named) for t in name_toks) if h]
         if hits:
             scored.append((len(hits) / len(name_toks), name, hits))
     coded = _named_by_code(text, by_name)
@@ -460,7 +468,10 @@ kaka ko beta sa su dolo sonde ee hargo samo apo mano biso dak ado besak
 tra trada pu sire ente isi isinya hargina hargine pack packs sack pouch jadi jd uk ketersediaan availability metode nego dikit
 sell sells selling sold buy buying want wanted need needs looking look find got get like would know tell
 visiting visit next week friend friends recommended recommend heard version indonesian english bahasa
-spill good morning afternoon evening dia berapo wonten menawi iyo mi ji tak tu kat cik plastic around baik garansi warranty ngana deng pe tasih sire kite arep sing wonten pida sadia argana argani sanak lae horas do ori engghi sakalangkong kawa nang haja gasan yowis yowes wes dua2nya dua2 duanya keduanya both masing2 masing each harge harganye nye nyo kabarek""".split())
+spill good morning afternoon evening dia berapo wonten menawi iyo mi ji tak tu kat cik plastic around baik garansi warranty ngana deng pe tasih sire kite arep sing wonten pida sadia argana argani sanak lae horas do ori engghi sakalangkong kawa nang haja gasan yowis yowes wes dua2nya dua2 duanya keduanya both masing2 masing each harge harganye nye nyo kabarek
+kabar kabari kabarin dikabari dikabarin dikabarkan""".split())
+# and every chat spelling of them ("kiapa" is "kenapa", no misspelt "kipas")
+_NOT_PRODUCT |= {word for word, meant in SLANG.items() if meant in _NOT_PRODUCT and len(word) >= 4 and word.isalpha()}
 # How old the wearer is: a product word only where the catalogue sizes by age ("S (3-5 tahun)").
 _AGE_WORDS = frozenset("umur usia age aged old years year".split())
 
@@ -528,6 +539,12 @@ def look_up_products(text: str, catalogue: Iterable[Product], ignore: Iterable[s
         return CatalogueLookup(tuple(sure))
     if len(sure) == 1 and _named_by_its_own_word(sure[0].products[0].name, by_name, kinds, msg, content):
         return CatalogueLookup(tuple(sure))  # "yg parasut dusty pink": the one parasut product
+    own = [] if sure else [n for n in by_name if _named_by_its_own_word(n, by_name, kinds, msg, content)]
+    if len(own) == 1:
+        # "yg encim putih size L": the one name with "encim" (a "Kebaya Encim Bordir"), every other word its own
+        match = match_products(" ".join([own[0]] + msg), by_name[own[0]])
+        if match:
+            return CatalogueLookup((ProductMatch(match[0].products, own[0].lower(), match[0].variant_given),))
     # Only a kind named: which products of that kind fit every other word?
     # The kind named first in the message (a set's order differs between processes).
     kind_hits = sorted((k for k in kinds if _token_hit(k, content)),
@@ -575,11 +592,12 @@ def _named_by_its_own_word(name: str, by_name: dict[str, list[Product]], kinds: 
     rest of its name is left out. Anything unexplained ("payung parasut") and it is not sure."""
     others = {t for other in by_name if other != name for t in words(other)}
     own = [t for t in _distinct(name, kinds) if t not in others and len(t) > 3]
-    hit = [t for t in own if _token_hit(t, msg)]
+    # (another name's word as written is that name's, no typo of this one's: "stapler" is not "staples")
+    hit = [t for t in own if _token_hit(t, msg, others)]
     if not hit:
         return False
     vocab = set(words(name)) | {t for p in by_name[name] for t in words(p.variant or "")}
-    unexplained = [w for w in content if not any(_token_hit(v, [w]) for v in vocab)]
+    unexplained = [w for w in content if not any(_token_hit(v, [w], others) for v in vocab)]
     # (most of its name, and a kind word of other products beside it: "ban dunlop enasave" at a
     # shop that also sells "Ban Dalam ...": "ban" says what it is)
     named = [t for t in words(name) if t not in _STOP and not _is_number(t) and t not in _UNIT_WORDS]
@@ -636,12 +654,12 @@ def find_city(text: str, rates: dict[str, dict[str, int]], aliases: dict[str, st
     """(known city key, None) or (None, unknown city word) or (None, None) if no destination named."""
     low = " ".join(words(text))
     toks = low.split()
-    for alias, key in sorted(aliases.items(), key=lambda kv: -len(kv[0])):
-        if f" {alias.lower()} " in f" {low} ":
+    # The longest name first, alias or city: "padang panjang" is not "padang"
+    named = sorted([(alias.lower(), key) for alias, key in aliases.items()] + [(city, city) for city in rates],
+                   key=lambda pair: -len(pair[0]))
+    for name, key in named:
+        if f" {name} " in f" {low} ":
             return key, None
-    for city in rates:
-        if f" {city} " in f" {low} ":
-            return city, None
     # a name written apart: "bagan siapiapi" is Bagansiapiapi
     for first, second in zip(toks, toks[1:]):
         if first + second in rates or first + second in aliases:

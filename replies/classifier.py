@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
 
-from .normalize import Normalizer
+from .normalize import INSULTS, Normalizer
 
 log = logging.getLogger(__name__)
 
@@ -40,8 +40,7 @@ LEXICON: dict[str, tuple[str, ...]] = {
                   "gimana sih", "lama banget", "zonk", "nyesel", "kurang", "hilang", "gak sesuai", "mengecewakan"),
     "human": ("admin", "cs", "human", "telepon", "talkto", "orang", "bot", "manusia", "hubungi", "kontak"),
     "thanks": ("makasih", "thanks", "siap", "oke"),
-    "abuse": ("goblok", "bodoh", "anjing", "bangsat", "kasar", "penipu", "babi", "brengsek", "sialan", "monyet",
-              "asu", "jancok", "tolol", "idiot", "bajingan", "kampret"),
+    "abuse": INSULTS,
     "spam": ("judi", "slot", "pinjol", "follower", "followers", "giveaway", "bio", "link", "gaji", "promosi",
              "endorse", "cek profil", "follow", "investasi", "dm aku"),
     # Questions we don't answer automatically; cues keep them from borrowing a neighbour's intent.

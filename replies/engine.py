@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 DEFAULT_THRESHOLD = 0.6
 SEGMENT_THRESHOLD_BONUS = 0.0
 
-_SPLIT_RE = re.compile(r"[\n?!;]+|(?<!\d)\.+|\.+(?!\d)|,\s+|\s+(?:dan|serta|deng|terus|trus|trs|sama|sm|juga|and|also|plus)\s+", re.I)
+_SPLIT_RE = re.compile(r"[\n?!;]+|(?<!\d)\.+|\.+(?!\d)|,\s+|\s+(?:dan|serta|beserta|deng|terus|trus|trs|sama|sm|juga|and|also|plus)\s+", re.I)
 _FILLER = frozenset({"kak", "ya", "dong", "min", "sis", "gan", "kk", "ka", "yah", "deh", "nih", "sih", "loh",
                      "ok", "oke", "hehe", "wkwk", "please", "pls", "tolong", "mohon", "info", "infonya",
                      "tanya", "nanya", "mau", "boleh", "kakak", "gmn", "gimana", "bagaimana", "thanks"})
@@ -273,12 +273,12 @@ _COMPLAINT_CUE = _R(r"\bhalaman\w*\s+(kosong|hilang|sobek|copot|lepas|terbalik|r
                     r"|\b(belum|blm|blom|gak|ga|nggak|ndak|nda)\s+(sampai|sampe|datang|dateng|nyampe|tiba)\w*\b[^?\n]{0,30}"
                     r"\b(sudah|udah|udh|dah|sdh)\s+(\d+|seminggu|sebulan|dua|tiga|empat|lima|berhari|lama)")
 # Unasked offers, prizes and links: no answer, not a person's time.
-_SPAM_CUE = _R(r"https?://|\bwww\.|\bwa\.me/|\bbit\.ly\b|\.(xyz|info|top|click|link|site|online|live|vip|icu|buzz)\b"
+_SPAM_CUE = _R(r"https?://|\bwww\.|\bwa\.me/|\bt\.me/|\bbit\.ly\b|\.(xyz|info|top|click|link|site|online|live|vip|icu|buzz)\b"
                r"|\b(jasa|joki)\s+(joki|tugas|skripsi|makalah)\b|\blink in (my )?bio\b|\bcheck out my (page|profile|account)\b"
                # another seller's ad: "cek IG @jamkw.murah", "follow @..."
                r"|\b(cek|check|kunjungi|visit|follow|mampir)\s+(ke\s+)?(ig|instagram|tiktok|akun)?\s*@[\w.]{3,}"
                r"|\b(isi|lengkapi|verifikasi)\s+data\b.*\b(link|klik|di)\b"
-               r"|\b(hadiah|undian|pemenang|memenangkan|menang)\b.*\b(klaim|klik|hubungi|link)\b"
+               r"|\b(hadiah|undian|pemenang|memenangkan|menang)\b.*\b(klaim|klik|hubungi|link)\b|\bterpilih\b.*\b(hadiah|pemenang)\b"
                r"|\b(followers?|subscribers?|likes)\b.*\b(murah|cuma|hanya|order|jual)\b|\bjasa (promosi|followers)\b"
                r"|\b(crypto|forex|binary option)\b|\bguaranteed\b[^.\n]*\breturns?\b"
                r"|\b(contact|hubungi|chat) (me|saya|kami) (on|di|via|lewat) (telegram|wa|whatsapp)\b"
@@ -324,7 +324,7 @@ _VARIANT_FRAGMENT = re.compile(r"(?:(?:yg|yang|ukuran|uk|size|the)\s+)?(?:\d+(?:
                                re.I)
 _TO_PLACE = _R(r"^\W*(kalau |kalo |klo |terus |trus |kl )?(ke|to|kirim ke|ongkir ke|antar ke|anter ke|ship to"
                r"|(sa|saya|aku|sy|beta|kita) (di|tinggal di|dari))\s+\w")
-_LINK = re.compile(r"https?://\S+|\bwww\.\S+|\bwa\.me/\S+|\bbit\.ly/\S+", re.I)
+_LINK = re.compile(r"https?://\S+|\bwww\.\S+|\bwa\.me/\S+|\bt\.me/\S+|\bbit\.ly/\S+", re.I)
 # Each or both of the products just named.
 _EACH = _R(r"\b(masing2|masing|masing-masing|dua2nya|dua2|duanya|keduanya|dua-duanya|both|each|semuanya|semua)\b")
 _ALSO = _R(r"^(sama|sm|kalo|kalau|klo|trus|terus|lalu|and|what about|how about)\b|\b(jg|juga|jga|too|also|sekalian|skalian)\b")
@@ -361,6 +361,9 @@ _DETAIL_ASKED = _R(r"\bisi(nya)?\b[^?\n]*\bapa\b|\bcocok\b|\bdari mana\b|\b(pake
 # A request for a person in a word, also a word of product names ("Wig Human Hair").
 _PERSON_WORDS = frozenset({"human", "manusia", "admin", "orang", "person", "cs", "operator"})
 _PRICE_WORDS = _R(r"\b(berapa|harga\w*|price|how much|cost)\b")
+# Asking to be told when something sold out is back: "kabarin ya kalo udah restock", "let me know when it's back".
+_TELL_ME_WHEN_BACK = _R(r"\b(kabarin|kabari|kabarkan|infoin|infokan|kasih (tau|tahu|kabar)|kasi tau|let me know|notify me"
+                        r"|tell me)\b.*\b(restock|ready|ada lagi|tersedia|available|back|datang|masuk)\b")
 _STOCK_WORDS = _R(r"\b(ready|ada|stok|stock|tersedia|available|masih|habis|kosong|sisa|aya|ono|onok|araq|ade|ado)\b")
 _OTHER_PAYMENT = _R(r"transfer|\btf\b|rekening|\brek\b|qris|gopay|ovo|dana|shopeepay|e-?wallet|kartu|credit|"
                     r"cicil|paylater|va\b|virtual|indomaret|alfamart|metode|methods|apa aja|cara bayar")
@@ -401,6 +404,8 @@ class _Answer:
     named: list[ProductMatch] = field(default_factory=list)  # the products the burst's points named so far
     custom: bool = False  # a shop's own answer was given in this burst
     waiting_order: bool = False  # the order answered about is not shipped yet
+    restock_skus: list[str] = field(default_factory=list)  # sold out, and the customer asked to hear when it is back
+    person_notes: bool = False  # answered, but asked for what only a person can do (note a restock by hand)
 
 
 @dataclass(frozen=True)
@@ -665,14 +670,21 @@ class ReplyEngine:
                 found.append(again)
                 continue
             if intent in _PRODUCT_POINT and conf >= self.threshold and named_before:
-                # "mukena rayon bali sama sajadah travel harganya brp": the question asks of both
-                found.extend((intent, 0.9, before) for before in named_before)
-                found.append((intent, conf, seg))
+                if len(named_before) == 1 and not self._names_products(seg) and not _BARE_PRICE.fullmatch(seg) \
+                        and not self._names_a_variant(named_before[0]):
+                    # "roller blind / yg 120x180 brp": the size of the product just named (but "wig
+                    # twintail silver sama pink masih ada?" asks of two variants)
+                    found.append((intent, conf, f"{named_before[0]} {seg}"))
+                else:
+                    # "mukena rayon bali sama sajadah travel harganya brp": the question asks of both
+                    found.extend((intent, 0.9, before) for before in named_before)
+                    found.append((intent, conf, seg))
                 named_before = []
                 continue
-            if conf < self.threshold and len(set(seg.lower().split()) - _FILLER) <= 5 and not _QUESTION.search(seg) \
+            if (conf < self.threshold or (intent == "other" and self._only_names(seg))) \
+                    and len(set(seg.lower().split()) - _FILLER) <= 5 and not _QUESTION.search(seg) \
                     and not re.search(re.escape(seg) + r"\s*\?", text) and self._names_products(seg):
-                named_before.append(seg)  # (a product alone, no question of its own)
+                named_before.append(seg)  # (a product alone, no question of its own: "bantal dacron sm ...")
                 continue
             if asks_product and conf < self.threshold and _VARIANTS_ASKED.search(seg):
                 intent, conf = "stock", 0.9  # "strap jam 22 mm ada?" / "warna apa aja": that product's variants
@@ -727,6 +739,13 @@ class ReplyEngine:
             hit = next((p for p in substantive if p[0] == severe and p[1] >= self.threshold), None)
             if hit:
                 return [hit] + [p for p in substantive if p is not hit], severe, hit[1]
+        # So does what the shop sends to a person ("terima beli game bekas?" / "mau jual catan"),
+        # unless the words are about a product of its catalogue (what the shop's few examples of it
+        # say can resemble a question about one: "mo beli perahu jukung 4 meter").
+        handed = next((p for p in substantive if p[1] >= self.threshold and p[0] in self.pack.custom_intents
+                       and self.action_for(p[0], p[1]) is Action.ESCALATE and not self._names_products(p[2])), None)
+        if handed:
+            return [handed] + [p for p in substantive if p is not handed], handed[0], handed[1]
         primary = whole if any(p[0] == whole for p in substantive) else substantive[0][0]
         # Answer in the order asked; the primary intent names the decision.
         ordered = sorted(substantive, key=lambda p: text.find(p[2]) if p[2] in text else 0)
@@ -845,6 +864,11 @@ class ReplyEngine:
         if conf < self.threshold or (recall.get("city") and primary in _COURIER_MISREAD - {"shipping_cost"}) or (
                 primary == "other" and len(points) == 1 and self._only_names(points[0][2])):
             points, primary, conf = self._follow_up_points(points, primary, conf, recall)
+            if conf < self.threshold and _BARE_PRICE.fullmatch(
+                    " ".join(t for t in self.classifier.normalizer.tokens(text) if t != "kak")):
+                # "bang / brp?" with nothing before it to ask about: which product (the pack's
+                # question), however many of the shop's own examples hold a "berapa"
+                points, primary, conf = [("price", 0.9, text)], "price", 0.9
         elif "shipping_cost" in (p[0] for p in points) and recall.get("product") and not _SHIPPING_ASKED.search(
                 self.classifier.normalizer.text(text)) and not _courier_named(text) and not any(self._destination(text)):
             # "ndak usah, kuning saja brp?" after the dry bag: no place, courier or shipping word, so
@@ -978,7 +1002,7 @@ class ReplyEngine:
         else:
             lines.extend(ans.parts)
         lines.extend(ans.missing)
-        if ans.missing:
+        if ans.missing or ans.person_notes:
             if not is_open:
                 lines.append(msg("out_of_hours"))
             reply = "\n".join(lines)
@@ -997,8 +1021,9 @@ class ReplyEngine:
         if not only_thanks and intents != ("greeting",) and "restock_offer" not in remember:
             lines.append(pack.render(pack.pick(pack.closings.get(lang) or pack.closings["id"], seed), ctx))
         reply = "\n".join(lines)
-        return finish(Action.AUTO_REPLY, reply, msg("public_reply"),
-                      f"answered {', '.join(i for i in intents)} (confidence {conf:.2f})")
+        decision = finish(Action.AUTO_REPLY, reply, msg("public_reply"),
+                          f"answered {', '.join(i for i in intents)} (confidence {conf:.2f})")
+        return dataclasses.replace(decision, restock_skus=tuple(ans.restock_skus)) if ans.restock_skus else decision
 
     # -- answers per intent ------------------------------------------------------------
     def _answer(self, intent: str, turn: Turn, segment: str, lang: str, ctx: dict[str, Any], seed: str, ans: _Answer,
@@ -1058,8 +1083,12 @@ class ReplyEngine:
                 by_kind_only = (not lookup.matches and lookup.category) or (
                     len(lookup.matches) == 1 and len(lookup.matches[0].query.split()) == 1
                     and not lookup.matches[0].variant_given)
-                if by_kind_only and ans.recall.get("product"):
+                recalled = set(words(ans.recall.get("product") or "")) | {
+                    t for p in catalogue if p.name == ans.recall.get("product") for t in words(p.variant or "")}
+                if by_kind_only and ans.recall.get("product") and (
+                        not lookup.matches or set(lookup.matches[0].query.split()) <= recalled):
                     # "set 3 nya ada?" after the toples' "Set 6": its variant, not a "Set ..." product
+                    # (but "lem pipanyo, ado?" after the pipe is the glue: "lem" is no word of the pipe's)
                     follow = look_up_products(f"{ans.recall['product']} {segment}", catalogue, places)
                     if follow.matches and follow.matches[0].variant_given and len(follow.matches[0].products) == 1:
                         lookup = follow
@@ -1152,10 +1181,19 @@ class ReplyEngine:
                 items = _stock_items(matches, lang, False)
                 ans.parts.append(pack.render(pack.pick(pack.intent_templates("stock", "sold_out", lang), seed),
                                              {**ctx, "items": items, "others": others_text, **_first(matches)}))
-                if pack.offers_restock_notices and not turn.is_public_comment and len(asked) <= 3:
+                if pack.offers_restock_notices and not turn.is_public_comment and len(asked) <= 3 and \
+                        _TELL_ME_WHEN_BACK.search(turn.text):
+                    # "kabarin ya kalo yg 1kg udah restock": asked for already, so no offer but the yes
+                    ans.parts.append(pack.render(pack.pick(pack.message_templates("restock_confirmed", lang), seed),
+                                                 {**ctx, "items": items}))
+                    ans.restock_skus.extend(sorted(asked))
+                elif pack.offers_restock_notices and not turn.is_public_comment and len(asked) <= 3:
                     ans.parts.append(pack.render(pack.pick(pack.message_templates("restock_offer", lang), seed),
                                                  {**ctx, "items": items}))
                     ans.remember["restock_offer"] = {"skus": sorted(asked), "items": items}
+                elif _TELL_ME_WHEN_BACK.search(turn.text):
+                    ans.person_notes = True  # no notices to promise: a person notes it
+                    ans.reasons.append("asked to hear when a sold-out item is back; the pack sends no restock notices")
             return
         if intent == "shipping_cost":
             rates = pack.facts.get("shipping_rates", {})
@@ -1385,6 +1423,12 @@ class ReplyEngine:
             return points, primary, conf
         first = changed[0][0] if primary not in [c[0] for c in changed] else primary
         return changed, first, lowest
+
+    def _names_a_variant(self, segment: str) -> bool:
+        if self.shop is None:
+            return False
+        lookup = look_up_products(segment, self.shop.products(), self._place_words())
+        return any(m.variant_given for m in lookup.matches)
 
     def _only_names(self, segment: str) -> bool:
         """Nothing but the catalogue's words (and whom it is said to) in the segment."""

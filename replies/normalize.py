@@ -44,7 +44,8 @@ PHRASES = {
     # Manado "so" is "sudah" (not the English word) before what has happened
     "so sampe": "sudah sampe", "so sampai": "sudah sampai", "so datang": "sudah datang", "so dapa": "sudah dapat",
     "so terima": "sudah terima", "so bayar": "sudah bayar", "so transfer": "sudah transfer", "so kirim": "sudah kirim",
-    "so ada": "sudah ada", "so mati": "sudah mati", "so rusak": "sudah rusak",
+    "so ada": "sudah ada", "so mati": "sudah mati", "so rusak": "sudah rusak", "so dikirim": "sudah dikirim",
+    "so tiba": "sudah tiba", "so dibayar": "sudah dibayar",
     "delivery fee": "ongkir", "kos penghantaran": "ongkir", "caj penghantaran": "ongkir", "postage": "ongkir", "terima kasih": "makasih", "thank you": "thanks", "thank u": "thanks",
     "happy new year": "salam", "selamat tahun baru": "salam", "how much": "howmuch", "in stock": "instock", "out of stock": "habis", "pay later": "paylater",
     "customer service": "cs", "real person": "human", "orang asli": "human", "nomor resi": "resi",
@@ -192,6 +193,12 @@ def parse_amount(text: str) -> int | None:
     return int(round(value * (1_000_000 if unit in ("jt", "juta") else 1000)))
 
 
+# Words of abuse, in their canonical forms. A typo is never corrected into one: "tabik" (Lampung's
+# respectful greeting) is one letter from "taik", and a customer read as abusive gets no answer.
+INSULTS = ("goblok", "bodoh", "anjing", "bangsat", "kasar", "penipu", "babi", "brengsek", "sialan", "monyet",
+           "asu", "jancok", "tolol", "idiot", "bajingan", "kampret")
+
+
 @dataclass
 class Normalizer:
     """Turns raw text into a list of canonical tokens. `vocabulary` feeds the typo step."""
@@ -203,7 +210,8 @@ class Normalizer:
         known = set(self.vocabulary) | set(SLANG.values()) | set(SLANG)
         self._known = frozenset(known | EVERYDAY)
         # Only reasonably long words are typo candidates: short ones collide too easily.
-        self._typo_targets = sorted(w for w in known if len(w) >= 4 and w.isalpha())  # 5+ letter typos only
+        self._typo_targets = sorted(w for w in known if len(w) >= 4 and w.isalpha()  # 5+ letter typos only
+                                    and SLANG.get(w, w) not in INSULTS)
         self._snap = lru_cache(maxsize=50_000)(self._snap_uncached)
         self._squeeze_word = lru_cache(maxsize=50_000)(self._squeeze_uncached)
 
