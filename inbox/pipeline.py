@@ -16,11 +16,11 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, Sequence
 
-from sqlalchemy import bindparam, case, func, select, update
+from sqlalchemy import Select, Update, bindparam, case, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, lazyload, load_only, object_session
+from sqlalchemy.orm import Session
 
 from connectors.base import Connector
 from inbox import conversations, episodes, events
@@ -46,7 +46,7 @@ from inbox.pacing import Bucket, LocalPacer, Pacer, buckets_for
 from inbox.queue import JobQueue
 from inbox.settings import Settings
 from inbox.shop_data import record_restock_requests
-from inbox.store import clean_text, mark_outcome, new_outbound
+from inbox.store import clean_text, mark_outcome, new_outbound, outbound_values
 from replies import Action, Decision, ReplyEngine, Turn
 from replies.ratings import read_rating
 from replies.shopdata import normalize_phone
@@ -102,10 +102,45 @@ LAST_OUTBOUND_KEY = (
     .where(_LAST_OUT.c.conversation_id == _THREADS.c.id, _LAST_OUT.c.direction == Direction.OUTBOUND.value)
     .order_by(_LAST_OUT.c.id.desc()).limit(1).scalar_subquery().label("last_outbound_key")
 )
+# What deciding reads of a thread and what it may change there (inbox.conversations, the memory,
+# the handover notice, the last message time).
+THREAD_READ = ("id", "platform", "contact_id", "chat_id", "last_inbound_at")
+THREAD_CHANGEABLE = ("status", "priority", "flags", "handover_reason", "assigned_agent_id", "waiting_since", "memory",
+                     "handover_notice_at", "last_message_at")
+_AUTHORS = Contact.__table__
+# The thread's row lock orders the jobs of one conversation. Read with it: the message's author
+# (not the thread's contact and agent).
+LOCK_THREAD = (
+    select(*(_THREADS.c[name] for name in THREAD_READ + THREAD_CHANGEABLE), _AUTHORS.c.id.label("author_id"),
+           _AUTHORS.c.display_name.label("author_name"), _AUTHORS.c.phone.label("author_phone"), LAST_OUTBOUND_KEY)
+    .select_from(_THREADS.outerjoin(_AUTHORS, _AUTHORS.c.id == select(MESSAGES.c.contact_id)
+                                    .where(MESSAGES.c.id == bindparam("message_id")).scalar_subquery()))
+    .where(_THREADS.c.id == bindparam("conversation_id"))
+    .with_for_update(of=_THREADS)
+)
 # What deciding on an inbound message and planning its answer read of it (not `raw` or `media`).
-DECISION_COLUMNS = (Message.id, Message.conversation_id, Message.platform, Message.kind, Message.contact_id,
-                    Message.address, Message.text, Message.platform_message_id, Message.created_at,
-                    Message.removed_at)
+DECISION_COLUMNS = tuple(MESSAGES.c[name] for name in (
+    "id", "conversation_id", "platform", "kind", "contact_id", "address", "text", "platform_message_id", "created_at",
+    "removed_at"))
+
+
+def _pending_burst(by_author: bool) -> Select[Any]:
+    """A burst is one author's unanswered messages in the thread (a group chat or a comment thread
+    has several authors, each answered on their own); by_author False: messages without one."""
+    columns = MESSAGES.c
+    return (
+        select(*DECISION_COLUMNS)
+        .where(columns.conversation_id == bindparam("conversation_id"), columns.direction == Direction.INBOUND.value,
+               columns.outcome.is_(None),
+               columns.contact_id == bindparam("author_id") if by_author else columns.contact_id.is_(None))
+        .order_by(columns.id)
+    )
+
+
+PENDING_BURST = {True: _pending_burst(True), False: _pending_burst(False)}
+# A decision's send records, their ids in the order given.
+INSERT_OUTBOUND = insert(MESSAGES).returning(MESSAGES.c.id, sort_by_parameter_order=True)
+SUGGEST = update(MESSAGES).where(MESSAGES.c.id == bindparam("message_id")).values(suggestion=bindparam("suggestion"))
 # Tries to decide one inbound message (each job run or sweep counts) before a person takes over.
 MAX_PROCESS_ATTEMPTS = 5
 # How long a send waits when the shared pacer (Redis) does not answer.
@@ -132,6 +167,42 @@ class PlannedSend:
     chat_id: str | None
     last_inbound_at: datetime | None
     quoted_id: str | None
+
+
+class LockedThread:
+    """A conversation as its deciding transaction read it, under its row lock: changed in place as
+    a Conversation would be (inbox.conversations takes either), its changes written back in one
+    UPDATE. The ORM's loading and unit of work cost more than the rest of the decision."""
+
+    __slots__ = THREAD_READ + THREAD_CHANGEABLE + ("_read",)
+
+    def __init__(self, row: Any) -> None:
+        for name in THREAD_READ + THREAD_CHANGEABLE:
+            setattr(self, name, getattr(row, name))
+        self._read = {name: getattr(row, name) for name in THREAD_CHANGEABLE}
+
+    def write_back(self, session: Session) -> None:
+        """One UPDATE of the columns changed since the read (the conversation functions assign new
+        values, never change a list or dict in place)."""
+        changed = {name: value for name in THREAD_CHANGEABLE if (value := getattr(self, name)) != self._read[name]}
+        if changed:
+            session.execute(_thread_update(tuple(changed)), {"thread_id": self.id, **{f"new_{name}": value
+                                                                                        for name, value in changed.items()}})
+            self._read.update(changed)
+
+
+_THREAD_UPDATES: dict[tuple[str, ...], Update] = {}
+
+
+def _thread_update(columns: tuple[str, ...]) -> Update:
+    """The UPDATE of these columns of a thread, built once per set (a handful occur)."""
+    statement = _THREAD_UPDATES.get(columns)
+    if statement is None:
+        statement = _THREAD_UPDATES[columns] = (
+            update(_THREADS).where(_THREADS.c.id == bindparam("thread_id"))
+            .values({name: bindparam(f"new_{name}", type_=_THREADS.c[name].type) for name in columns})
+        )
+    return statement
 
 
 @dataclass
@@ -182,6 +253,7 @@ class Pipeline:
         assert conversation is not None
         mark_outcome(session, [message.id], Outcome.ESCALATED.value)
         _hand_over(
+            session,
             conversation,
             reason=f"the bot failed to process a message {MAX_PROCESS_ATTEMPTS} times",
             now=self.now(),
@@ -192,38 +264,20 @@ class Pipeline:
 
     def _decide(self, message_id: int, conversation_id: int) -> list[tuple[int, PlannedSend]]:
         with self.db.session() as session:
-            # The thread's row lock orders the jobs of one conversation. Read with it: the message's
-            # author (not the thread's contact and agent, which the relationships would join).
-            author_id = select(Message.contact_id).where(Message.id == message_id).scalar_subquery()
-            conversation, author, last_outbound_key = session.execute(
-                select(Conversation, Contact, LAST_OUTBOUND_KEY).outerjoin(Contact, Contact.id == author_id)
-                .where(Conversation.id == conversation_id).with_for_update(of=Conversation)
-                .options(lazyload(Conversation.contact), lazyload(Conversation.assigned_agent))
-            ).one()
-            # A burst is one author's unanswered messages in the thread (a group chat or a
-            # comment thread has several authors, each answered on their own): the columns the
-            # decision reads, not the raw payloads.
-            pending = list(
-                session.execute(
-                    select(Message)
-                    .where(
-                        Message.conversation_id == conversation.id,
-                        Message.direction == Direction.INBOUND.value,
-                        Message.outcome.is_(None),
-                        Message.contact_id == author.id if author is not None else Message.contact_id.is_(None),
-                    )
-                    .options(load_only(*DECISION_COLUMNS))
-                    .order_by(Message.id)
-                ).scalars()
-            )
+            locked = session.execute(LOCK_THREAD, {"message_id": message_id, "conversation_id": conversation_id}).one()
+            thread = LockedThread(locked)
+            # The columns the decision reads, not the raw payloads.
+            pending = session.execute(PENDING_BURST[locked.author_id is not None],
+                                      {"conversation_id": thread.id, "author_id": locked.author_id}).all()
             if not pending or pending[-1].id != message_id:
                 return []  # decided meanwhile, or a later message of the same burst answers for this one
             message = pending[-1]
             batch_ids = [m.id for m in pending]
             # Only after a rating request can the burst be its answer (most messages skip the look).
-            if (last_outbound_key or "").startswith("rating:") and self._rating_answer(session, conversation, pending):
+            if (locked.last_outbound_key or "").startswith("rating:") and self._rating_answer(session, thread, pending):
+                thread.write_back(session)
                 return []
-            if not conversations.bot_may_answer(conversation):
+            if not conversations.bot_may_answer(thread):
                 mark_outcome(session, batch_ids, Outcome.HUMAN.value)
                 return []
             recent = pending[-MAX_BURST_MESSAGES:]
@@ -232,13 +286,12 @@ class Pipeline:
             turn = Turn(
                 text=text,
                 now=now,
-                customer_name=author.display_name if author else None,
-                customer_phone=author.phone if author else None,
+                customer_name=locked.author_name,
+                customer_phone=locked.author_phone,
                 is_public_comment=message.kind == EventKind.COMMENT.value,
-                memory=_memory_of(conversation, message.contact_id),
+                memory=_memory_of(thread, message.contact_id),
             )
             decision = self.engine.decide(turn)
-            # The outcomes first: the conversation's changes below then go out in one UPDATE.
             mark_outcome(session, batch_ids[:-1], Outcome.MERGED.value)
             changed = mark_outcome(
                 session,
@@ -250,9 +303,9 @@ class Pipeline:
             if not changed:
                 session.rollback()
                 return []
-            _remember(conversation, message.contact_id, decision.memory)
+            _remember(thread, message.contact_id, decision.memory)
             if decision.restock_skus:
-                record_restock_requests(session, conversation.id, message.contact_id, decision.restock_skus)
+                record_restock_requests(session, thread.id, message.contact_id, decision.restock_skus)
             logger.info(
                 "message %s: intent=%s confidence=%.2f action=%s",
                 message_id, decision.intent, decision.confidence, decision.action.value,
@@ -260,45 +313,50 @@ class Pipeline:
             if decision.action is Action.ESCALATE and "low_confidence" in decision.flags and not turn.is_public_comment:
                 suggestion = self.engine.suggest(turn)
                 if suggestion:
-                    message.suggestion = suggestion
+                    session.execute(SUGGEST, {"message_id": message_id, "suggestion": suggestion})
             if decision.action is Action.ESCALATE:
                 _hand_over(
-                    conversation,
+                    session,
+                    thread,
                     reason=decision.reason,
                     now=now,
                     flags=decision.flags,
                     urgent="priority" in decision.flags,
                 )
             elif decision.action is Action.IGNORE:
-                conversations.add_flags(conversation, decision.flags)
-            actions = self._plan(decision, message, conversation, now)
-            if decision.action is Action.ESCALATE and conversation.handover_notice_at is None:
-                actions += self._handover_notice(session, turn, decision, message, conversation, now)
+                conversations.add_flags(thread, decision.flags)
+            actions = self._plan(session, decision, message, thread, now)
+            if decision.action is Action.ESCALATE and thread.handover_notice_at is None:
+                actions += self._handover_notice(session, turn, decision, message, thread, now)
+            if actions:
+                thread.last_message_at = now
+            thread.write_back(session)
             if not actions:
                 return []
-            session.add_all(actions)
-            conversation.last_message_at = now
-            session.flush()
+            outbound_ids = session.execute(INSERT_OUTBOUND, actions).scalars().all()
             # What the sends need, known here: they skip reading their records back.
-            return [(action.id, PlannedSend(
-                platform=action.platform, target=action.target, sender_type=action.sender_type,
-                address=action.address, delivery_status=action.delivery_status, template=action.template,
-                chat_id=conversation.chat_id, last_inbound_at=conversation.last_inbound_at,
-                quoted_id=message.platform_message_id)) for action in actions]
+            return [(outbound_id, PlannedSend(
+                platform=action["platform"], target=action["target"], sender_type=action["sender_type"],
+                address=action["address"], delivery_status=action["delivery_status"], template=None,
+                chat_id=thread.chat_id, last_inbound_at=thread.last_inbound_at,
+                quoted_id=message.platform_message_id)) for outbound_id, action in zip(outbound_ids, actions)]
 
-    def _plan(self, decision: Decision, message: Message, conversation: Conversation, now: datetime) -> list[Message]:
-        """The outbound actions a decision asks for, as far as the platform can do them."""
+    def _plan(
+        self, session: Session, decision: Decision, message: Any, conversation: LockedThread, now: datetime,
+    ) -> list[dict[str, Any]]:
+        """The outbound actions a decision asks for, as far as the platform can do them (the columns
+        of their send records)."""
         capabilities = self.capabilities(conversation.platform)
         if capabilities is None:
             return []  # the channel is switched off here; the sweep of sends would only fail
 
-        def action(target: OutboundKind, text: str, key: str) -> Message:
+        def action(target: OutboundKind, text: str, key: str) -> dict[str, Any]:
             text = _fit(text, capabilities.text_limit(target))
-            return new_outbound(
+            return outbound_values(
                 conversation, text, sender_type=SenderType.BOT, idempotency_key=key, target=target, reply_to=message, now=now
             )
 
-        actions: list[Message] = []
+        actions: list[dict[str, Any]] = []
         if message.kind == EventKind.COMMENT.value:
             if HIDE_FLAGS & set(decision.flags) and capabilities.can(OutboundKind.HIDE):
                 actions.append(action(OutboundKind.HIDE, "", f"hide:{message.platform}:{message.platform_message_id}"))
@@ -316,16 +374,17 @@ class Pipeline:
         if window is not None and now - message.created_at > window:
             # Processed too late (an outage, a long backlog): the platform would refuse free text.
             _hand_over(
-                conversation, reason="the reply window closed before the bot answered", now=now, flags=["window_closed"]
+                session, conversation, reason="the reply window closed before the bot answered", now=now,
+                flags=["window_closed"],
             )
             return actions
         actions.append(action(OutboundKind.MESSAGE, decision.reply, f"reply:{message.id}:private"))
         return actions
 
     def _handover_notice(
-        self, session: Session, turn: Turn, decision: Decision, message: Message, conversation: Conversation,
+        self, session: Session, turn: Turn, decision: Decision, message: Any, conversation: LockedThread,
         now: datetime,
-    ) -> list[Message]:
+    ) -> list[dict[str, Any]]:
         """Tell the customer, once per handover, that a person will answer (and roughly when)."""
         conversation.handover_notice_at = now  # told now, or told already by the decision's reply
         if decision.reply:
@@ -338,7 +397,7 @@ class Pipeline:
         if window is not None and now - message.created_at > window:
             return []
         return [
-            new_outbound(
+            outbound_values(
                 conversation, _fit(note, capabilities.max_text_length), sender_type=SenderType.BOT,
                 idempotency_key=f"notice:{message.id}", reply_to=message, now=now,
             )
@@ -438,7 +497,7 @@ class Pipeline:
             outbound_id = message.id
         self.send_outbound(outbound_id)
 
-    def _rating_answer(self, session: Session, conversation: Conversation, pending: list[Message]) -> bool:
+    def _rating_answer(self, session: Session, conversation: LockedThread, pending: Sequence[Any]) -> bool:
         """Record the customer's answer to a rating request; True when the burst was that answer."""
         last_outbound = session.execute(
             select(MESSAGES.c.id, MESSAGES.c.idempotency_key, MESSAGES.c.agent_id)
@@ -458,7 +517,7 @@ class Pipeline:
         mark_outcome(session, [m.id for m in pending], Outcome.IGNORED.value, intent="rating", confidence=1.0)
         episodes.rated(session, conversation.id, score, reopened=score <= 2)
         if score <= 2:
-            _hand_over(conversation, reason=f"low rating {score}/5: {comment}"[:300], now=self.now(),
+            _hand_over(session, conversation, reason=f"low rating {score}/5: {comment}"[:300], now=self.now(),
                        flags=["low_rating"], urgent=True, kind=events.Kind.REOPENED)
         else:
             conversations.resolve(conversation)  # a thank-you rating keeps it closed
@@ -738,7 +797,7 @@ class Pipeline:
             conversation = session.get(Conversation, message.conversation_id)
             assert conversation is not None
             _hand_over(
-                conversation, reason=f"reply not delivered: {error}", now=self.now(), flags=[flag], urgent=True
+                session, conversation, reason=f"reply not delivered: {error}", now=self.now(), flags=[flag], urgent=True
             )
 
     # -- recovery --------------------------------------------------------------------------
@@ -897,23 +956,21 @@ def _whatsapp_thread(session: Session, platform: str, phone: str, now: datetime)
     return conversation
 
 
-def _hand_over(conversation: Conversation, *, reason: str, now: datetime, flags: Any = (), urgent: bool = False,
-               kind: events.Kind = events.Kind.HANDED_OVER) -> None:
+def _hand_over(session: Session, conversation: Conversation | LockedThread, *, reason: str, now: datetime,
+               flags: Any = (), urgent: bool = False, kind: events.Kind = events.Kind.HANDED_OVER) -> None:
     """Into the agents' queue; the history says why when it entered it now (not when it was there)."""
     if conversations.hand_over(conversation, reason=reason, now=now, flags=flags, urgent=urgent):
-        session = object_session(conversation)
-        assert session is not None
         events.record(session, conversation.id, kind, now, text=reason[:500])
 
 
-def _memory_of(conversation: Conversation, contact_id: int | None) -> dict[str, Any] | None:
+def _memory_of(conversation: Conversation | LockedThread, contact_id: int | None) -> dict[str, Any] | None:
     """What the replies engine kept from this author's earlier turns in this thread (a group chat or
     a comment thread has several authors: each has their own)."""
     kept = (conversation.memory or {}).get(str(contact_id))
     return dict(kept) if isinstance(kept, dict) else None
 
 
-def _remember(conversation: Conversation, contact_id: int | None, memory: Mapping[str, Any] | None) -> None:
+def _remember(conversation: LockedThread, contact_id: int | None, memory: Mapping[str, Any] | None) -> None:
     if not memory:
         return
     # A new dict: SQLAlchemy sees a changed JSON value only when it is replaced.

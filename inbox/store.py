@@ -262,42 +262,50 @@ def apply_change(session: Session, event: ChangeEvent, received_at: datetime) ->
     return message.conversation_id, None
 
 
-def new_outbound(
-    conversation: Conversation,
+def new_outbound(conversation: Conversation, text: str, **kwargs: Any) -> Message:
+    """A send record, pending until a job claims it; the unique key makes it exist once (see
+    `outbound_values` for the keywords)."""
+    return Message(**outbound_values(conversation, text, **kwargs))
+
+
+def outbound_values(
+    conversation: Any,
     text: str,
     *,
     sender_type: SenderType,
     idempotency_key: str,
     now: datetime,
     target: OutboundKind = OutboundKind.MESSAGE,
-    reply_to: Message | None = None,
+    reply_to: Any = None,
     agent_id: int | None = None,
     media: list[dict[str, Any]] | None = None,
-) -> Message:
-    """A send record, pending until a job claims it; the unique key makes it exist once.
+) -> dict[str, Any]:
+    """A new send record's columns, for a `Message` or a Core INSERT (the worker's hot path).
 
-    `reply_to` is the inbound message it answers: quoted by a message, the comment a public
-    reply goes under, a private reply's comment and author, the comment to hide.
+    `conversation` is a Conversation or anything with its id, platform, contact_id and chat_id;
+    `reply_to` the inbound message it answers (a Message or a row with its id, contact_id and
+    address): quoted by a message, the comment a public reply goes under, a private reply's
+    comment and author, the comment to hide.
     """
     private_to_author = target is OutboundKind.PRIVATE_REPLY and reply_to is not None
-    return Message(
-        conversation_id=conversation.id,
-        platform=conversation.platform,
-        direction=Direction.OUTBOUND.value,
-        kind=(EventKind.COMMENT if target is OutboundKind.PUBLIC_REPLY else EventKind.MESSAGE).value,
-        target=target.value,
-        sender_type=sender_type.value,
-        agent_id=agent_id,
-        contact_id=reply_to.contact_id if reply_to is not None else conversation.contact_id,
-        address=reply_to.address if private_to_author and reply_to is not None else conversation.chat_id,
-        text=text,
-        media=media or [],
-        idempotency_key=idempotency_key,
-        reply_to_id=reply_to.id if reply_to is not None else None,
-        delivery_status=DeliveryStatus.PENDING.value,
-        attempts=0,
-        created_at=now,
-    )
+    return {
+        "conversation_id": conversation.id,
+        "platform": conversation.platform,
+        "direction": Direction.OUTBOUND.value,
+        "kind": (EventKind.COMMENT if target is OutboundKind.PUBLIC_REPLY else EventKind.MESSAGE).value,
+        "target": target.value,
+        "sender_type": sender_type.value,
+        "agent_id": agent_id,
+        "contact_id": reply_to.contact_id if reply_to is not None else conversation.contact_id,
+        "address": reply_to.address if private_to_author else conversation.chat_id,
+        "text": text,
+        "media": media or [],
+        "idempotency_key": idempotency_key,
+        "reply_to_id": reply_to.id if reply_to is not None else None,
+        "delivery_status": DeliveryStatus.PENDING.value,
+        "attempts": 0,
+        "created_at": now,
+    }
 
 
 def apply_status(session: Session, event: StatusEvent) -> int | None:
