@@ -469,7 +469,8 @@ tra trada pu sire ente isi isinya hargina hargine pack packs sack pouch jadi jd 
 sell sells selling sold buy buying want wanted need needs looking look find got get like would know tell
 visiting visit next week friend friends recommended recommend heard version indonesian english bahasa
 spill good morning afternoon evening dia berapo wonten menawi iyo mi ji tak tu kat cik plastic around baik garansi warranty ngana deng pe tasih sire kite arep sing wonten pida sadia argana argani sanak lae horas do ori engghi sakalangkong kawa nang haja gasan yowis yowes wes dua2nya dua2 duanya keduanya both masing2 masing each harge harganye nye nyo kabarek
-kabar kabari kabarin dikabari dikabarin dikabarkan""".split())
+kabar kabari kabarin dikabari dikabarin dikabarkan sementara emg emang memang oiya oya mpun sampun setnya
+haraga haraganya whether hana padum yum nukar handak""".split())
 # and every chat spelling of them ("kiapa" is "kenapa", no misspelt "kipas")
 _NOT_PRODUCT |= {word for word, meant in SLANG.items() if meant in _NOT_PRODUCT and len(word) >= 4 and word.isalpha()}
 # How old the wearer is: a product word only where the catalogue sizes by age ("S (3-5 tahun)").

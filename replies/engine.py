@@ -37,6 +37,9 @@ DEFAULT_THRESHOLD = 0.6
 SEGMENT_THRESHOLD_BONUS = 0.0
 
 _SPLIT_RE = re.compile(r"[\n?!;]+|(?<!\d)\.+|\.+(?!\d)|,\s+|\s+(?:dan|serta|beserta|deng|terus|trus|trs|sama|sm|juga|and|also|plus)\s+", re.I)
+# Words that only carry on the question before them ("... statusnya? blm ada kabar", "BRI? atau apa aja").
+_MORE_OF_THE_SAME = frozenset("""atau apa aja saja lagi lain lainnya yg yang blm belum ada kabar kabarnya juga jg
+dong ya sih kak bang gimana gmn or what else anything""".split())
 _FILLER = frozenset({"kak", "ya", "dong", "min", "sis", "gan", "kk", "ka", "yah", "deh", "nih", "sih", "loh",
                      "ok", "oke", "hehe", "wkwk", "please", "pls", "tolong", "mohon", "info", "infonya",
                      "tanya", "nanya", "mau", "boleh", "kakak", "gmn", "gimana", "bagaimana", "thanks"})
@@ -319,7 +322,7 @@ _PERSON_ASKED = _R(r"\b(admin|cs|orang|manusia|human|person|agent|owner|pemilik)
 _AD_WORDS = _R(r"\b(murah|cek|bio|dm|follow|ig|promo|order sekarang|hubungi)\b|@|!!")
 _FITS_OTHER = _R(r"\b(bisa|muat|cocok)\s+(dipasang|dipake|dipakai)\s+(di|ke)\s+(?!toko|sini|rumah)\w+")
 # A size or amount alone, split from its product by a comma: "3 kg", "ukuran L", "yg 500gr".
-_VARIANT_FRAGMENT = re.compile(r"(?:(?:yg|yang|ukuran|uk|size|the)\s+)?(?:\d+(?:[.,/]\d+)?\s*[a-z]{0,6}|xs|s|m|l|xl|xxl|xxxl"
+_VARIANT_FRAGMENT = re.compile(r"(?:(?:yg|yang|ukuran|uk|size|the)\s+)?(?:\d+(?:[.,/]\d+)?(?:x\d+(?:[.,]\d+)?)*\s*[a-z]{0,6}|xs|s|m|l|xl|xxl|xxxl"
                                r"|small|medium|large|big|kecil|sedang|besar|jumbo|mini)(?:\s+(?:size|ukuran)(?:nya)?)?\W*",
                                re.I)
 _TO_PLACE = _R(r"^\W*(kalau |kalo |klo |terus |trus |kl )?(ke|to|kirim ke|ongkir ke|antar ke|anter ke|ship to"
@@ -540,11 +543,13 @@ class ReplyEngine:
                 if not hit:
                     continue
                 if self.shop is not None:
-                    # the keyword as part of the name of the product asked about ("tabung helium mini
-                    # ready?" at a shop that also fills balloons with helium): a question about it
+                    # the keyword as part of the name or variant of the product asked about ("tabung
+                    # helium mini ready?" at a shop that also fills balloons with helium, "saron besi
+                    # pelog ready?" at one that also tunes to pelog): a question about it
                     if named is None:
                         found = look_up_products(text, self.shop.products(), self._place_words()).matches
-                        named = " " + " ".join(self.classifier.normalizer.text(m.products[0].name) for m in found) + " "
+                        named = " " + " ".join(self.classifier.normalizer.text(f"{p.name} {p.variant or ''}")
+                                               for m in found for p in m.products) + " "
                     if all(f" {c} " in named for c in hit):
                         continue
                 return name, max(confidence, 0.9)
@@ -674,7 +679,10 @@ class ReplyEngine:
                         and not self._names_a_variant(named_before[0]):
                     # "roller blind / yg 120x180 brp": the size of the product just named (but "wig
                     # twintail silver sama pink masih ada?" asks of two variants)
-                    found.append((intent, conf, f"{named_before[0]} {seg}"))
+                    start = text.find(named_before[0])
+                    end = text.find(seg, start) if start >= 0 else -1
+                    # as written between them ("mesin kubota rd110 plus gearbox ready?" keeps its "plus")
+                    found.append((intent, conf, text[start:end + len(seg)] if end >= 0 else f"{named_before[0]} {seg}"))
                 else:
                     # "mukena rayon bali sama sajadah travel harganya brp": the question asks of both
                     found.extend((intent, 0.9, before) for before in named_before)
@@ -686,6 +694,9 @@ class ReplyEngine:
                     and not re.search(re.escape(seg) + r"\s*\?", text) and self._names_products(seg):
                 named_before.append(seg)  # (a product alone, no question of its own: "bantal dacron sm ...")
                 continue
+            if conf < self.threshold and found and found[-1][1] >= self.threshold \
+                    and set(re.findall(r"\w+", seg.lower())) <= _MORE_OF_THE_SAME:
+                continue  # "blm ada kabar" / "atau apa aja" after a clear question: more of the same question
             if asks_product and conf < self.threshold and _VARIANTS_ASKED.search(seg):
                 intent, conf = "stock", 0.9  # "strap jam 22 mm ada?" / "warna apa aja": that product's variants
             if (intent == "other" and conf < 0.9) or (conf < self.threshold and (

@@ -46,6 +46,8 @@ PHRASES = {
     "so terima": "sudah terima", "so bayar": "sudah bayar", "so transfer": "sudah transfer", "so kirim": "sudah kirim",
     "so ada": "sudah ada", "so mati": "sudah mati", "so rusak": "sudah rusak", "so dikirim": "sudah dikirim",
     "so tiba": "sudah tiba", "so dibayar": "sudah dibayar",
+    # Acehnese thanks
+    "teurimong gaseh": "makasih", "teurimong geunaseh": "makasih", "terimong gaseh": "makasih",
     "delivery fee": "ongkir", "kos penghantaran": "ongkir", "caj penghantaran": "ongkir", "postage": "ongkir", "terima kasih": "makasih", "thank you": "thanks", "thank u": "thanks",
     "happy new year": "salam", "selamat tahun baru": "salam", "how much": "howmuch", "in stock": "instock", "out of stock": "habis", "pay later": "paylater",
     "customer service": "cs", "real person": "human", "orang asli": "human", "nomor resi": "resi",
