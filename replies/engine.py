@@ -125,7 +125,13 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                      r"(?:.|\n)*\b(mau|mo|pengen|aku|saya|sy)\s+"
                      r"(order|pesan|pesen)\b(?:(?:.|\n)*\b(kirim|antar)\w*\s+(ke|ka)\s+\w+"
                      r"|[^?\n]*\b\d+\s*(pcs|bal|gulung|set|buah|biji|pack|lusin|kodi|box|dus|botol|pasang|roll)\b)"
-                     r"|\b(jl|jln|jalan)\.?\s+\w+[^\n]*\bno\.?\s*\d+")),
+                     r"|\b(jl|jln|jalan)\.?\s+\w+[^\n]*\bno\.?\s*\d+"
+                     # "kirim ke jl. ...", "pesan 1 yo, antar ka tabing", "... a.n. Dewi" (not a transfer's account)
+                     r"|\b(kirim|antar|anter)\w*\s+(ke|ka)\s+(jl|jln|jalan|gg|gang)\b"
+                     r"|^(?!(?:.|\n)*\b(brp|berapa|ongkir|ongkos|how much|ready|stok|stock|rekening|rek|transfer|tf"
+                     r"|dikirim|belum|blm|durung|cek|status|resi|sampai|sampe)\b)"
+                     r"(?:.|\n)*\b((pesan|pesen|order|ambil)\s+\d+\b(?:.|\n)*\b(kirim|antar|anter)\w*\s+(ke|ka)\s+\w+"
+                     r"|(kirim|antar|anter|ambil|pesan|pesen|order)\w*\b(?:.|\n)*(\ba\.\s?n\b\.?|\batas nama\b)\s*\w+)")),
     ("wholesale", _R(r"\b(grosir|grosiran|reseller|dropship\w*|partai|wholesale|bulk)\b|\bharga (agen|distributor|khusus)\b"
                      r"|\b(beli|ambil|order|pesan)\s+banyak\b|\bdiskon\b[^?\n]*\b(pembelian|beli|ambil|order)\s+\d{2,}\b"
                      # "mau ambil tas spunbond 2000 pcs": a quantity for a person to price

@@ -93,3 +93,22 @@ def test_a_size_written_as_dimensions_in_a_message_of_its_own(engine: ReplyEngin
 def test_acehnese_thanks(engine: ReplyEngine) -> None:
     *_, thanked = said(engine, "saron besi slendro brp?", "ok teurimong gaseh bang")
     assert (thanked.action, thanked.intent) == (Action.AUTO_REPLY, "thanks")
+
+
+@pytest.mark.parametrize("text", [
+    "oke aku ambil 1 ya, kirim ke Jl. Solo-Jogja km 3 Kartasura a.n. Wulan, cod",
+    "ya sudah ulun pesan nang 20 orang 1 buah gasan tanggal 14, atas nama Pak Udin, nanti ulun DP",
+    "oke aku ambil 1 ya kak\nkirim ke slawi, jl. Ahmad Yani 40 a.n. Dewi",
+    "ok pesan 1 yo kak, antar ka tabing, bayar cod",
+])
+def test_an_order_placed_in_the_chat_goes_to_a_person(engine: ReplyEngine, text: str) -> None:
+    decision = decide(engine, text)
+    assert (decision.action, decision.intent) == (Action.ESCALATE, "new_order")
+
+
+@pytest.mark.parametrize("text", [
+    "kak paket saya udah dikirim belum ya? pesen atas nama Rizal",  # a status question, named
+    "transfer ke rekening a.n. siapa kak?",  # the account's holder
+])
+def test_a_name_given_is_no_order_placed(engine: ReplyEngine, text: str) -> None:
+    assert decide(engine, text).intent != "new_order"
