@@ -35,6 +35,7 @@ _DIMENSIONS = re.compile(rf"{_DECIMAL}(?:x{_DECIMAL})+")
 _UNITS = {"taun": "tahun", "taon": "tahun", "thn": "tahun", "th": "tahun", "yo": "tahun", "g": "gr", "gram": "gr", "grm": "gr", "grams": "gr", "kilo": "kg", "kilogram": "kg", "watt": "w", "wat": "w",
           "volt": "v", "meter": "m", "mtr": "m", "metre": "m", "meters": "m", "liter": "l", "litre": "l", "ltr": "l",
           "litres": "l", "liters": "l", "lt": "l", "kgs": "kg", "inches": "inch", "inci": "inch"}
+_STORAGE_UNITS = frozenset({"gb", "tb", "mb"})
 _UNIT_WORDS = frozenset({"gr", "kg", "ml", "l", "liter", "pcs", "pc", "cm", "mm", "m"})
 # "One of": "sebotol", "se-roll", "sameter" (Minang), "per pcs" ask the price of one unit and
 # name no product.
@@ -343,7 +344,9 @@ def match_products(text: str, catalogue: Iterable[Product]) -> list[ProductMatch
             narrowed = []
             for v in variants:
                 vtoks = words(v.variant or "")
-                if vtoks and all(_token_hit(t, rest) for t in vtoks):
+                # (a unit after its number may be left out: "8/256" of "8GB/256GB")
+                said = [t for i, t in enumerate(vtoks) if not (t in _STORAGE_UNITS and i and _is_number(vtoks[i - 1]))]
+                if said and all(_token_hit(t, rest) for t in said):
                     narrowed.append(v)
             # "pink" ("merah muda") is not also "Merah": a variant whose words another named one has too
             toks_of = {v.sku: set(words(v.variant or "")) for v in narrowed}
@@ -598,7 +601,9 @@ def _named_by_its_own_word(name: str, by_name: dict[str, list[Product]], kinds: 
     if not hit:
         return False
     vocab = set(words(name)) | {t for p in by_name[name] for t in words(p.variant or "")}
-    unexplained = [w for w in content if not any(_token_hit(v, [w], others) for v in vocab)]
+    # (a colour it never came in is asked about, not naming another product: "cat tree nya ada warna pink?")
+    unexplained = [w for w in content if not any(_token_hit(v, [w], others) for v in vocab)
+                   and w not in _COLOUR_WORDS | {"muda", "tua"}]
     # (most of its name, and a kind word of other products beside it: "ban dunlop enasave" at a
     # shop that also sells "Ban Dalam ...": "ban" says what it is)
     named = [t for t in words(name) if t not in _STOP and not _is_number(t) and t not in _UNIT_WORDS]

@@ -170,6 +170,9 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                                 r"|\bbayar\b.*\b(masuk|diverifikasi|dikonfirmasi)\b)")),
     ("business_hours", _R(r"\bjam (operasional|buka|kerja|online)\b|\b(buka|tutup|open|online)\b.*\bjam\b"
                           r"|\b(hari ini|today|besok|sekarang|skrg)\b[^?\n]{0,20}\b(buka|open)\b(?!\s+puasa)"
+                          # a holiday's hours: "natal buka ka?", "pas lebaran tutup ga?"
+                          r"|\b(natal|christmas|lebaran|idul fitri|imlek|nyepi|tahun baru|tanggal merah|hari raya|libur\w*)\b"
+                          r"[^?\n]{0,20}\b(buka|tutup|open|closed)\b"
                           r"|\b(toko|tokonya|store|shop)\s+(buka|tutup|open)\b"
                           r"|\b(masih|hari ini|besok|sekarang|udah|sudah|udh) (buka|tutup|online)\b|\b(buka|tutup|online) (gak|nggak|ga|tidak)\b"
                           r"|\bwhat time do you (open|close)\b|\bwhen do you (open|close)\b|\b(closing|opening) time\b"
@@ -303,7 +306,10 @@ _RECEIVED = _R(r"\b(sudah|udah|udh|wis|wes)\s+((saya|aku|kami|ku)\s+)?(di)?(teri
 # "kalau kopinya rusak pas sampai, bisa retur?": a question about the policy, not a complaint.
 _HYPOTHETICAL = _R(r"\b(kalau|kalo|klo|jika|jikalau|apabila|seandainya|misal\w*|if|takut|khawatir|kuatir|worried|afraid"
                    r"|sieun|wedi|lamun)\b"
-                   r"(?:(?!\b(?:bisa|bs|boleh|apakah|gimana|gmn|bagaimana|apa|can|could|will)\b)[^.,?!\n]){0,40}")
+                   r"(?:(?!\b(?:bisa|bs|boleh|apakah|gimana|gmn|bagaimana|apa|can|could|will)\b)[^.,?!\n]){0,40}"
+                   # when it expires is asked, not a complaint that it has: "expired nya kapan?", "kapan exp nya"
+                   r"|\b(expired|exp|kadaluarsa|kedaluwarsa|kadaluwarsa)\w*\s+(\w+\s+)?(kapan|tanggal|tgl|sampai|sampe)\b"
+                   r"|\b(kapan|tanggal|tgl)\s+(\w+\s+)?(expired|exp|kadaluarsa|kedaluwarsa|kadaluwarsa)\w*")
 # A question somewhere in a segment: what a point must have to be counted when it is unclear.
 _QUESTION = _R(r"\b(apa\w*|berapa|brp|gimana|bagaimana|kapan|kenapa|mana|bisa|bs|boleh|ada|ready|minta|tolong"
                r"|cek|how|what|when|where|why|can|could|do|does|is|are|sabaraha|naon|kumaha|piro|opo|endi)\b")
@@ -760,7 +766,8 @@ class ReplyEngine:
         # unless the words are about a product of its catalogue (what the shop's few examples of it
         # say can resemble a question about one: "mo beli perahu jukung 4 meter").
         handed = next((p for p in substantive if p[1] >= self.threshold and p[0] in self.pack.custom_intents
-                       and self.action_for(p[0], p[1]) is Action.ESCALATE and not self._names_products(p[2])), None)
+                       and self.action_for(p[0], p[1]) is Action.ESCALATE and not self._names_products(p[2])
+                       and (p[2] in asked or _QUESTION.search(p[2]))), None)  # (asked: "obat cacing kucing" only says what)
         if handed:
             return [handed] + [p for p in substantive if p is not handed], handed[0], handed[1]
         primary = whole if any(p[0] == whole for p in substantive) else substantive[0][0]
