@@ -202,6 +202,7 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("wholesale", _R(r"\b(group|bulk|corporate) order\b")),
     # How many days a parcel takes: the couriers' estimate, not in the shop's data.
     # An instant courier the rate table does not price (dropped in refine when the pack has it)
+    ("tax_invoice", _R(r"\b(faktur\s*pajak|e-?faktur|invoice resmi|tax invoice|kwitansi resmi|npwp)\b")),
     ("delivery_time", _INSTANT_COURIER),
     ("delivery_time", _R(r"\b(berapa|brp)\s+(hari|lama)\b[^?\n]*\b(nyampe|sampai|sampe|tiba|dikirim|pengiriman)\b"
                          r"|\b(nyampe|sampai|sampe|tiba)\w*\s+(berapa|brp)\s+(hari|lama)\b|\bestimasi\w*\s+(sampai|nyampe|pengiriman|tiba)\b"
@@ -462,9 +463,11 @@ class ReplyEngine:
         self.classifier.normalizer = normalizer.with_vocabulary(normalizer.vocabulary | self._destination_words())
         self._mirror = {h.lower() for h in pack.mirror_honorifics}
         self._catalogue_cache: tuple[Any, _CatalogueReading] | None = None
-        # A custom intent's keyword in a message makes that point the custom intent.
-        self._custom_cues = [(ci.name, tuple(k for k in lexicon[ci.name] if k)) for ci in pack.custom_intents.values()
-                             if ci.keywords]
+        # A custom intent's keyword in a message makes that point the custom intent: written as the
+        # messages are read, by this normaliser ("pajak" is a word of it, not a typo of another).
+        self._custom_cues = [(ci.name, tuple(norm for norm in (self.classifier.normalizer.text(k) for k in ci.keywords)
+                                             if norm and set(norm.split()) - _PLACEHOLDERS))
+                             for ci in pack.custom_intents.values() if ci.keywords]
 
     def suggest(self, turn: Turn) -> str | None:
         """What the bot would have answered had it been sure of the intent: shown to the agent who

@@ -38,12 +38,13 @@ REFINED_INTENTS: dict[str, str] = {
     "product_detail": "other",  # "berat brp gram?", "asli gak?", "kapan restock?": not in the shop's data
     "wholesale": "price",  # "harga reseller?", "grosir 50 pcs": a price the shop sets per buyer, agents answer
     "delivery_time": "shipping_cost",  # "berapa hari nyampe ke bali?": the courier's estimate, agents answer
+    "tax_invoice": "other",  # "bisa minta faktur pajak atas nama PT?": a document the shop's staff issue
 }
 
 # Intents that always go to a person, whatever the confidence.
 ESCALATE_INTENTS = frozenset({"complaint", "human", "abuse", "other", "payment_confirmation", "order_change",
                               "refund_status", "return_request", "new_order", "product_detail", "wholesale",
-                              "delivery_time"})
+                              "delivery_time", "tax_invoice"})
 IGNORE_INTENTS = frozenset({"spam"})
 
 FLAGS = frozenset(

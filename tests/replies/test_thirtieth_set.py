@@ -75,3 +75,22 @@ def test_a_holidays_opening_hours(engine: ReplyEngine, text: str) -> None:
     christmas = datetime(2026, 12, 25, 8, 0, tzinfo=timezone.utc)
     decision = decide(engine, text, christmas)
     assert (decision.action, decision.intent) == (Action.AUTO_REPLY, "business_hours")
+
+
+def test_a_tax_invoice_goes_to_a_person(engine: ReplyEngine) -> None:
+    decision = decide(engine, "Pagi min, bisa minta faktur pajak atas nama PT?\nbuat pengadaan laptop kantor kami")
+    assert (decision.action, decision.intent) == (Action.ESCALATE, "tax_invoice")
+
+
+def test_a_shops_keyword_is_read_as_its_messages_are(tmp_path) -> None:
+    """"faktur pajak" as a keyword must match "faktur pajak" in a message: both normalised alike."""
+    def invoices(raw) -> None:
+        raw["custom_intents"] = {"faktur_pajak": {
+            "action": "auto_reply", "keywords": ["faktur pajak", "npwp"],
+            "examples": ["bisa minta faktur pajak?", "kantor kami butuh efaktur", "bisa pakai npwp perusahaan"],
+            "replies": {"id": ["Bisa {{ honorific }}, kirim NPWP saat order ya."], "en": ["Yes, send your NPWP."]}}}
+    shop = edited_engine(tmp_path, invoices, SHOP)
+    decision = decide(shop, "Selamat siang. Kami dari CV Maju ingin menanyakan apakah bisa diterbitkan faktur pajak "
+                            "untuk pembelian toner?")
+    assert (decision.action, decision.intent) == (Action.AUTO_REPLY, "faktur_pajak")
+    assert "NPWP" in decision.reply
