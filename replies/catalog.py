@@ -95,8 +95,11 @@ _ENGLISH = {"wooden": "kayu", "wood": "kayu", "alphabet": "huruf", "letters": "h
             "cages": "sangkar", "wigs": "wig", "acrylic": "akrilik", "boxes": "box", "storage": "container",
             # records: a vinyl is an LP ("piringan hitam"); "nomer 4" is the catalogue's "No. 4"
             "vinyl": "lp", "piringan": "lp", "vinil": "lp", "nomer": "no", "nmr": "no",
-            # big and small in regional words ("yg besak": the big one)
+            # big and small in regional words ("yg besak": the big one; Javanese krama "ageng"/"alit", Banjar
+            # "ganal", Minang "keciak")
             "matte": "doff", "matt": "doff", "besak": "besar", "gadang": "besar", "gede": "besar", "ketek": "kecil", "cilik": "kecil",
+            "ageng": "besar", "gedhe": "besar", "ganal": "besar", "godang": "besar", "alit": "kecil", "keciak": "kecil",
+            "kacil": "kecil",
             # and the everyday words for what catalogues write formally
             "cowok": "pria", "cowo": "pria", "laki": "pria", "cewek": "wanita", "cewe": "wanita",
             "perempuan": "wanita"}
@@ -422,8 +425,8 @@ def _by_age(variants: Sequence[Product], msg: Sequence[str]) -> list[Product]:
 
 
 _WITH = frozenset({"dengan", "tanpa"})  # "Dengan Tutup" / "Tanpa Tutup" differ by these alone
-_BIG = frozenset("besar gede gedhe gadang besak godang big large biggest largest terbesar jumbo".split())
-_SMALL = frozenset("kecil cilik ketek small smallest terkecil mini".split())
+_BIG = frozenset("besar gede gedhe gadang besak godang big large biggest largest terbesar jumbo ageng ganal".split())
+_SMALL = frozenset("kecil cilik ketek small smallest terkecil mini alit kacil keciak".split())
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 
 
@@ -473,7 +476,7 @@ sell sells selling sold buy buying want wanted need needs looking look find got 
 visiting visit next week friend friends recommended recommend heard version indonesian english bahasa
 spill good morning afternoon evening dia berapo wonten menawi iyo mi ji tak tu kat cik plastic around baik garansi warranty ngana deng pe tasih sire kite arep sing wonten pida sadia argana argani sanak lae horas do ori engghi sakalangkong kawa nang haja gasan yowis yowes wes dua2nya dua2 duanya keduanya both masing2 masing each harge harganye nye nyo kabarek
 kabar kabari kabarin dikabari dikabarin dikabarkan sementara emg emang memang oiya oya mpun sampun setnya
-haraga haraganya whether hana padum yum nukar handak""".split())
+haraga haraganya whether hana padum yum nukar handak ingkang kadada regine""".split())
 # and every chat spelling of them ("kiapa" is "kenapa", no misspelt "kipas")
 _NOT_PRODUCT |= {word for word, meant in SLANG.items() if meant in _NOT_PRODUCT and len(word) >= 4 and word.isalpha()}
 # How old the wearer is: a product word only where the catalogue sizes by age ("S (3-5 tahun)").

@@ -380,7 +380,7 @@ _PRICE_WORDS = _R(r"\b(berapa|harga\w*|price|how much|cost)\b")
 # Asking to be told when something sold out is back: "kabarin ya kalo udah restock", "let me know when it's back".
 _TELL_ME_WHEN_BACK = _R(r"\b(kabarin|kabari|kabarkan|infoin|infokan|kasih (tau|tahu|kabar)|kasi tau|let me know|notify me"
                         r"|tell me)\b.*\b(restock|ready|ada lagi|tersedia|available|back|datang|masuk)\b")
-_STOCK_WORDS = _R(r"\b(ready|ada|stok|stock|tersedia|available|masih|habis|kosong|sisa|aya|ono|onok|araq|ade|ado)\b")
+_STOCK_WORDS = _R(r"\b(ready|ada|stok|stock|tersedia|available|masih|habis|kosong|sisa|aya|ono|onok|araq|ade|ado|kadada)\b")
 _OTHER_PAYMENT = _R(r"transfer|\btf\b|rekening|\brek\b|qris|gopay|ovo|dana|shopeepay|e-?wallet|kartu|credit|"
                     r"cicil|paylater|va\b|virtual|indomaret|alfamart|metode|methods|apa aja|cara bayar")
 _GREETING_ONLY = frozenset({"ping", "pp", "halo", "salam", "kak", "permisi", "wr", "wb", "warahmatullahi",

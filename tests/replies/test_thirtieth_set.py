@@ -24,6 +24,10 @@ SHOP = InMemoryShopData([
     Product("CTR-ABU", "Cat Tree 3 Tingkat", "Abu-abu", 385000, 1),
     Product("CTR-KRM", "Cat Tree 3 Tingkat", "Krem", 385000, 0),
     Product("WHK-1", "Whiskas Cat Food Tuna", "1.2 kg", 75000, 9),
+    Product("POT-K", "Pot Gantung Terakota", "Kecil", 15000, 80),
+    Product("POT-B", "Pot Gantung Terakota", "Besar", 27500, 0),
+    Product("BKK-18", "Bingka Kentang", "Loyang 18 cm", 65000, 6),
+    Product("BKK-24", "Bingka Kentang", "Loyang 24 cm", 95000, 0),
 ])
 
 
@@ -94,3 +98,12 @@ def test_a_shops_keyword_is_read_as_its_messages_are(tmp_path) -> None:
                             "untuk pembelian toner?")
     assert (decision.action, decision.intent) == (Action.AUTO_REPLY, "faktur_pajak")
     assert "NPWP" in decision.reply
+
+
+def test_a_size_in_a_regions_words(engine: ReplyEngine) -> None:
+    big = decide(engine, "Nuwun sewu mbak, pot gantung terakota ingkang ageng taksih wonten?")
+    assert "Pot Gantung Terakota Besar" in big.reply and "kosong" in big.reply
+    *_, small = converse(engine, "pot gantung terakota ready?", "nggih sampun, sing alit regine pinten?", start=MORNING)
+    assert small.action is Action.AUTO_REPLY and "Rp15.000" in small.reply and "Rp27.500" not in small.reply
+    *_, banjar = converse(engine, "kak bingka kentang brapa?", "nang ganal kadada lah?", start=MORNING)
+    assert banjar.action is Action.AUTO_REPLY and "Loyang 24 cm" in banjar.reply
