@@ -15,7 +15,7 @@ from .shopdata import Product
 # ("1.500.000") does not: at most two decimals, and no digit or group after them.
 _DECIMAL = r"\d+(?:[.,]\d{1,2}(?![.,]?\d))?"
 _WORD_RE = re.compile(rf"{_DECIMAL}(?:x{_DECIMAL})+|\d+[.,]\d{{1,2}}(?![.,]?\d)[a-z]*|[a-z0-9]+")
-_RUN_RE = re.compile(r"([a-z])\1{2,}")
+_RUN_RE = re.compile(r"([a-hj-z])\1{2,}")  # (not "iii": a roman numeral, "A7 III")
 # Words that say nothing about which product is meant.
 _STOP = frozenset("""kak min sis gan ka kk ya yg yang ini itu ada ga gak nggak brp berapa harga hrg harganya
 ready stok stock masih dong mau tanya nanya apa untuk buat the is a an how much price of for in do you have
@@ -215,8 +215,11 @@ def _joined_forms(names: tuple[str, ...]) -> tuple[dict[str, tuple[str, ...]], f
         for size in (2, 3):
             for i in range(len(raw) - size + 1):
                 part = raw[i:i + size]
-                if len("".join(part)) >= 6:
-                    joined.setdefault("".join(part), tuple(words(" ".join(part))))
+                joined_part = "".join(part)
+                # (a model's parts written together: "a7iii" of "A7 III")
+                if len(joined_part) >= 6 or (len(joined_part) >= 4 and any(c.isdigit() for c in joined_part)
+                                             and any(c.isalpha() for c in joined_part)):
+                    joined.setdefault(joined_part, tuple(words(" ".join(part))))
     return joined, frozenset(name_words)
 
 
@@ -476,7 +479,8 @@ sell sells selling sold buy buying want wanted need needs looking look find got 
 visiting visit next week friend friends recommended recommend heard version indonesian english bahasa
 spill good morning afternoon evening dia berapo wonten menawi iyo mi ji tak tu kat cik plastic around baik garansi warranty ngana deng pe tasih sire kite arep sing wonten pida sadia argana argani sanak lae horas do ori engghi sakalangkong kawa nang haja gasan yowis yowes wes dua2nya dua2 duanya keduanya both masing2 masing each harge harganye nye nyo kabarek
 kabar kabari kabarin dikabari dikabarin dikabarkan sementara emg emang memang oiya oya mpun sampun setnya
-haraga haraganya whether hana padum yum nukar handak ingkang kadada regine""".split())
+haraga haraganya whether hana padum yum nukar handak ingkang kadada regine
+kondisi kondisinya nanti ntar entar tiasa kirang hungkul wae we""".split())
 # and every chat spelling of them ("kiapa" is "kenapa", no misspelt "kipas")
 _NOT_PRODUCT |= {word for word, meant in SLANG.items() if meant in _NOT_PRODUCT and len(word) >= 4 and word.isalpha()}
 # How old the wearer is: a product word only where the catalogue sizes by age ("S (3-5 tahun)").

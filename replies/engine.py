@@ -553,6 +553,7 @@ class ReplyEngine:
         if self._custom_cues and cue not in _PERSON_CUES and not returns:
             raw_norm = " " + self.classifier.normalizer.text(text) + " "
             named: str | None = None
+            variant_asked = False
             for name, cues in self._custom_cues:
                 hit = [c for c in cues if f" {c} " in raw_norm]
                 if not hit:
@@ -565,8 +566,13 @@ class ReplyEngine:
                         found = look_up_products(text, self.shop.products(), self._place_words()).matches
                         named = " " + " ".join(self.classifier.normalizer.text(f"{p.name} {p.variant or ''}")
                                                for m in found for p in m.products) + " "
-                    if all(f" {c} " in named for c in hit):
-                        continue
+                        # a product and its variant named, with a price or stock word: "laskar pelangi
+                        # yg kondisi cukup ada?" asks after that book, whatever the shop's "kondisi" answer
+                        variant_asked = any(m.variant_given for m in found) and bool(
+                            _PRICE_WORDS.search(norm) or _STOCK_WORDS.search(norm))
+                    if all(f" {c} " in named for c in hit) or (
+                            variant_asked and self.pack.custom_intents[name].action == Action.AUTO_REPLY.value):
+                        continue  # (what the shop sends to a person, "ada harga grosir?", still goes)
                 return name, max(confidence, 0.9)
         if intent in self.pack.custom_intents and cue not in _PERSON_CUES:
             if self.shop is not None and (_PRICE_WORDS.search(norm) or _STOCK_WORDS.search(norm)
@@ -576,6 +582,9 @@ class ReplyEngine:
                 # ("panel mono 200wp ada ko?"): the shop's own intent only resembles it
                 return ("price" if _PRICE_WORDS.search(norm) else "stock"), 0.9
             return intent, confidence
+        if intent == "warranty" and cue is None and re.search(r"\b(retur|return|refund|tukar|dikembalikan|balikin)\b", low) and not re.search(
+                r"\b(garansi|warranty|guarantee|servis|service)\b", low):
+            return "return_refund", max(confidence, 0.9)  # "kalau ada halaman sobek bisa retur?": the return policy
         if intent == "human" and _VISIT.search(low) and not _PERSON_ASKED.search(low):
             return "other", 0.9  # "mau ke toko langsung": coming to the shop in person, not asking for one
         if cue == "bargain" and not _COMPLAINT_CUE.search(low):
@@ -896,6 +905,10 @@ class ReplyEngine:
                 # "bang / brp?" with nothing before it to ask about: which product (the pack's
                 # question), however many of the shop's own examples hold a "berapa"
                 points, primary, conf = [("price", 0.9, text)], "price", 0.9
+            elif conf < self.threshold and recall.get("product") and (asked := _TELL_ME_WHEN_BACK.search(text)):
+                # "ok nanti aja deh / kabarin ya kalo yg cukup ada lagi": that variant's stock, told when back
+                line = next(line for line in text.splitlines() if asked.group(0) in line)
+                points, primary, conf = [("stock", 0.9, line)], "stock", 0.9
         elif "shipping_cost" in (p[0] for p in points) and recall.get("product") and not _SHIPPING_ASKED.search(
                 self.classifier.normalizer.text(text)) and not _courier_named(text) and not any(self._destination(text)):
             # "ndak usah, kuning saja brp?" after the dry bag: no place, courier or shipping word, so
