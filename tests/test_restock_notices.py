@@ -77,6 +77,22 @@ def test_a_yes_to_the_offer_gets_one_notice_when_the_variant_is_back(make_app, f
         assert session.execute(select(RestockRequest.outbound_id)).scalar_one() is not None
 
 
+def test_asking_first_to_be_told_records_the_request_and_the_notice_follows(make_app, fake_api):
+    app = make_app()
+    stock_import(app, navy_l=0)
+    post_twilio(app.test_client(), twilio_message("kak hoodie navy L kosong ya? kabarin kalo udah ready lagi"))
+    drain(app)
+    (answer,) = sent_texts(fake_api)
+    assert "kosong" in answer and "kabari" in answer and "Balas" not in answer  # no offer: confirmed at once
+    with services(app).db.session() as session:
+        (request,) = session.execute(select(RestockRequest)).scalars().all()
+        assert request.sku == "HD-NV-L" and session.execute(select(Conversation.status)).scalar_one() == "bot"
+    fake_api.reset()
+    assert len(stock_import(app, navy_l=2)) == 1
+    (notice,) = sent_texts(fake_api)
+    assert "Hoodie Polos Navy L" in notice
+
+
 def test_a_no_thanks_records_nothing_and_gets_a_polite_close(make_app, fake_api):
     app = make_app()
     stock_import(app, navy_l=0)
