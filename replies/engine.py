@@ -39,7 +39,7 @@ SEGMENT_THRESHOLD_BONUS = 0.0
 _SPLIT_RE = re.compile(r"[\n?!;]+|(?<!\d)\.+|\.+(?!\d)|,\s+|\s+(?:dan|serta|beserta|deng|terus|trus|trs|sama|sm|juga|and|also|plus)\s+", re.I)
 # Words that only carry on the question before them ("... statusnya? blm ada kabar", "BRI? atau apa aja").
 _MORE_OF_THE_SAME = frozenset("""atau apa aja saja lagi lain lainnya yg yang blm belum ada kabar kabarnya juga jg
-dong ya sih kak bang gimana gmn or what else anything""".split())
+dong ya sih kak bang gimana gmn or what else anything kalo kalau klo ga gak nggak bisa pake pakai""".split())
 _FILLER = frozenset({"kak", "ya", "dong", "min", "sis", "gan", "kk", "ka", "yah", "deh", "nih", "sih", "loh",
                      "ok", "oke", "hehe", "wkwk", "please", "pls", "tolong", "mohon", "info", "infonya",
                      "tanya", "nanya", "mau", "boleh", "kakak", "gmn", "gimana", "bagaimana", "thanks"})
@@ -335,7 +335,7 @@ _PERSON_ASKED = _R(r"\b(admin|cs|orang|manusia|human|person|agent|owner|pemilik)
 _AD_WORDS = _R(r"\b(murah|cek|bio|dm|follow|ig|promo|order sekarang|hubungi)\b|@|!!")
 _FITS_OTHER = _R(r"\b(bisa|muat|cocok)\s+(dipasang|dipake|dipakai)\s+(di|ke)\s+(?!toko|sini|rumah)\w+")
 # A size or amount alone, split from its product by a comma: "3 kg", "ukuran L", "yg 500gr".
-_VARIANT_FRAGMENT = re.compile(r"(?:(?:yg|yang|ukuran|uk|size|the)\s+)?(?:\d+(?:[.,/]\d+)?(?:x\d+(?:[.,]\d+)?)*\s*[a-z]{0,6}|xs|s|m|l|xl|xxl|xxxl"
+_VARIANT_FRAGMENT = re.compile(r"(?:(?:yg|yang|warna|rasa)\s+[a-z]+\W*$)|(?:(?:yg|yang|ukuran|uk|size|the)\s+)?(?:\d+(?:[.,/]\d+)?(?:x\d+(?:[.,]\d+)?)*\s*[a-z]{0,6}|xs|s|m|l|xl|xxl|xxxl"
                                r"|small|medium|large|big|kecil|sedang|besar|jumbo|mini)(?:\s+(?:size|ukuran)(?:nya)?)?\W*",
                                re.I)
 _TO_PLACE = _R(r"^\W*(kalau |kalo |klo |terus |trus |kl )?(ke|to|kirim ke|ongkir ke|antar ke|anter ke|ship to"
@@ -379,7 +379,7 @@ _PERSON_WORDS = frozenset({"human", "manusia", "admin", "orang", "person", "cs",
 _PRICE_WORDS = _R(r"\b(berapa|harga\w*|price|how much|cost)\b")
 # Asking to be told when something sold out is back: "kabarin ya kalo udah restock", "let me know when it's back".
 _TELL_ME_WHEN_BACK = _R(r"\b(kabarin|kabari|kabarkan|infoin|infokan|kasih (tau|tahu|kabar)|kasi tau|let me know|notify me"
-                        r"|tell me)\b.*\b(restock|ready|ada lagi|tersedia|available|back|datang|masuk)\b")
+                        r"|tell me)\b.*\b(restock|ready|ada|ado|aya|tersedia|available|back|datang|masuk)\b")
 _STOCK_WORDS = _R(r"\b(ready|ada|stok|stock|tersedia|available|masih|habis|kosong|sisa|aya|ono|onok|araq|ade|ado|kadada)\b")
 _OTHER_PAYMENT = _R(r"transfer|\btf\b|rekening|\brek\b|qris|gopay|ovo|dana|shopeepay|e-?wallet|kartu|credit|"
                     r"cicil|paylater|va\b|virtual|indomaret|alfamart|metode|methods|apa aja|cara bayar")

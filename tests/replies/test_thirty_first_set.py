@@ -85,3 +85,23 @@ def test_a_roman_numeral_written_together_with_its_model(engine: ReplyEngine) ->
 def test_sundanese_bargaining(engine: ReplyEngine) -> None:
     decision = decide(engine, "mesin singer 4423 tiasa kirang teu kang? 3jt we lah")
     assert decision.action is Action.AUTO_REPLY and decision.intent == "bargain"
+
+
+def test_a_colour_in_a_message_of_its_own_picks_the_variant(tmp_path) -> None:
+    shop = InMemoryShopData([Product("SK-ORI", "Susu Kambing Etawa Segar", "Original 1 liter", 45000, 9),
+                             Product("SK-CKL", "Susu Kambing Etawa Segar", "Coklat 1 liter", 50000, 0)])
+
+    def no_notices(raw) -> None:
+        raw["messages"].pop("restock_offer")
+        raw["messages"].pop("restock_confirmed")
+    farm = edited_engine(tmp_path, no_notices, shop)
+    asked, told = converse(farm, "susu kambing etawa ada? yg coklat", "kabarin ya kalo yg coklat udah ada",
+                           start=MORNING)
+    assert "Coklat 1 liter" in asked.reply and "kosong" in asked.reply
+    # no notices to send: "tell me when it's back" (however it ends: "udah ada") goes to a person
+    assert told.action is Action.ESCALATE and not told.restock_skus
+
+
+def test_or_what_else_carries_on_the_question(engine: ReplyEngine) -> None:
+    decision = decide(engine, "kak bayar pake shopeepay bisa? kalo ga bisa pake apa aja")
+    assert (decision.action, decision.intent) == (Action.AUTO_REPLY, "payment")
