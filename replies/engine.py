@@ -9,7 +9,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 from .catalog import (
     CatalogueLookup,
@@ -454,9 +454,7 @@ class ReplyEngine:
         lexicon = dict(LEXICON)
         for ci in pack.custom_intents.values():
             examples.extend((ci.name, ex) for ex in ci.examples)
-            # A keyword that reads as nothing but a number ("440" -> "angka") would match every number.
-            lexicon[ci.name] = tuple(norm for norm in (Normalizer().text(k) for k in ci.keywords)
-                                     if set(norm.split()) - _PLACEHOLDERS)
+            lexicon[ci.name] = _keyword_forms(Normalizer(), ci.keywords)
         self.classifier = IntentClassifier(examples, lexicon=lexicon)
         # The shop's destinations are words as they are: "bagan siapiapi" is no "bahan" (material).
         normalizer = self.classifier.normalizer
@@ -465,8 +463,7 @@ class ReplyEngine:
         self._catalogue_cache: tuple[Any, _CatalogueReading] | None = None
         # A custom intent's keyword in a message makes that point the custom intent: written as the
         # messages are read, by this normaliser ("pajak" is a word of it, not a typo of another).
-        self._custom_cues = [(ci.name, tuple(norm for norm in (self.classifier.normalizer.text(k) for k in ci.keywords)
-                                             if norm and set(norm.split()) - _PLACEHOLDERS))
+        self._custom_cues = [(ci.name, _keyword_forms(self.classifier.normalizer, ci.keywords))
                              for ci in pack.custom_intents.values() if ci.keywords]
 
     def suggest(self, turn: Turn) -> str | None:
@@ -1221,17 +1218,18 @@ class ReplyEngine:
                 items = _stock_items(matches, lang, False)
                 ans.parts.append(pack.render(pack.pick(pack.intent_templates("stock", "sold_out", lang), seed),
                                              {**ctx, "items": items, "others": others_text, **_first(matches)}))
-                if pack.offers_restock_notices and not turn.is_public_comment and len(asked) <= 3 and \
-                        _TELL_ME_WHEN_BACK.search(turn.text):
+                can_notify = pack.offers_restock_notices and not turn.is_public_comment and len(asked) <= 3
+                told_to_tell = bool(_TELL_ME_WHEN_BACK.search(turn.text))
+                if can_notify:
                     # "kabarin ya kalo yg 1kg udah restock": asked for already, so no offer but the yes
-                    ans.parts.append(pack.render(pack.pick(pack.message_templates("restock_confirmed", lang), seed),
+                    name = "restock_confirmed" if told_to_tell else "restock_offer"
+                    ans.parts.append(pack.render(pack.pick(pack.message_templates(name, lang), seed),
                                                  {**ctx, "items": items}))
-                    ans.restock_skus.extend(sorted(asked))
-                elif pack.offers_restock_notices and not turn.is_public_comment and len(asked) <= 3:
-                    ans.parts.append(pack.render(pack.pick(pack.message_templates("restock_offer", lang), seed),
-                                                 {**ctx, "items": items}))
-                    ans.remember["restock_offer"] = {"skus": sorted(asked), "items": items}
-                elif _TELL_ME_WHEN_BACK.search(turn.text):
+                    if told_to_tell:
+                        ans.restock_skus.extend(sorted(asked))
+                    else:
+                        ans.remember["restock_offer"] = {"skus": sorted(asked), "items": items}
+                elif told_to_tell:
                     ans.person_notes = True  # no notices to promise: a person notes it
                     ans.reasons.append("asked to hear when a sold-out item is back; the pack sends no restock notices")
             return
@@ -1624,6 +1622,12 @@ def _group_prices(groups: tuple[tuple[Product, ...], ...], lang: str) -> str:
     if len(groups) > 5:
         chunks.append(f"{len(groups) - 5} {'produk lain' if lang == 'id' else 'more'}")
     return join_list(chunks, lang)
+
+
+def _keyword_forms(normalizer: Normalizer, keywords: Iterable[str]) -> tuple[str, ...]:
+    """A shop's keywords as `normalizer` reads messages. A keyword that reads as nothing but a
+    number ("440" -> "angka") would match every number: left out."""
+    return tuple(norm for norm in map(normalizer.text, keywords) if set(norm.split()) - _PLACEHOLDERS)
 
 
 def _is_short_yes(text: str, items: str = "") -> bool:
