@@ -133,6 +133,15 @@ _TWO_WORD_COLOURS = {"pink": ("merah", "muda"), "fuchsia": ("merah", "muda"), "l
 _BEFORE_COLOUR = frozenset({"yg", "yang", "warna", "nu", "sing", "seng", "color", "colour"})
 
 
+def _english(word: str) -> str | None:
+    """The catalogue's word for an English one, plurals too ("bikes", "boxes", "batteries")."""
+    found = _ENGLISH.get(word)
+    if found is None and len(word) > 4 and word.endswith("s"):
+        stems = [word[:-1]] + ([word[:-2]] if word.endswith("es") else []) + ([word[:-3] + "y"] if word.endswith("ies") else [])
+        found = next((_ENGLISH[s] for s in stems if s in _ENGLISH), None)
+    return found
+
+
 def words(text: str) -> list[str]:
     """Lower-case words; an amount and its unit are two ("1kg", "1 kg", "200gram" -> "200", "gr");
     colours in the catalogue's words ("yg item", "hideung", "black" -> "hitam")."""
@@ -150,13 +159,13 @@ def words(text: str) -> list[str]:
         elif amount:
             found.extend((amount.group(1), _UNITS.get(amount.group(2), amount.group(2))))
         elif found and _is_number(found[-1]):
-            found.append(_UNITS.get(w) or _ENGLISH.get(w) or _RUN_RE.sub(r"\1", w))  # ("3950 nomer 4")
+            found.append(_UNITS.get(w) or _english(w) or _RUN_RE.sub(r"\1", w))  # ("3950 nomer 4")
         elif w == "item" and found and found[-1] in _BEFORE_COLOUR:
             found.append("hitam")
         elif w in _TWO_WORD_COLOURS:
             found.extend(_TWO_WORD_COLOURS[w])
         else:
-            found.append(_COLOURS.get(w) or _ENGLISH.get(w) or _RUN_RE.sub(r"\1", w))
+            found.append(_COLOURS.get(w) or _english(w) or _RUN_RE.sub(r"\1", w))
     return found
 
 
@@ -480,7 +489,9 @@ visiting visit next week friend friends recommended recommend heard version indo
 spill good morning afternoon evening dia berapo wonten menawi iyo mi ji tak tu kat cik plastic around baik garansi warranty ngana deng pe tasih sire kite arep sing wonten pida sadia argana argani sanak lae horas do ori engghi sakalangkong kawa nang haja gasan yowis yowes wes dua2nya dua2 duanya keduanya both masing2 masing each harge harganye nye nyo kabarek
 kabar kabari kabarin dikabari dikabarin dikabarkan sementara emg emang memang oiya oya mpun sampun setnya
 haraga haraganya whether hana padum yum nukar handak ingkang kadada regine
-kondisi kondisinya nanti ntar entar tiasa kirang hungkul wae we""".split())
+kondisi kondisinya nanti ntar entar tiasa kirang hungkul wae we
+cantik cakepnya sekali nian banget bgt lucu gemes imut mantap mantul masyaallah subhanallah alhamdulillah wah wow waw
+dapat dapet sekaligus""".split())
 # and every chat spelling of them ("kiapa" is "kenapa", no misspelt "kipas")
 _NOT_PRODUCT |= {word for word, meant in SLANG.items() if meant in _NOT_PRODUCT and len(word) >= 4 and word.isalpha()}
 # How old the wearer is: a product word only where the catalogue sizes by age ("S (3-5 tahun)").

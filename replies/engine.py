@@ -167,7 +167,12 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                                 r"|\b(sudah|udah|udh|su|so)\s+(ka|ku|kita|beta|sa)\s+(transfer|tf|bayar)|\bbukti\s+(tf|transfer|bayar)\w*"
                                 r"|\b(sa|saya|sy|aku|beta|kita)\s+(su|sudah|udah|udh|so)\s+(transfer|tf|bayar)"
                                 r"|\bi('ve| have)? (just )?(paid|transferred)\b|\bpayment (done|sent|made)\b|\b(just|already) (paid|transferred)\b"
-                                r"|\bbayar\b.*\b(masuk|diverifikasi|dikonfirmasi)\b)")),
+                                r"|\bbayar\b.*\b(masuk|diverifikasi|dikonfirmasi)\b"
+                                # "sudah mi saya transfer nah, 56 ribu", "udah ya kak, transfer ke BCA 215rb",
+                                # Minang "alah ambo transfer": done, said as news, not asked
+                                r"|(?<!kalau )(?<!kalo )(?<!klo )(?<!setelah )(?<!abis )\b(sudah|udah|udh|alah|wis|wes|barusan)\b"
+                                r"(?![^?\n]*\b(kemana|ke mana|dimana|gimana|gmn|belum|blm|bisa|boleh)\b)[^?\n]{0,20}"
+                                r"\b(transfer|tf|trf)\w*\b(?![^\n]*\?))")),
     ("business_hours", _R(r"\bjam (operasional|buka|kerja|online)\b|\b(buka|tutup|open|online)\b.*\bjam\b"
                           r"|\b(hari ini|today|besok|sekarang|skrg)\b[^?\n]{0,20}\b(buka|open)\b(?!\s+puasa)"
                           # a holiday's hours: "natal buka ka?", "pas lebaran tutup ga?"
@@ -188,7 +193,9 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                    r"|\bkurang\w*\s+(lah\s+|la\s+)?(dikit|sedikit|sadiki|sikit|titik|saketek)\b|\bkurang(i|in)?\s+(lah|la|dong)\b"
                    # "150 aja nggih mbok, ambil 2": a price of their own
                    r"|^\W*\d{2,3}([.,]\d)?\s*(rb|ribu|k|jt|juta)?\s+(aja|saja|ae|wae|bae)\b"
-                   r"|\bharga pas\b|\bgak bisa kurang\b|\bdiskon(in)? dong\b|\bany discount\b"
+                   r"|\bharga pas\b|\bgak bisa kurang\b|\bdiskon(in)? dong\b|\bany discount\b|\bget (a |any )?discount\b"
+                   # "kalau ambil 2 kain dapat diskon?", "diskon ga kak kalau beli 2?"
+                   r"|\b(dapat|dapet|dpt|ada|dikasih|kasih|bisa|bs)\s+(diskon|potongan|disc)\b|^\W*(diskon|potongan)\s+(ga|gak|nggak|ngga|gk|kah|dong)\b"
                    # "kemahalan, 280 ya gan", "boleh 250rb?"
                    r"|\bkemahalan\b|\bmahal\w*\b[^?\n]*\b\d{2,3}\s*(rb|ribu|k)?\s+(aja|ya|boleh|dong|gimana)\b"
                    r"|\b(boleh|bisa)\s+\d{2,3}\s*(rb|ribu|k)\b|\b\d{2,3}\s*(rb|ribu|k)?\s+boleh\s+(ga|gak|nggak|tidak|kah)\b|\b\d{2,3}\s*(rb|ribu|k)\s+boleh\b|\b(gak|ga|nggak|tidak|gk)\s+bisa\s+\d{2,3}\s*(rb|ribu|k)?\s*(aja|saja)\b")),
@@ -248,7 +255,7 @@ _COMPLAINT_CUE = _R(r"\bhalaman\w*\s+(kosong|hilang|sobek|copot|lepas|terbalik|r
                     r"|\bbelum\s+dikirim\s+juga\b[^?\n]*\bpadahal\b"
                     # live goods that arrived dead: "jangkriknya banyak yg mati", "hampir separo mati"
                     r"|\b(banyak|pada|hampir|semua|separo|separuh|sebagian|yg|yang)\s+(\w+\s+){0,2}mati\b"
-                    r"|\b(gak|ga|belum|blm|tidak|nda|ndak)\s+(nerima|menerima|terima|nerimo|nrimo)\b"
+                    r"|\b(gak|ga|belum|blm|tidak|nda|ndak|ra|ora|durung|dereng|teu|acan)\s+(nerima|menerima|terima|nerimo|nrimo|nompo|nampa|nampi|narima)\b"
                     r"|\b(belum|blm|gak|ga|tidak)\s+(dapat|dapet)\s+(paket|barang)\w*\b|\bsalah\s+(tulis|cetak|print|ketik|sablon|bordir)\b"
                     r"|\bgagal\s+(kirim|dikirim|antar|diantar)\b|\bfailed delivery\b"
                     # a tracking number the courier's site does not know
@@ -365,6 +372,21 @@ _COLOUR_NAMED = _R(r"\b(warna|colou?r|warnanya)\s+\w+")
 # An order of their own that arrived, and a wish to exchange or return it.
 _OWN_ORDER = _R(r"\bpesanan\s*(aku|saya|ku|sy)\b|\bpesananku\b|\b(udah|sudah|udh)\s+(di)?terima\b|INV-0001")
 _EXCHANGE = _R(r"\b(tukar|tuker|ganti|retur|return|exchange)\w*\b")
+# "oh iya aku yg batalin kemarin": the customer owning up to a cancellation the bot just reported, no request
+_CANCELLED_IT_MYSELF = _R(r"\b(aku|saya|sy|sa|beta|gue|gw|ambo|kulo|awak)\s+(yg|yang|sing|nan)\s+(batal\w*|cancel\w*|ngebatalin|"
+                          r"ngecancel|mbatalke)\b(\s+(kemarin|kemaren|kmrn|kmarin|td|tadi|kemaren2|dulu))?")
+# The customer's own order asked after without its number ("pesanan saya gmn?", "paketku wes tekan
+# durung?", Manado "kita pe orderan", Minang "pesanan ambo", "where's my laptop?"), and what makes
+# such a question more than a status: a parcel late or lost, a request, a change.
+_MY_ORDER = _R(r"\b(pesanan|pesenan|orderan|order|paket|kiriman)\s*(ku|saya|sy|aku|ambo|awak|beta|gue|gw|kulo|abdi|ulun)\b"
+               r"|\b(pesananku|pesenanku|orderanku|paketku|kirimanku)\b"
+               r"|\b(kita|sa|beta|ambo)\s+(pe|pu|punya)\s+(pesanan|pesenan|orderan|order|paket)\b"
+               r"|\b(yg|yang)\s+(saya|aku|sy|sa|beta)\s+(pesan|pesen|order|beli)\b[^?\n]*\bstatus\w*"
+               r"|\b(where'?s|where is)\s+my\b|\bstatus of my\b|\bmy (order|parcel|package)\b")
+_NOT_JUST_STATUS = _R(r"\b(belum|blm|blom|gak|ga|nggak|ndak|nda|tidak|tra|sonde|not|never)\s+(juga\s+)?(sampai|sampe|nyampe|"
+                      r"datang|dateng|dtg|tiba|gerak|bergerak|kelacak|terlacak|update|diproses|dikirim|arrived|received)\w*"
+                      r"|\b(tolong|mohon|please|minta|rusak|hilang|salah|kurang|cacat|pecah|lama|batal\w*|cancel\w*|ganti|"
+                      r"ubah|alamat|tambah|pisah|dipisah|refund|retur\w*)\b|\b\d+\s*(hari|days?)\b|\bseminggu\b|\bminggu lalu\b")
 # "aku order ya", "besok aku pesan": buying soon, not asking about an order.
 _WILL_ORDER = _R(r"\b(aku|saya|sy|gw|gue|besok|nanti|langsung|oke|ok|mau)\s+(order|pesan|checkout|co|beli)\b"
                  r"(?!\s*(saya|aku|ku|kemarin|tadi|sudah|udah|belum|kok|nya))")
@@ -531,6 +553,11 @@ class ReplyEngine:
             return "spam", max(confidence, 0.9)
         if _REGIONAL_GREETING.search(low) and len(toks) <= 4:
             return "greeting", max(confidence, 0.9)  # "Sampurasun teh", "Horas kak"
+        if (owned := _CANCELLED_IT_MYSELF.search(low)) and not re.search(r"\b(tolong|mohon|mau|minta|bisa|please)\b", low[:owned.start()]):
+            rest = (low[:owned.start()] + " " + low[owned.end():]).strip()
+            if set(re.findall(r"\w+", rest)) - _FILLER - _GREETING_ONLY - {"oh", "iya", "iyo", "ooh", "o", "oalah", "ternyata"}:
+                return self.refine(rest, *self.classify(rest))
+            return "thanks", max(confidence, 0.9)
         # Cancel words only as written: spelling repair turns places into them ("batam" -> "batal").
         # (measurements as written: "lingkar kepala" though "kepala" is a word of a product's name)
         cue = next((name for name, rx in _CUES if rx.search(low) or (name != "order_change" and rx.search(norm))
@@ -902,6 +929,9 @@ class ReplyEngine:
                 # "bang / brp?" with nothing before it to ask about: which product (the pack's
                 # question), however many of the shop's own examples hold a "berapa"
                 points, primary, conf = [("price", 0.9, text)], "price", 0.9
+            elif conf < self.threshold and "order_status" in (p[0] for p in points) and self._own_order_asked(turn, recall):
+                # "kak pesanan saya gmn ya?" from a customer with an order: its status, the data's answer
+                points, primary, conf = [("order_status", self.threshold, text)], "order_status", self.threshold
             elif conf < self.threshold and recall.get("product") and (asked := _TELL_ME_WHEN_BACK.search(text)):
                 # "ok nanti aja deh / kabarin ya kalo yg cukup ada lagi": that variant's stock, told when back
                 line = next(line for line in text.splitlines() if asked.group(0) in line)
@@ -1304,6 +1334,12 @@ class ReplyEngine:
                 return
         if intent in _ANSWERED or intent in _OPTIONAL_ANSWERED:
             ans.parts.append(render("default"))
+
+    def _own_order_asked(self, turn: Turn, recall: Mapping[str, Any]) -> bool:
+        """Their own order's status asked without its number, nothing wrong said, and an order to answer from."""
+        low = (turn.text or "").lower()
+        return bool(_MY_ORDER.search(low)) and not _NOT_JUST_STATUS.search(low) and not self._order_numbers(low) \
+            and not _COMPLAINT_CUE.search(low) and self._find_order(turn, recall) is not None
 
     def _find_order(self, turn: Turn, recall: Mapping[str, Any] | None = None) -> Order | None:
         if self.shop is None:

@@ -1,0 +1,73 @@
+"""What a round on the development sets' handovers that were not needed taught (before heldout-45
+and heldout-46 were written): a customer's own order asked after without its number, a
+cancellation the customer owns up to, praise around a product question, a discount asked, and
+English plurals of the catalogue's words."""
+from __future__ import annotations
+
+import pytest
+
+from replies import Action, ReplyEngine
+
+from .conftest import converse
+
+PAID_CUSTOMER = "+6281234567890"  # INV-0099, shipped (conftest)
+UNKNOWN_CUSTOMER = "+6289999999999"
+
+
+@pytest.mark.parametrize("text", [
+    "kak pesanan saya gmn ya, udah bisa dikirim?",
+    "kak paketku wes tekan durung?",  # Javanese
+    "siang, mo tanya kita pe pesanan",  # Manado
+    "uni, pesanan ambo nan baru ko alah masuak?",  # Minang
+    "hey, where's my order? any tracking number?",
+])
+def test_their_own_order_asked_after_without_its_number_is_answered_from_it(engine: ReplyEngine, turn, text: str) -> None:
+    decision = engine.decide(turn(text, customer_phone=PAID_CUSTOMER))
+    assert (decision.action, decision.intent) == (Action.AUTO_REPLY, "order_status")
+    assert "JNE1234567890" in decision.reply
+
+
+@pytest.mark.parametrize("text", [
+    "kak pesanan saya kok belum sampai, udah 5 hari",
+    "pesananku tolong kirimnya dipisah ke 2 alamat ya",
+    "aku ra nompo paket opo2, pesananku piye?",
+])
+def test_their_own_order_with_something_wrong_or_a_request_goes_to_a_person(engine: ReplyEngine, turn, text: str) -> None:
+    assert engine.decide(turn(text, customer_phone=PAID_CUSTOMER)).action is Action.ESCALATE
+
+
+def test_their_own_order_without_any_order_of_theirs_goes_to_a_person(engine: ReplyEngine, turn) -> None:
+    decision = engine.decide(turn("kak pesanan saya gmn ya?", customer_phone=UNKNOWN_CUSTOMER))
+    assert decision.action is Action.ESCALATE
+
+
+def test_a_javanese_parcel_never_received_is_a_complaint(engine: ReplyEngine, turn) -> None:
+    decision = engine.decide(turn("lho durung tekan kok kak\naku ra nompo paket opo2", customer_phone=PAID_CUSTOMER))
+    assert (decision.action, decision.intent) == (Action.ESCALATE, "complaint")
+
+
+@pytest.mark.parametrize("text", ["oh iya aku yg batalin kemarin, makasih kak", "oh iya sy yg cancel kemarin, makasih kak"])
+def test_a_cancellation_the_customer_owns_up_to_is_thanked_not_handed_over(engine: ReplyEngine, text: str) -> None:
+    *_, owned = converse(engine, "pesanan INV-0100 gimana kak?", text)
+    assert (owned.action, owned.intent) == (Action.AUTO_REPLY, "thanks")
+
+
+def test_a_cancellation_owned_up_to_with_a_question_answers_the_question(engine: ReplyEngine, turn) -> None:
+    decision = engine.decide(turn("oh iya sy yg batal. kalau hoodie basic yg abu M ada?"))
+    assert (decision.action, decision.intent) == (Action.AUTO_REPLY, "stock")
+    assert "Hoodie Basic" in decision.reply
+    assert engine.decide(turn("tolong batalin pesanan INV-0100 ya kak")).action is Action.ESCALATE
+
+
+@pytest.mark.parametrize("text", ["cantik sekali kak 😍 harga hoodie basic brapa?",
+                                  "MasyaAllah bagus banget 😍 hoodie basic harganya brp kak?"])
+def test_praise_around_a_product_question_is_not_part_of_its_name(engine: ReplyEngine, turn, text: str) -> None:
+    decision = engine.decide(turn(text))
+    assert decision.action is Action.AUTO_REPLY and "Rp175.000" in decision.reply
+
+
+@pytest.mark.parametrize("text", ["kalau ambil 2 hoodie dapat diskon?", "diskon ga kak kalau beli 2 sekaligus?",
+                                  "Can I get a discount if I buy 2 pairs?"])
+def test_a_discount_asked_is_the_shops_answer_to_bargaining(engine: ReplyEngine, turn, text: str) -> None:
+    decision = engine.decide(turn(text))
+    assert (decision.action, decision.intent) == (Action.AUTO_REPLY, "bargain")
