@@ -1165,6 +1165,8 @@ class ReplyEngine:
                     lookup = CatalogueLookup(tuple(dict.fromkeys(
                         m for name, variant in both
                         for m in look_up_products(f"{name} {variant or ''}", catalogue, places).matches[:1])))
+                if not lookup.named and not ans.recall.get("product") and (among := self._one_of_those(segment, both)):
+                    lookup = among  # "yg L ada?" after the paper bags' sizes: the one that has an L
                 if not lookup.named and ans.recall.get("product"):
                     # "brp?" / "yg putih?" after a product was named: that product (and variant;
                     # "bubuknya?" after "yg 500gr?" is the 500gr one if that leaves one).
@@ -1214,6 +1216,9 @@ class ReplyEngine:
                 if any(m.variant_given for m in matches):
                     matches = [m for m, g in zip(matches, groups) if m.variant_given or mentions_variant(g, turn.text)]
                     matches = [m for m in matches if has_the_numbers(m.products, turn.text)] or matches
+                # the products listed, for "yg L ada?" / "kalo yg tipe B?" next
+                ans.remember["products"] = [[m.products[0].name, _variant_words(m, m.query) if m.variant_given else None]
+                                            for m in matches[:4]]
                 if intent == "price":
                     narrowed = tuple(m.products for m in matches)
                     ans.parts.append(render("found", items=_group_prices(narrowed, lang),
@@ -1498,6 +1503,19 @@ class ReplyEngine:
         first = changed[0][0] if primary not in [c[0] for c in changed] else primary
         return changed, first, lowest
 
+    def _one_of_those(self, segment: str, listed: list[Any]) -> CatalogueLookup | None:
+        """Of several products answered before, the one whose variant the segment names (and
+        only that one): "yg L ada?" after two paper bags of which one comes in L."""
+        if self.shop is None or len(listed) < 2 or len(segment.split()) > 6:
+            return None
+        catalogue, places = self.shop.products(), self._place_words()
+        found = []
+        for name, _ in listed:
+            follow = look_up_products(f"{name} {segment}", [p for p in catalogue if p.name == name], places)
+            if follow.matches and follow.matches[0].variant_given and not follow.unknown:
+                found.append(follow)
+        return found[0] if len(found) == 1 else None
+
     def _names_a_variant(self, segment: str) -> bool:
         if self.shop is None:
             return False
@@ -1523,6 +1541,8 @@ class ReplyEngine:
         if lookup.matches or lookup.category:
             return asked
         product = recall.get("product")
+        if not product and self._one_of_those(segment, recall.get("products") or []):
+            return asked  # "kalo yg tipe B?" after two goats were priced: the one that is "Tipe B"
         if product and _VARIANTS_ASKED.search(segment):
             return "stock"  # "ada warna apa aja?": the variants of the product just talked about
         if product and _sibling(product, segment, catalogue, places, recall.get("variant")):

@@ -79,7 +79,7 @@ SLANG = {
     "jg": "juga", "jga": "juga", "lg": "lagi", "lgi": "lagi", "aja": "saja", "aj": "saja",
     "sj": "saja", "mo": "mau", "mw": "mau", "pengen": "mau", "pgn": "mau", "ingin": "mau",
     "tlg": "tolong", "tolongin": "tolong", "mhn": "mohon", "sm": "sama", "ama": "sama",
-    "klo": "kalau", "kalo": "kalau", "kl": "kalau", "trs": "terus", "trus": "terus",
+    "klo": "kalau", "kalo": "kalau", "kalu": "kalau", "klu": "kalau", "kl": "kalau", "trs": "terus", "trus": "terus",
     "bgt": "banget", "bngt": "banget", "bener": "benar", "dr": "dari", "kmrn": "kemarin",
     "kemaren": "kemarin", "skrg": "sekarang", "skrng": "sekarang", "msh": "masih", "masi": "masih",
     "ad": "ada", "adakah": "ada", "adanya": "ada", "d": "di", "ok": "oke", "okay": "oke",

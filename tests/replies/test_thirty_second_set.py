@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from replies import Action, ReplyEngine
+from replies import Action, InMemoryShopData, Product, ReplyEngine
 
 from .conftest import converse
 
@@ -71,3 +71,29 @@ def test_praise_around_a_product_question_is_not_part_of_its_name(engine: ReplyE
 def test_a_discount_asked_is_the_shops_answer_to_bargaining(engine: ReplyEngine, turn, text: str) -> None:
     decision = engine.decide(turn(text))
     assert (decision.action, decision.intent) == (Action.AUTO_REPLY, "bargain")
+
+
+BAGS = InMemoryShopData([
+    Product("PBK-S", "Paper Bag Kraft", "S 18x8x22", 38000, 9),
+    Product("PBK-M", "Paper Bag Kraft", "M 25x10x30", 55000, 4),
+    Product("PBK-L", "Paper Bag Kraft", "L 32x12x38", 72000, 0),
+    Product("PBP-M", "Paper Bag Putih", "M 25x10x30", 62000, 3),
+    Product("KYK-MRH", "Kayak Tamarack", "Merah", 6750000, 2),
+    Product("KYK-BRU", "Kayak Tamarack", "Biru", 6750000, 0),
+])
+
+
+def test_a_size_asked_after_several_products_were_listed_is_the_one_that_has_it() -> None:
+    engine = ReplyEngine.default(BAGS)
+    listed, asked = converse(engine, "mau tanya paper bag\nukuran apa aja ya kak", "yg L ada?")
+    assert "Paper Bag Kraft" in listed.reply and "Paper Bag Putih" in listed.reply
+    assert (asked.action, asked.intent) == (Action.AUTO_REPLY, "stock")
+    assert "Paper Bag Kraft L" in asked.reply and "kosong" in asked.reply
+    # a size both have is no answer the bot can pick
+    assert converse(engine, "mau tanya paper bag\nukuran apa aja ya kak", "yg M ada?")[-1].action is Action.ESCALATE
+
+
+def test_manado_kalu_asks_about_the_variant_of_the_product_just_talked_about() -> None:
+    engine = ReplyEngine.default(BAGS)
+    *_, asked = converse(engine, "kayak tamarack ada warna biru?", "kalu merah?")
+    assert asked.action is Action.AUTO_REPLY and "Merah" in asked.reply
