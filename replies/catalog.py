@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Any, Container, Iterable, Mapping, Sequence
 
 from rapidfuzz import fuzz
@@ -133,6 +134,44 @@ _TWO_WORD_COLOURS = {"pink": ("merah", "muda"), "fuchsia": ("merah", "muda"), "l
 _BEFORE_COLOUR = frozenset({"yg", "yang", "warna", "nu", "sing", "seng", "color", "colour"})
 
 
+# The longer list of English words (replies/data/english_product_words.tsv), used only for a message's word
+# that no name of the shop's catalogue has: a shop whose catalogue writes "Shaving Foam" or "Moisture Gel"
+# is asked for it in those words, one whose catalogue is Indonesian for "busa" or "pelembab".
+_MORE_ENGLISH: dict[str, tuple[str, ...]] = {}
+
+
+def _read_more_english(path: Path) -> None:
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        english, indonesian = line.split("\t")
+        if english not in _ENGLISH and english not in _COLOURS and english not in _TWO_WORD_COLOURS:
+            _MORE_ENGLISH[english] = tuple(_COLOURS.get(t) or _ENGLISH.get(t) or t for t in indonesian.split())
+
+
+_read_more_english(Path(__file__).with_name("data") / "english_product_words.tsv")
+
+
+def _more_english(word: str) -> tuple[str, ...] | None:
+    found = _MORE_ENGLISH.get(word)
+    if found is None and len(word) > 4 and word.endswith("s"):
+        stems = [word[:-1]] + ([word[:-2]] if word.endswith("es") else []) + ([word[:-3] + "y"] if word.endswith("ies") else [])
+        found = next((_MORE_ENGLISH[s] for s in stems if s in _MORE_ENGLISH), None)
+    return found
+
+
+def _in_catalogue_words(found: list[str], name_words: frozenset[str]) -> list[str]:
+    """English words of the longer list in the catalogue's words, where its names don't have them."""
+    out: list[str] = []
+    for w in found:
+        meant = _more_english(w) if w.isalpha() else None
+        if meant and w not in name_words and not any(len(t) >= 4 and fuzz.ratio(w, t) >= 80 for t in name_words):
+            out.extend(meant)
+        else:
+            out.append(w)
+    return out
+
+
 def _english(word: str) -> str | None:
     """The catalogue's word for an English one, plurals too ("bikes", "boxes", "batteries")."""
     found = _ENGLISH.get(word)
@@ -169,7 +208,7 @@ def words(text: str) -> list[str]:
     return found
 
 
-def product_words(text: str, names: Iterable[str] = ()) -> list[str]:
+def product_words(text: str, names: Iterable[str] = (), variants: Iterable[str] = ()) -> list[str]:
     """A message's words as product names are matched: the possessive "-nya" dropped
     ("kettlenya", "kettle nya" -> "kettle"), unless a name has the word ("Kabel NYA")."""
     keep_nya = any("nya" in name.lower().split() for name in names)
@@ -186,7 +225,11 @@ def product_words(text: str, names: Iterable[str] = ()) -> list[str]:
             continue
         stem = w[:-3] if w.endswith(("nya", "nye", "nyo")) else w  # (Betawi, Malay and Minang "-nye", "-nyo")
         found.append(stem if w != stem and (len(w) > 6 or stem in _UNIT_WORDS) else w)  # "mlnya" -> "ml"
-    return _spelled_as_named(found, tuple(sorted(set(names)))) if names else found
+    if not names:
+        return found
+    catalogue_names = tuple(sorted(set(names)))
+    shop_words = _joined_forms(catalogue_names)[1] | _joined_forms(tuple(sorted(set(variants))))[1]
+    return _spelled_as_named(_in_catalogue_words(found, shop_words), catalogue_names)
 
 
 def _spelled_as_named(found: list[str], names: tuple[str, ...]) -> list[str]:
@@ -251,7 +294,11 @@ def _token_hit(tok: str, msg_words: Sequence[str], named: Container[str] = ()) -
         if w != tok and w in named:
             continue  # a word of another product's name, as written: "monocrystalline" is no "polycrystalline"
         # (a chat word is never a product word misspelt: "satu" is not "sepatu")
-        if w == tok or (len(w) >= 4 and len(tok) >= 4 and w not in _NOT_PRODUCT and fuzz.ratio(w, tok) >= 80):
+        # (a four-letter word only misspelt in place or written longer: "biola" is a violin, not
+        # "bola", "jaring" no "ring", but "otak2" is "otak", "sehari" one "hari"; and a typo keeps its first
+        # letter: "inci" is no "cincin")
+        if w == tok or (len(w) >= 4 and len(tok) >= 4 and (w[0] == tok[0] or w in ("se" + tok, "sa" + tok)) and w not in _NOT_PRODUCT and fuzz.ratio(w, tok) >= 80
+                        and (len(tok) > 4 or len(w) == len(tok) or w.startswith(tok) or w in ("se" + tok, "sa" + tok))):
             return w
         if len(w) >= 4 and len(tok) >= len(w) + 4 and tok.startswith(w) and w.isalpha() and w not in _NOT_PRODUCT:
             return w  # a long word cut short: "mono" of "Monocrystalline", "poly" of "Polycrystalline"
@@ -311,7 +358,7 @@ def match_products(text: str, catalogue: Iterable[Product]) -> list[ProductMatch
     """Products whose name the message names (typos tolerated), narrowed by any variant
     words it mentions. Returns [] if nothing matches well enough: never guess."""
     catalogue = list(catalogue)
-    msg = product_words(text, {p.name for p in catalogue})
+    msg = product_words(text, {p.name for p in catalogue}, {p.variant or "" for p in catalogue})
     by_name: dict[str, list[Product]] = {}
     for p in catalogue:
         by_name.setdefault(p.name, []).append(p)
@@ -381,6 +428,23 @@ def match_products(text: str, catalogue: Iterable[Product]) -> list[ProductMatch
                 chosen, given = narrowed, True  # (a word every variant has, "pe" of PE 2/4/6, picks none)
         results.append(ProductMatch(tuple(chosen), " ".join(hits), given))
     return results
+
+
+def _something_else_of_its_word(match: ProductMatch, msg: Sequence[str], skip: Container[str]) -> bool:
+    """One word of a product's name, not its head, named with words of its own right after it that
+    the product doesn't have: "sepatu boot karet" asks for boots, not the "Cover Sepatu" (its head
+    "cover" is missing); "minyak rambut tancho" is not the "Beard Oil"."""
+    name = match.products[0].name
+    query = match.query.split()
+    if len(query) != 1 or _token_hit(_head(name), [query[0]]):
+        return False
+    vocab = set(words(name)) | {t for p in match.products for t in words(p.variant or "")}
+    at = next((i for i, w in enumerate(msg) if _token_hit(query[0], [w]) or w == query[0]), None)
+    if at is None or at + 1 >= len(msg):
+        return False
+    after = msg[at + 1]
+    return (after not in skip and len(after) > 2 and not _is_number(after) and after not in _VARIANT_WORDS
+            and not any(_token_hit(v, [after]) for v in vocab))
 
 
 def _head(name: str) -> str:
@@ -540,7 +604,7 @@ def look_up_products(text: str, catalogue: Iterable[Product], ignore: Iterable[s
     """Which product(s) the words name, never guessing: a match must include the words that
     tell products apart, not only the kind ("kemeja flanel" is not "Kemeja Linen")."""
     catalogue = list(catalogue)
-    msg = product_words(text, {p.name for p in catalogue})
+    msg = product_words(text, {p.name for p in catalogue}, {p.variant or "" for p in catalogue})
     by_name: dict[str, list[Product]] = {}
     for p in catalogue:
         by_name.setdefault(p.name, []).append(p)
@@ -556,6 +620,8 @@ def look_up_products(text: str, catalogue: Iterable[Product], ignore: Iterable[s
         return CatalogueLookup(tuple(sure))  # its model code: "mu 380"
     if len(sure) == 1 and _another_products_words(sure[0].products[0].name, by_name, msg):
         sure = []  # "yg box kayu brp": "box" is the hampers' "Box Kayu", not the "Puzzle Kayu"
+    if len(sure) == 1 and _something_else_of_its_word(sure[0], msg, skip):
+        sure = []  # "sepatu boot karet" is no "Cover Sepatu Anti Air": rubber boots, of which the shop has none
     if sure and all(m.query and all(_token_hit(t, msg) for t in _telling(m.products[0].name, kinds, by_name))
                     for m in sure):
         return CatalogueLookup(tuple(sure))

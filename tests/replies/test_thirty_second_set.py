@@ -97,3 +97,33 @@ def test_manado_kalu_asks_about_the_variant_of_the_product_just_talked_about() -
     engine = ReplyEngine.default(BAGS)
     *_, asked = converse(engine, "kayak tamarack ada warna biru?", "kalu merah?")
     assert asked.action is Action.AUTO_REPLY and "Merah" in asked.reply
+def test_english_plurals_of_the_catalogues_words_name_its_products(turn) -> None:
+    shop = InMemoryShopData([Product("SPL-16", "Sepeda Lipat Listrik Fold 16", "Silver", 6900000, 2),
+                             Product("BTR-AA", "Baterai Alkaline AA", "Isi 4", 25000, 9)])
+    engine = ReplyEngine.default(shop)
+    folding = engine.decide(turn("Hi, do you sell folding bikes? What's the price?"))
+    assert folding.action is Action.AUTO_REPLY and "6.900.000" in folding.reply
+    batteries = engine.decide(turn("How much are the alkaline batteries?"))
+    assert batteries.action is Action.AUTO_REPLY and "25.000" in batteries.reply
+
+
+def test_english_words_are_read_in_the_catalogues_words_only_where_its_names_lack_them(turn) -> None:
+    shop = InMemoryShopData([Product("SHV-GLT", "Gillette Foamy Shaving Foam", "311 gr", 55000, 15),
+                             Product("GRD-BLK", "Gorden Blackout Polos", "Navy", 145000, 3),
+                             Product("RNG-25", "Ring Pelampung", "2.5 kg", 250000, 4)])
+    engine = ReplyEngine.default(shop)
+    curtains = engine.decide(turn("Hi, do you have blackout curtains in navy?"))
+    assert curtains.action is Action.AUTO_REPLY and "Gorden Blackout Polos" in curtains.reply
+    foam = engine.decide(turn("gillette foam ada kak?"))  # the catalogue says "Foam": no translating it
+    assert foam.action is Action.AUTO_REPLY and "Gillette" in foam.reply
+
+
+def test_a_short_word_inside_another_is_no_typo_of_it(turn) -> None:
+    shop = InMemoryShopData([Product("RNG-25", "Ring Pelampung", "2.5 kg", 250000, 4),
+                             Product("STR-EB", "Senar Gitar Ernie Ball", "Regular Slinky 10", 110000, 10),
+                             Product("CVS-M", "Cover Sepatu Anti Air", "M (38-40)", 35000, 18)])
+    engine = ReplyEngine.default(shop)
+    for text in ("ada jaring ikan ka? yg 2 inci", "jual biola kah kaka?", "jual sepatu boot karet ga kak? buat ke sawah"):
+        decision = engine.decide(turn(text))
+        assert decision.action is Action.ESCALATE, text  # none of them sold here: a person answers
+        assert "Rp" not in (decision.reply or "")
