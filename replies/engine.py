@@ -112,7 +112,12 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                         r"|\b(di)?(buat|bikin|order|pesan|pesen)(in|kan|kin)?\s+(ulang|lagi)\s+(pesanan|orderan|order)\w*\b"
                         r"|\balamat\w*\s+(salah|ganti|diganti|diubah)\b|\bchange (my |the )?(order|address)\b"
                         # "alamat pengiriman pesanan RH-2411-0155 mau aku ganti", "alamat saya salah"
-                        r"|\balamat\w*\b[^?.!\n]{0,50}\b(salah|ganti|diganti|diubah|ubah|pindah)\b(?![^?\n]*\bgimana\b)")),
+                        r"|\balamat\w*\b[^?.!\n]{0,50}\b(salah|ganti|diganti|diubah|ubah|pindah)\b(?![^?\n]*\bgimana\b)"
+                        # "ANM-1201 tolong kirim ke alamat baru e / sa su pindah", "DAI-0423 ... kawa kah ditambah
+                        # jadi 120 box?", "pesanan TRA-2611-028 bisa tambah garam ikan 1 ga?"
+                        r"|\b(kirim|antar|dikirim|diantar)\w*\s+ke\s+alamat\s+(baru|lain|yg baru|yang baru)\b"
+                        r"|\b(pesanan|orderan|order|[a-z]{2,5}-\d{3,})\b[^?]*\b(ditambah|tambah|nambah|dikurangi|dikurang)\w*\s+(jadi|menjadi)\s+\d"
+                        r"|\b(pesanan|orderan|order)\b[^?\n]*\b(bisa|boleh|bs|kawa|iso|tiasa)\s+(di)?(tambah|nambah|tambahin)\b")),
     ("return_request", _R(r"\b(mau|pengen|pingin|ingin|minta|tolong|mo)\s+(di)?(tukar|tuker|retur|return|refund|balikin|kembalikan"
                           r"|klaim|claim)\b"
                           r"|\b(refund|retur|tukar)\s+(aja|saja)\b|\bi (want|would like) (a |to )?(refund|return|exchange)\b"
@@ -312,7 +317,7 @@ _REGIONAL_GREETING = _R(r"^\W*(sampurasun|punten|horas|rahayu|om swast[iy]astu|k
 _RECEIVED = _R(r"\b(sudah|udah|udh|wis|wes)\s+((saya|aku|kami|ku)\s+)?(di)?(terima|diterima|sampai|sampe|datang|dateng|nyampe)\b"
               r"|\b(received|arrived)\b")
 # "kalau kopinya rusak pas sampai, bisa retur?": a question about the policy, not a complaint.
-_HYPOTHETICAL = _R(r"\b(kalau|kalo|klo|jika|jikalau|apabila|seandainya|misal\w*|if|takut|khawatir|kuatir|worried|afraid"
+_HYPOTHETICAL = _R(r"\b(kalau|kalo|klo|kalu|jika|jikalau|apabila|seandainya|misal\w*|if|takut|khawatir|kuatir|worried|afraid"
                    r"|sieun|wedi|lamun)\b"
                    r"(?:(?!\b(?:bisa|bs|boleh|apakah|gimana|gmn|bagaimana|apa|can|could|will)\b)[^.,?!\n]){0,40}"
                    # when it expires is asked, not a complaint that it has: "expired nya kapan?", "kapan exp nya"
@@ -1017,14 +1022,19 @@ class ReplyEngine:
             return finish(Action.ESCALATE, reply, public,
                           f"cancel/change order{' ' + order_number if order_number else ''}: needs an agent")
         status_asked = next((p[2] for p in points if p[0] == "order_status" and p[1] >= self.threshold), None)
-        if "payment_confirmation" in intents and status_asked and (
-                _ASKING.search(status_asked) or re.search(re.escape(status_asked) + r"\s*\?", text)):
+        if "payment_confirmation" in intents and (
+                (status_asked and (_ASKING.search(status_asked) or re.search(re.escape(status_asked) + r"\s*\?", text)))
+                or _ASKING.search(text)):
             paid = self._find_order(turn, recall)
-            if paid is not None and paid.status != "pending_payment":
-                # "udh bayar kemarin, kapan dikirim?": the order shows the payment went through,
-                # so its status is the answer; a payment still to check goes to agents below.
-                points = [p for p in points if p[0] != "payment_confirmation"]
-                intents = tuple(i for i in intents if i != "payment_confirmation")
+            if paid is not None and paid.status not in ("pending_payment", "cancelled"):
+                # "udh bayar kemarin, kapan dikirim?", "KD-24104 udah lunas kan?", "sampun dibayar nggih?":
+                # asked, and the order shows the payment went through, so its status is the answer; a
+                # payment reported ("ini bukti pelunasan SAU-1218") or still to check goes to agents below.
+                points = [p for p in points if p[0] != "payment_confirmation"] or [("order_status", self.threshold, text)]
+                if "order_status" not in (p[0] for p in points):
+                    points.insert(0, ("order_status", self.threshold, text))
+                points = [(i, max(c, self.threshold) if i == "order_status" else c, seg) for i, c, seg in points]
+                intents = tuple(dict.fromkeys(p[0] for p in points))
                 primary, conf = "order_status", min(p[1] for p in points)
                 action = self.action_for(primary, conf)
         if "human" not in intents and "payment_confirmation" in intents:

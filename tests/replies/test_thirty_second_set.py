@@ -127,3 +127,27 @@ def test_a_short_word_inside_another_is_no_typo_of_it(turn) -> None:
         decision = engine.decide(turn(text))
         assert decision.action is Action.ESCALATE, text  # none of them sold here: a person answers
         assert "Rp" not in (decision.reply or "")
+
+
+@pytest.mark.parametrize("text", ["INV-0099 udah lunas kan kak?", "I have paid for order INV-0099, when will it ship?",
+                                  "mas pesenan INV-0099 wis dibayar ko, kepriwe statuse?"])
+def test_a_payment_asked_about_an_order_that_shows_it_paid_is_answered_with_its_status(engine: ReplyEngine, turn,
+                                                                                      text: str) -> None:
+    decision = engine.decide(turn(text))
+    assert (decision.action, decision.intent) == (Action.AUTO_REPLY, "order_status")
+    assert "JNE1234567890" in decision.reply
+
+
+@pytest.mark.parametrize("text", ["ini bukti transfer pelunasan INV-0099 ya kak", "INV-0100 udah lunas kan kak?",
+                                  "udh tf ya kak 70rb barusan, ini buktinya"])
+def test_a_payment_reported_or_not_shown_in_the_order_goes_to_a_person(engine: ReplyEngine, turn, text: str) -> None:
+    decision = engine.decide(turn(text, customer_phone=PAID_CUSTOMER))
+    assert (decision.action, decision.intent) == (Action.ESCALATE, "payment_confirmation")
+
+
+@pytest.mark.parametrize("text", ["kaka INV-0099 tolong kirim ke alamat baru e\nsa su pindah ke Amban",
+                                  "kak pesanan INV-0100 yang 2 kaos, kawa kah ditambah jadi 5?",
+                                  "kak pesanan INV-0100 bisa tambah hoodie 1 ga? sekalian kirim"])
+def test_an_order_to_change_goes_to_a_person(engine: ReplyEngine, turn, text: str) -> None:
+    decision = engine.decide(turn(text))
+    assert (decision.action, decision.intent) == (Action.ESCALATE, "order_change")
