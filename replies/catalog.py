@@ -431,20 +431,19 @@ def match_products(text: str, catalogue: Iterable[Product]) -> list[ProductMatch
 
 
 def _something_else_of_its_word(match: ProductMatch, msg: Sequence[str], skip: Container[str]) -> bool:
-    """One word of a product's name, not its head, named with words of its own right after it that
-    the product doesn't have: "sepatu boot karet" asks for boots, not the "Cover Sepatu" (its head
-    "cover" is missing); "minyak rambut tancho" is not the "Beard Oil"."""
+    """One word of a product's name, not its head, followed by words of its own that the product
+    doesn't have: "sepatu boot karet" asks for boots, not the "Cover Sepatu" (its head "cover" is
+    missing); "minyak rambut tancho" is not the "Beard Oil"."""
     name = match.products[0].name
     query = match.query.split()
     if len(query) != 1 or _token_hit(_head(name), [query[0]]):
         return False
     vocab = set(words(name)) | {t for p in match.products for t in words(p.variant or "")}
-    at = next((i for i, w in enumerate(msg) if _token_hit(query[0], [w]) or w == query[0]), None)
-    if at is None or at + 1 >= len(msg):
-        return False
-    after = msg[at + 1]
-    return (after not in skip and len(after) > 2 and not _is_number(after) and after not in _VARIANT_WORDS
-            and not any(_token_hit(v, [after]) for v in vocab))
+    at = [i for i, w in enumerate(msg) if any(w == q or _token_hit(q, [w]) for q in query)]
+    # (after it only: a word before is often the kind in the customer's words, "cocoa nibs", "minyak raudhah")
+    beside = {msg[i + 1] for i in at if i + 1 < len(msg)} - {msg[i] for i in at}
+    return any(w not in skip and len(w) > 2 and not _is_number(w) and w not in _VARIANT_WORDS
+               and not any(_token_hit(v, [w]) for v in vocab) for w in beside)
 
 
 def _head(name: str) -> str:
@@ -555,7 +554,7 @@ kabar kabari kabarin dikabari dikabarin dikabarkan sementara emg emang memang oi
 haraga haraganya whether hana padum yum nukar handak ingkang kadada regine
 kondisi kondisinya nanti ntar entar tiasa kirang hungkul wae we
 cantik cakepnya sekali nian banget bgt lucu gemes imut mantap mantul masyaallah subhanallah alhamdulillah wah wow waw
-dapat dapet sekaligus""".split())
+dapat dapet sekaligus pung nett""".split())
 # and every chat spelling of them ("kiapa" is "kenapa", no misspelt "kipas")
 _NOT_PRODUCT |= {word for word, meant in SLANG.items() if meant in _NOT_PRODUCT and len(word) >= 4 and word.isalpha()}
 # How old the wearer is: a product word only where the catalogue sizes by age ("S (3-5 tahun)").
@@ -613,7 +612,9 @@ def look_up_products(text: str, catalogue: Iterable[Product], ignore: Iterable[s
     if any("tahun" in words(p.variant or "") for p in catalogue):
         skip |= _AGE_WORDS  # "jas hujan anak buat umur 4 taun": the sizes say which
     # Words that could describe a product (sizes and numbers only pick variants).
-    content = [w for w in msg if w not in skip and len(w) > 2 and not _is_number(w)]  # ("1.5" names no product)
+    # ("1.5" names no product; Sundanese "satuanna", "hargana": a chat word with its "-na")
+    content = [w for w in msg if w not in skip and len(w) > 2 and not _is_number(w)
+               and not (w.endswith("na") and w[:-2] in skip)]
     sure = match_products(text, catalogue)
     coded = _named_by_code(text, by_name)
     if sure and len(coded) == 1 and all(m.products[0].name in coded for m in sure):

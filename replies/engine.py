@@ -103,8 +103,8 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                         r"|\b(tambah|nambah|tambahin|tambahkan)\b[^?\n]*\b(di|ke)\s+(pesanan|order|orderan)\b|\bdigabung(in|kan)?\b"
                         r"|\b(pesanan|orderan|order)\b[^?\n]*\b(ganti|ubah|tukar)\s+(ukuran|size|warna|alamat)\b"
                         r"|\b[a-z]{2,5}-\d{3,}[^?\n]*\b(ganti|ubah|tukar)\w*\b[^?\n]*\b(jadi|ke|menjadi)\b"
-                        r"|\b(cancel|cancell?ed|batal|batalin|batalkan|batalke|batalkeun|membatalkan|dibatalkan|dibatalin"
-                        r"|dicancel)\b"
+                        r"|\b(cancel|cancell?ed|batal|batalin|batalkan|batalke|batalkeun|batalno|batalne|dibatalno|membatalkan|dibatalkan|dibatalin"
+                        r"|dicancel|(ra|ora|gak|ga)\s+sido)\b"
                         r"(?!.*\bsepihak\b)"
                         r"|\b(tolong|mohon|minta)\s+(di)?(ganti|ubah|rubah|tukar)\w*\s+(ke|jadi|menjadi)\b|\blupa\s+(pilih|milih|nulis)\b"
                         r"|\b(ganti|ubah|rubah|salah tulis|salah|edit)\s+(alamat|pesanan|ukuran pesanan|kurir|ekspedisi)\b"
@@ -124,6 +124,9 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                           r"|\bi'?d like (a |to )?(refund|return|exchange)\b")),
     # An order written out in the chat (items and an address): agents write it up.
     ("new_order", _R(r"\balamat\w*\s*:?\s*(di\s+)?(jl|jln|jalan|gg|gang|perum\w*|komplek|kp|desa|dusun)\b"
+                     # an order written out: "Pesan kak:\n2 botol ...\nKirim ke: Ibu Nurhayati, Jl. ..."
+                     r"|(^|\n)\W*(pesan|pesen|order)\w*\s*(kak|ka|min|sis|gan|bang|mas|mbak)?\s*:\s*(\n|$)"
+                     r"|\b(kirim|antar|dikirim)\s+(ke|ka|kepada)\s*:\s*\w+"
                      # "mau order ... 2 pcs, kirim ke cimahi, cod ya" (not asking what it costs)
                      # (nor whether it is in stock: "mau order ... 10 pack, ready kan?")
                      r"|^(?!(?:.|\n)*\b(brp|berapa|ongkir|ongkos|how much|ready|redy|stok|stock|tersedia)\b)"
@@ -142,6 +145,12 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                      # "mau ambil tas spunbond 2000 pcs": a quantity for a person to price
                      r"|\b(beli|ambil|order|pesan|pesen)\b[^?\n]{0,40}?\b\d{3,}\s*(pcs|biji|buah|pasang|lusin|kodi|lembar|meter)\b")),
     ("product_detail", _R(r"\bkapan\b.*\b(restock|re-stock|ready lagi|ada lagi|stok lagi|masuk lagi)\b"
+                          # a photo or video of the very item, its age ("umurnya berapa tahun?"), one to
+                          # order in ahead ("bisa indent dji goggles 3?"): a person knows and arranges
+                          r"|\b(minta|kirim|kirimin|liat|lihat)\s+(\w+\s+)?(foto|video|vidio|gambar)\w*\s+(asli|real|aslinya|langsung|nya)\b"
+                          r"|\bfoto\s+(asli|real|aslinya)\b|\b(real|actual) (photo|picture|video)s?\b"
+                          r"|\bumur\w*\s+(berapa|brp|berapo|barapa)\s+(tahun|thn|taun)\b|\bhow old\b"
+                          r"|\b(bisa|boleh|bs)\s+(indent|inden|indén)\b|\b(indent|inden)\s+(bisa|boleh|ga|gak|kah)\b"
                           # whether it is safe (a pregnancy, a baby, a pet): never the bot's to say
                           r"|\baman\s+(ga|gak|nggak|gk|tidak|kah|ya|buat|untuk|bagi|dikonsumsi|diminum|dipakai|dipake|pake|pakai)\b"
                           r"|\bis it safe\b|\bsafe for\b"
@@ -198,6 +207,11 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                    r"|\bkurang\w*\s+(lah\s+|la\s+)?(dikit|sedikit|sadiki|sikit|titik|saketek)\b|\bkurang(i|in)?\s+(lah|la|dong)\b"
                    # "150 aja nggih mbok, ambil 2": a price of their own
                    r"|^\W*\d{2,3}([.,]\d)?\s*(rb|ribu|k|jt|juta)?\s+(aja|saja|ae|wae|bae)\b"
+                   r"|\b\d+([.,]\d+)?\s*(rb|ribu|k|jt|juta)\s+(pas|nett|net)\s+(ya|yah|dong|deh|aja|ajalah|lah|gimana|gmn)\b"
+                   r"|^\W*\d+([.,]\d+)?\s*(boleh|bisa)\s+(lah|la|ga|gak|dong|ya|kah|kak|bang|gan)\b|\bmahal\s+(amat|banget|bgt|nian|bener|pisan)\b"
+                   r"|\b(samain|samakan|disamain|disamakan|nyamain)\s+(harga|harganya)\b|\bprice match\b"
+                   r"|^\W*\d+([.,]\d+)?\s*(rb|ribu|k|jt|juta)\s+(nett|net|pas)\b"
+                   r"|\b(di|in)\s+(shopee|tokopedia|tokped|lazada|tiktok|bukalapak|toko sebelah|sebelah)\b[^?\n]*\d+\s*(rb|ribu|k|jt|juta)\b"
                    r"|\bharga pas\b|\bgak bisa kurang\b|\bdiskon(in)? dong\b|\bany discount\b|\bget (a |any )?discount\b"
                    # "kalau ambil 2 kain dapat diskon?", "diskon ga kak kalau beli 2?"
                    r"|\b(dapat|dapet|dpt|ada|dikasih|kasih|bisa|bs)\s+(diskon|potongan|disc)\b|^\W*(diskon|potongan)\s+(ga|gak|nggak|ngga|gk|kah|dong)\b"
@@ -229,6 +243,8 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("shipping_cost", _R(r"\bkirim\w*\s+dari\s+(mana|kota apa)\b|\bwhere do you ship from\b|\bship(ped)? from where\b"
                          r"|\b(pakai|pake|via|lewat)\s+(kurir|ekspedisi|jasa kirim)\s+apa\b|\b(kurir|ekspedisi)\w*\s+apa\s+(aja|saja)\b")),
     ("size_chart", _R(r"\bsize ?chart\b|\b(panduan|tabel|detail) (ukuran|size)\b|\blingkar (dada|pinggang)\w*\b"
+                      # a measurement said on its own beside "size apa?": "lingkar kepala aku 58 cm"
+                      r"|^\W*(lingkar\s+\w+|tinggi\w*|berat\w*|tb|bb|panjang kaki)\s+(\w+\s+){0,2}\d{2,3}\s*(cm|kg|senti)?\W*$"
                       r"|\bpanjang (baju|badan|celana)\b|\b(cocok|muat|pakai|pake) (size|ukuran) (apa|berapa)\b"
                       r"|\b(tinggi|berat|tb|bb)\b.*\b(size|ukuran) (apa|berapa)\b|\bwhat size\b"
                       # "ukurannya berapa cm?", "lingkar kepala aku 57 cm muat?": the measurements
@@ -286,6 +302,10 @@ _COMPLAINT_CUE = _R(r"\bhalaman\w*\s+(kosong|hilang|sobek|copot|lepas|terbalik|r
                     r"|\bmana\b[^\n]*\n[^\n]*\b(sudah|udah|udh)\s+(\d+|dua|tiga)\s+(minggu|bulan)\b"
                     r"|\b(damaged|broken|torn|wrong (item|colou?r|size|product)|never (arrived|received|got it)|did ?n[o']?t (receive|get) (it|my))\b"
                     r"|\bi ordered\b[^.?!]*\bbut (got|received)\b"
+                    # "yg dateng helm putih padahal aku pesen hitam doff"; "motor 3 gak muter padahal udah arming"
+                    r"|\b(yg|yang)\s+(dateng|datang|sampai|sampe|dikirim|nyampe)\b[^?\n]*\bpadahal\b"
+                    r"|\bpadahal\s+(aku|saya|sy|gw|gue|beta|sa)\s+(pesen|pesan|order|beli)\b"
+                    r"|\b(gak|ga|tidak|nggak|gk|ndak|nda)\s+(muter|berputar)\b"
                     # delivered to someone else; broken after a few uses
                     r"|\bditerima (siapa|sama siapa|oleh siapa)\b|\bsiapa (yang|yg) (nerima|terima|menerima)\b"
                     r"|\bbaru\s+\d+\s*(x|kali)\s+(pake|pakai|dipake|dipakai)\b"
@@ -338,6 +358,7 @@ _PRAISE = _R(r"(?<!kurang )(?<!gak )(?<!ga )(?<!tidak )(?<!nggak )(?<!not )"
              r"|nice|awesome)\b")
 _REPLACED = _R(r"\b(diganti|digantiin|klaim|garansi)\b")
 _PRODUCT_POINT = frozenset({"price", "stock"})
+_SIZE_ASKED = _R(r"^\W*(size|ukuran|uk|no|nomor|nomer)\s*(nya\s+)?(apa|berapa|brp|yg mana|yang mana)\b")
 # Questions a burst may ask again of another product or city, and the words that say so.
 _ASKED_AGAIN = frozenset({"price", "stock", "shipping_cost"})
 # Coming to the shop in person ("mau ke toko langsung", "datang langsung"), and asking for a person.
@@ -385,7 +406,7 @@ _CANCELLED_IT_MYSELF = _R(r"\b(aku|saya|sy|sa|beta|gue|gw|ambo|kulo|awak)\s+(yg|
 # such a question more than a status: a parcel late or lost, a request, a change.
 _MY_ORDER = _R(r"\b(pesanan|pesenan|orderan|order|paket|kiriman)\s*(ku|saya|sy|aku|ambo|awak|beta|gue|gw|kulo|abdi|ulun)\b"
                r"|\b(pesananku|pesenanku|orderanku|paketku|kirimanku)\b"
-               r"|\b(kita|sa|beta|ambo)\s+(pe|pu|punya)\s+(pesanan|pesenan|orderan|order|paket)\b"
+               r"|\b(kita|sa|beta|ambo|saya|sy|aku|kita)\s+(pe|pu|pung|punya)\s+(pesanan|pesenan|orderan|order|paket)\b"
                r"|\b(yg|yang)\s+(saya|aku|sy|sa|beta)\s+(pesan|pesen|order|beli)\b[^?\n]*\bstatus\w*"
                r"|\b(where'?s|where is)\s+my\b|\bstatus of my\b|\bmy (order|parcel|package)\b")
 _NOT_JUST_STATUS = _R(r"\b(belum|blm|blom|gak|ga|nggak|ndak|nda|tidak|tra|sonde|not|never)\s+(juga\s+)?(sampai|sampe|nyampe|"
@@ -611,6 +632,10 @@ class ReplyEngine:
                 # ("panel mono 200wp ada ko?"): the shop's own intent only resembles it
                 return ("price" if _PRICE_WORDS.search(norm) else "stock"), 0.9
             return intent, confidence
+        if intent == "warranty" and cue is None and "warranty" not in self.pack.intents and "return_refund" in self.pack.intents \
+                and re.search(r"\b(diganti|digantiin|ganti|tukar|retur)\b", low) and _HYPOTHETICAL.search(low) \
+                and not re.search(r"\b(garansi\w*|warranty|guarantee)\b", low):
+            return "return_refund", max(confidence, 0.9)  # "kalau botolnya pecah di jalan diganti ga?" where no warranty is given
         if intent == "warranty" and cue is None and re.search(r"\b(retur|return|refund|tukar|dikembalikan|balikin)\b", low) and not re.search(
                 r"\b(garansi|warranty|guarantee|servis|service)\b", low):
             return "return_refund", max(confidence, 0.9)  # "kalau ada halaman sobek bisa retur?": the return policy
@@ -867,11 +892,14 @@ class ReplyEngine:
         shipping_rates, None), or (None, the unknown place word)."""
         rates = self.pack.facts.get("shipping_rates") or {}
         aliases = self.pack.facts.get("city_aliases") or {}
-        for text in texts:
-            city, unknown = find_city(self._without_placed_names(text), rates, aliases)
-            if city or unknown:
-                return city, unknown
-        return None, None
+        found = [find_city(self._without_placed_names(text), rates, aliases) for text in texts]
+        # a known city anywhere first ("kirim bonsai ke luar jawa? / ke makassar brp?"), and no product
+        # of the catalogue taken for a place ("kirim bonsai": what is sent, not where)
+        city = next((c for c, _ in found if c), None)
+        if city:
+            return city, None
+        unknown = next((u for _, u in found if u and not self._names_products(u)), None)
+        return (None, unknown) if unknown else (None, None)
 
     def _names_products(self, segment: str) -> bool:
         if self.shop is None or self._order_numbers(segment):
@@ -949,6 +977,12 @@ class ReplyEngine:
             again = self._follow_up_points(unsure, primary, min(conf, self.threshold / 2), recall)
             if again[2] >= self.threshold:
                 points, primary, conf = again
+        if any(p[0] == "size_chart" for p in points):
+            # "lingkar kepala aku 58 cm, size apa ya kak?": the size asked is the size chart's answer
+            points = [("size_chart", max(c, self.threshold), seg) if i in _PRODUCT_POINT and _SIZE_ASKED.match(seg)
+                      else (i, c, seg) for i, c, seg in points]
+            points = [p for n, p in enumerate(points) if p[0] != "size_chart" or all(q[0] != "size_chart" for q in points[:n])]
+            primary, conf = points[0][0] if primary in _PRODUCT_POINT else primary, min(p[1] for p in points)
         if (recall.get("order_number") or "order_status" in [p[0] for p in points]) and any(
                 p[0] == "price" and _TOTAL_ASKED.search(p[2]) for p in points):
             # "totalnya berapa?" beside (or after) an order: the order's total, not a product's price
@@ -1119,6 +1153,11 @@ class ReplyEngine:
                 ans.flags.add(flag)
             ans.reasons.append(reason)
 
+        if (intent in _OPTIONAL_ANSWERED or intent == "warranty") and intent not in pack.intents:
+            # a point the pack has no answer for, beside others it has ("... ada garansinya kah?"): a person
+            ans.person_notes = True
+            ans.reasons.append(f"{intent}: the pack has no answer")
+            return
         if self.shop and intent not in ("price", "stock", "shipping_cost", "order_status"):
             # "wetsuit seac nya cocok size apa?": the product a size, detail or custom question is
             # about is the one "yg M ready?" means next.
