@@ -554,7 +554,7 @@ kabar kabari kabarin dikabari dikabarin dikabarkan sementara emg emang memang oi
 haraga haraganya whether hana padum yum nukar handak ingkang kadada regine
 kondisi kondisinya nanti ntar entar tiasa kirang hungkul wae we
 cantik cakepnya sekali nian banget bgt lucu gemes imut mantap mantul masyaallah subhanallah alhamdulillah wah wow waw
-dapat dapet sekaligus pung nett""".split())
+dapat dapet sekaligus pung nett enten bedhe bede duit duite duitnya""".split())
 # and every chat spelling of them ("kiapa" is "kenapa", no misspelt "kipas")
 _NOT_PRODUCT |= {word for word, meant in SLANG.items() if meant in _NOT_PRODUCT and len(word) >= 4 and word.isalpha()}
 # How old the wearer is: a product word only where the catalogue sizes by age ("S (3-5 tahun)").
@@ -769,7 +769,7 @@ def find_city(text: str, rates: dict[str, dict[str, int]], aliases: dict[str, st
         regional = tok in ("ka", "nang", "menyang", "teng", "dateng") and i > 0 and toks[i - 1] in (
             "ongkir", "ongkire", "kirim", "dikirim", "ongkos", "cod")
         if tok in ("ke", "to", "kirim", "tujuan", "daerah", "kota") or regional:
-            nxt = toks[i + 1]
+            nxt = toks[i + 2] if toks[i + 1] == "the" and i + 2 < len(toks) else toks[i + 1]  # "to the Netherlands"
             if nxt.isalpha() and len(nxt) >= 3 and nxt not in _NOT_CITY and nxt not in _STOP:
                 return None, nxt
     return None, None

@@ -153,6 +153,7 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                           r"|\b(bisa|boleh|bs)\s+(indent|inden|indén)\b|\b(indent|inden)\s+(bisa|boleh|ga|gak|kah)\b"
                           # whether it is safe (a pregnancy, a baby, a pet): never the bot's to say
                           r"|\baman\s+(ga|gak|nggak|gk|tidak|kah|ya|buat|untuk|bagi|dikonsumsi|diminum|dipakai|dipake|pake|pakai)\b"
+                          r"|\b(boleh|bisa|udah boleh|sudah boleh)\s+(makan|dimakan|dikasih|minum|diminum)\b"
                           r"|\bis it safe\b|\bsafe for\b"
                           # how many it seats or holds: "muat untuk berapo orang?"
                           r"|\bmuat\s+(untuk\s+|buat\s+)?(berapa|brp|berapo)\b|\b(untuk|buat)\s+(berapa|brp|berapo)\s+orang\b"
@@ -316,7 +317,11 @@ _COMPLAINT_CUE = _R(r"\bhalaman\w*\s+(kosong|hilang|sobek|copot|lepas|terbalik|r
                     r"|\b(does ?n[o']?t|won'?t|will not|not|never|can'?t) (turn(ing)? on|switch(ing)? on|charg(e|ing)|light(ing)? up)\b"
                     # "pesanan DHK-2611-003 blm sampe2 udh seminggu": late, and counting
                     r"|\b(belum|blm|blom|gak|ga|nggak|ndak|nda)\s+(sampai|sampe|datang|dateng|nyampe|tiba)\w*\b[^?\n]{0,30}"
-                    r"\b(sudah|udah|udh|dah|sdh)\s+(\d+|seminggu|sebulan|dua|tiga|empat|lima|berhari|lama)")
+                    r"\b(sudah|udah|udh|dah|sdh)\s+(\d+|seminggu|sebulan|dua|tiga|empat|lima|berhari|lama)"
+                    r"|\b(belum|blm|blom|gak|ga|nggak|ndak|nda)\s+(sampai|sampe|datang|dateng|nyampe|tiba)\w*\s*\n\s*"
+                    r"(sudah|udah|udh|dah|sdh)\s+(\d+|seminggu|sebulan|dua|tiga)\s+(hari|minggu)"
+                    r"|\b(ga|gak|gk|tidak|nggak)\s+masuk\s+akal\b"
+                    r"|\bresi\w*\b[^?\n]*\b(tidak|gak|ga|nggak)\s+(ditemukan|ketemu|terdaftar|terlacak)\b")
 # Unasked offers, prizes and links: no answer, not a person's time.
 _SPAM_CUE = _R(r"https?://|\bwww\.|\bwa\.me/|\bt\.me/|\bbit\.ly\b|\.(xyz|info|top|click|link|site|online|live|vip|icu|buzz)\b"
                r"|\b(jasa|joki)\s+(joki|tugas|skripsi|makalah)\b|\blink in (my )?bio\b|\bcheck out my (page|profile|account)\b"
@@ -335,7 +340,11 @@ _REGIONAL_GREETING = _R(r"^\W*(sampurasun|punten|horas|rahayu|om swast[iy]astu|k
                         r"|tabe'?|s[yh]alom)(?![a-z])")
 # "paketnya udah diterima" reports, it doesn't ask.
 _RECEIVED = _R(r"\b(sudah|udah|udh|wis|wes)\s+((saya|aku|kami|ku)\s+)?(di)?(terima|diterima|sampai|sampe|datang|dateng|nyampe)\b"
-              r"|\b(received|arrived)\b")
+              r"|\b(received|arrived)\b"
+              # "oh iya udah ada di pos satpam ternyata", Manado "so ada di rumah": found after all
+              r"|\b(sudah|udah|udh|so|su|wis|wes)\s+ada\s+di\s+(rumah|pos|satpam|depan|kantor|tetangga|lobby|lobi|resepsionis)\b")
+# "ada garansi luntur gak?": what the warranty covers, the fault named only as what it covers
+_COVER_ASKED = _R(r"\b(garansi|jaminan|warranty)\s+(\w+\s+)?")
 # "kalau kopinya rusak pas sampai, bisa retur?": a question about the policy, not a complaint.
 _HYPOTHETICAL = _R(r"\b(kalau|kalo|klo|kalu|jika|jikalau|apabila|seandainya|misal\w*|if|takut|khawatir|kuatir|worried|afraid"
                    r"|sieun|wedi|lamun)\b"
@@ -405,7 +414,7 @@ _CANCELLED_IT_MYSELF = _R(r"\b(aku|saya|sy|sa|beta|gue|gw|ambo|kulo|awak)\s+(yg|
 # durung?", Manado "kita pe orderan", Minang "pesanan ambo", "where's my laptop?"), and what makes
 # such a question more than a status: a parcel late or lost, a request, a change.
 _MY_ORDER = _R(r"\b(pesanan|pesenan|orderan|order|paket|kiriman)\s*(ku|saya|sy|aku|ambo|awak|beta|gue|gw|kulo|abdi|ulun)\b"
-               r"|\b(pesananku|pesenanku|orderanku|paketku|kirimanku)\b"
+               r"|\b(pesananku|pesenanku|orderanku|orderku|paketku|kirimanku)\b"
                r"|\b(kita|sa|beta|ambo|saya|sy|aku|kita)\s+(pe|pu|pung|punya)\s+(pesanan|pesenan|orderan|order|paket)\b"
                r"|\b(yg|yang)\s+(saya|aku|sy|sa|beta)\s+(pesan|pesen|order|beli)\b[^?\n]*\bstatus\w*"
                r"|\b(where'?s|where is)\s+my\b|\bstatus of my\b|\bmy (order|parcel|package)\b")
@@ -591,9 +600,12 @@ class ReplyEngine:
         if cue == "delivery_time" and self._prices_courier(low) and not any(
                 name == "delivery_time" and rx is not _INSTANT_COURIER and rx.search(low) for name, rx in _CUES):
             cue = None  # "bisa gosend?" at a shop whose rates have GoSend: the shipping answer
+        if not cue and _COVER_ASKED.search(low) and _COMPLAINT_CUE.search(low) and _ASKING.search(low) and not any(
+                c in ("garansi", "jaminan", "warranty") for _, cues in self._custom_cues for c in cues):
+            return "warranty", max(confidence, 0.9)  # "ada garansi luntur gak kak?": what the warranty covers
         # A shop's own intent by its keyword, unless the customer cancels, changes, has paid or
         # wants money back: "batalke pesanan hampers" is a cancellation, not a hampers question.
-        if self._custom_cues and not cue and _COMPLAINT_CUE.search(_HYPOTHETICAL.sub(" ", low)):
+        if self._custom_cues and not cue and _COMPLAINT_CUE.search(_COVER_ASKED.sub(" ", _HYPOTHETICAL.sub(" ", low))):
             # "cokelatku sampe meleleh semua 😭": a complaint, though "meleleh" is a keyword of the
             # shop's own storage answer
             return "complaint", max(confidence, 0.9)
@@ -643,7 +655,8 @@ class ReplyEngine:
             return "other", 0.9  # "mau ke toko langsung": coming to the shop in person, not asking for one
         if cue == "bargain" and not _COMPLAINT_CUE.search(low):
             return cue, max(confidence, 0.9)  # "bisa kurang?" is not a complaint about something missing
-        if _COMPLAINT_CUE.search(_HYPOTHETICAL.sub(" ", low)) or _COMPLAINT_CUE.search(_HYPOTHETICAL.sub(" ", norm)):
+        if _COMPLAINT_CUE.search(_COVER_ASKED.sub(" ", _HYPOTHETICAL.sub(" ", low))) or _COMPLAINT_CUE.search(
+                _COVER_ASKED.sub(" ", _HYPOTHETICAL.sub(" ", norm))):
             return "complaint", max(confidence, 0.9)
         # (praise as written: "parfumnya wangi banget" at a shop whose catalogue says "wangi")
         if intent == "complaint" and not cue and _PRAISE.search(text) and not _ASKING.search(low) \
@@ -962,7 +975,8 @@ class ReplyEngine:
                 # "bang / brp?" with nothing before it to ask about: which product (the pack's
                 # question), however many of the shop's own examples hold a "berapa"
                 points, primary, conf = [("price", 0.9, text)], "price", 0.9
-            elif conf < self.threshold and "order_status" in (p[0] for p in points) and self._own_order_asked(turn, recall):
+            elif conf < self.threshold and ("order_status" in (p[0] for p in points) or primary == "other") \
+                    and self._own_order_asked(turn, recall):
                 # "kak pesanan saya gmn ya?" from a customer with an order: its status, the data's answer
                 points, primary, conf = [("order_status", self.threshold, text)], "order_status", self.threshold
             elif conf < self.threshold and recall.get("product") and (asked := _TELL_ME_WHEN_BACK.search(text)):

@@ -216,3 +216,35 @@ def test_ntt_possessive_pung_names_their_own_order_and_no_product(engine: ReplyE
     assert (decision.action, decision.intent) == (Action.AUTO_REPLY, "order_status")
     *_, priced = converse(engine, "hoodie basic ada?", "dia pung harga barapa?")
     assert priced.action is Action.AUTO_REPLY and "Rp175.000" in priced.reply
+
+
+# What heldout-47 and heldout-48's first runs taught (they are development sets now).
+@pytest.mark.parametrize("text", ["mas orderku piye kabare?", "pesanan saya kenapa tidak jadi kak?"])
+def test_more_ways_of_asking_after_their_own_order(engine: ReplyEngine, turn, text: str) -> None:
+    decision = engine.decide(turn(text, customer_phone=PAID_CUSTOMER))
+    assert (decision.action, decision.intent) == (Action.AUTO_REPLY, "order_status")
+
+
+@pytest.mark.parametrize("text", ["kak paket INV-0099 katanya udh dikirim tapi kurirnya ga dateng2\nudah 2 hari",
+                                  "kok dicek di web tiki resinya tidak ditemukan kak?",
+                                  "mas kok ongkir di checkout 60rb?\nga masuk akal"])
+def test_more_complaints(engine: ReplyEngine, turn, text: str) -> None:
+    decision = engine.decide(turn(text, customer_phone=PAID_CUSTOMER))
+    assert (decision.action, decision.intent) == (Action.ESCALATE, "complaint")
+
+
+def test_a_parcel_found_after_all_is_thanked(engine: ReplyEngine) -> None:
+    *_, found = converse(engine, "INV-0099 udah sampai mana kak?", "oh iya udah ada di pos satpam ternyata, makasih kak")
+    assert (found.action, found.intent) == (Action.AUTO_REPLY, "thanks")
+
+
+def test_a_warranty_asked_for_a_fault_is_the_warranty_not_a_complaint(engine: ReplyEngine, turn) -> None:
+    decision = engine.decide(turn("ada garansi luntur gak kak?"))
+    assert (decision.action, decision.intent) == (Action.AUTO_REPLY, "warranty")
+    assert engine.decide(turn("kaosnya luntur kak, baru sekali cuci")).intent == "complaint"
+
+
+def test_a_country_abroad_is_no_city_of_the_rates(engine: ReplyEngine, turn) -> None:
+    decision = engine.decide(turn("Hi! I live in Rotterdam, do you ship to the Netherlands?"))
+    assert decision.action is Action.ESCALATE and "Rp" not in (decision.reply or "")
+
