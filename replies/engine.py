@@ -151,6 +151,8 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                           r"|\bfoto\s+(asli|real|aslinya)\b|\b(real|actual) (photo|picture|video)s?\b"
                           r"|\bumur\w*\s+(berapa|brp|berapo|barapa)\s+(tahun|thn|taun)\b|\bhow old\b"
                           r"|\b(bisa|boleh|bs)\s+(indent|inden|indén)\b|\b(indent|inden)\s+(bisa|boleh|ga|gak|kah)\b"
+                          # a trade-in: "stroller bekas bisa tukar tambah?", "trade in helm lama"
+                          r"|\btukar\s+tambah\b|\btrade[\s-]?in\b"
                           # whether it is safe (a pregnancy, a baby, a pet): never the bot's to say
                           r"|\baman\s+(ga|gak|nggak|gk|tidak|kah|ya|buat|untuk|bagi|dikonsumsi|diminum|dipakai|dipake|pake|pakai)\b"
                           r"|\b(boleh|bisa|udah boleh|sudah boleh)\s+(makan|dimakan|dikasih|minum|diminum)\b"
@@ -314,6 +316,8 @@ _COMPLAINT_CUE = _R(r"\bhalaman\w*\s+(kosong|hilang|sobek|copot|lepas|terbalik|r
                     r"(mati|rusak|error|eror|dak idup|gak idup|ga idup|nda idup|gak nyala|ga nyala|nda nyala)\b"
                     r"|\b(dak|gak|ga|nda|ndak|tidak)\s+(idup|hidup|nyala|menyala)\b[^?\n]*\n?[^?\n]*\bbaru\b"
                     r"|\b(makes? a (loud )?(noise|buzzing|buzz)|stopped working|not working|doesn'?t work|dead on arrival)\b"
+                    # "rodanya goyang, bunyi kretek2 / baru 2 minggu dipake loh"
+                    r"|\b(goyang|oleng|bunyi|berisik|macet|seret|lepas|copot)\b[^?]{0,60}\bbaru\s+(\d+|satu|dua|tiga|seminggu|sebulan)\s*(hari|minggu|bulan)?\s+(dipake|dipakai|pake|pakai)\b"
                     r"|\b(does ?n[o']?t|won'?t|will not|not|never|can'?t) (turn(ing)? on|switch(ing)? on|charg(e|ing)|light(ing)? up)\b"
                     # "pesanan DHK-2611-003 blm sampe2 udh seminggu": late, and counting
                     r"|\b(belum|blm|blom|gak|ga|nggak|ndak|nda)\s+(sampai|sampe|datang|dateng|nyampe|tiba)\w*\b[^?\n]{0,30}"
@@ -1072,7 +1076,7 @@ class ReplyEngine:
         status_asked = next((p[2] for p in points if p[0] == "order_status" and p[1] >= self.threshold), None)
         if "payment_confirmation" in intents and (
                 (status_asked and (_ASKING.search(status_asked) or re.search(re.escape(status_asked) + r"\s*\?", text)))
-                or _ASKING.search(text)):
+                or _ASKING.search(text) or re.search(r"\b(gmn|gmna|piye|kepriye|kumaha|pripun|kpn|knp)\b", text.lower())):
             paid = self._find_order(turn, recall)
             if paid is not None and paid.status not in ("pending_payment", "cancelled"):
                 # "udh bayar kemarin, kapan dikirim?", "KD-24104 udah lunas kan?", "sampun dibayar nggih?":

@@ -248,3 +248,18 @@ def test_a_country_abroad_is_no_city_of_the_rates(engine: ReplyEngine, turn) -> 
     decision = engine.decide(turn("Hi! I live in Rotterdam, do you ship to the Netherlands?"))
     assert decision.action is Action.ESCALATE and "Rp" not in (decision.reply or "")
 
+
+
+def test_a_paid_order_asked_after_in_chat_spelling_is_answered_with_its_status(engine: ReplyEngine, turn) -> None:
+    decision = engine.decide(turn("pak pesanan saya gmn ya, udah lunas kemarin", customer_phone=PAID_CUSTOMER))
+    assert (decision.action, decision.intent) == (Action.AUTO_REPLY, "order_status")
+
+
+@pytest.mark.parametrize("text", ["kak hoodie bekas bisa tukar tambah disini?", "bisa trade in helm lama ga?"])
+def test_a_trade_in_goes_to_a_person(engine: ReplyEngine, turn, text: str) -> None:
+    assert engine.decide(turn(text)).action is Action.ESCALATE
+
+
+def test_a_fault_soon_after_it_was_first_used_is_a_complaint(engine: ReplyEngine, turn) -> None:
+    decision = engine.decide(turn("bun stroller yg aku beli INV-0099 rodanya goyang, bunyi kretek2\nbaru 2 minggu dipake loh 😢"))
+    assert (decision.action, decision.intent) == (Action.ESCALATE, "complaint")
