@@ -164,6 +164,9 @@ def _in_catalogue_words(found: list[str], name_words: frozenset[str]) -> list[st
     """English words of the longer list in the catalogue's words, where its names don't have them."""
     out: list[str] = []
     for w in found:
+        if w not in name_words and len(w) > 5 and w.endswith("ne") and w[:-2] in name_words:
+            out.append(w[:-2])  # Javanese "-ne": "pinten sewane?" at a shop whose names say "Sewa"
+            continue
         meant = _more_english(w) if w.isalpha() else None
         if meant and w not in name_words and not any(len(t) >= 4 and fuzz.ratio(w, t) >= 80 for t in name_words):
             out.extend(meant)
@@ -446,6 +449,18 @@ def _something_else_of_its_word(match: ProductMatch, msg: Sequence[str], skip: C
                and not any(_token_hit(v, [w]) for v in vocab) for w in beside)
 
 
+# Heads of names of things made for another product ("Baling-Baling Mesin Tempel", "Cover Sepatu",
+# "Case iPhone 15"): without the head the customer asks for the other product itself.
+_PART_HEADS = frozenset("""baling propeller cover case casing softcase hardcase charger adaptor adapter strap
+pelindung protector holder bracket dudukan mount remote sparepart kampas""".split())
+
+
+def _the_thing_it_is_for(match: ProductMatch, msg: Sequence[str]) -> bool:
+    """A part or accessory named by the product it is for, without the word for the part."""
+    head = _head(re.sub(r"\(.*?\)", " ", match.products[0].name))
+    return head in _PART_HEADS and not any(_token_hit(head, [w]) or w.startswith(head) for w in msg)
+
+
 def _head(name: str) -> str:
     return next((t for t in words(name) if t not in _STOP), "")
 
@@ -554,7 +569,8 @@ kabar kabari kabarin dikabari dikabarin dikabarkan sementara emg emang memang oi
 haraga haraganya whether hana padum yum nukar handak ingkang kadada regine
 kondisi kondisinya nanti ntar entar tiasa kirang hungkul wae we
 cantik cakepnya sekali nian banget bgt lucu gemes imut mantap mantul masyaallah subhanallah alhamdulillah wah wow waw
-dapat dapet sekaligus pung nett enten bedhe bede duit duite duitnya""".split())
+dapat dapet sekaligus pung nett enten bedhe bede duit duite duitnya sampun mawon kemawon nggih injih dereng badhe
+niki nika punika sewane sewanya sewanipun""".split())
 # and every chat spelling of them ("kiapa" is "kenapa", no misspelt "kipas")
 _NOT_PRODUCT |= {word for word, meant in SLANG.items() if meant in _NOT_PRODUCT and len(word) >= 4 and word.isalpha()}
 # How old the wearer is: a product word only where the catalogue sizes by age ("S (3-5 tahun)").
@@ -601,8 +617,21 @@ def _category_words(names: Iterable[str]) -> frozenset[str]:
 
 def look_up_products(text: str, catalogue: Iterable[Product], ignore: Iterable[str] = ()) -> CatalogueLookup:
     """Which product(s) the words name, never guessing: a match must include the words that
-    tell products apart, not only the kind ("kemeja flanel" is not "Kemeja Linen")."""
+    tell products apart, not only the kind ("kemeja flanel" is not "Kemeja Linen"), and a part
+    named only by what it is for is not asked for ("mesin tempel yamaha 15pk ada?" asks for the
+    engine, not its "Baling-Baling Mesin Tempel Yamaha")."""
     catalogue = list(catalogue)
+    found = _look_up(text, catalogue, ignore)
+    if found.matches:
+        msg = product_words(text, {p.name for p in catalogue}, {p.variant or "" for p in catalogue})
+        if all(_the_thing_it_is_for(m, msg) for m in found.matches):
+            skip = _NOT_PRODUCT | {w for phrase in ignore for w in words(phrase)}
+            return CatalogueLookup(unknown=" ".join(dict.fromkeys(
+                w for w in msg if w not in skip and len(w) > 2 and not _is_number(w))))
+    return found
+
+
+def _look_up(text: str, catalogue: list[Product], ignore: Iterable[str]) -> CatalogueLookup:
     msg = product_words(text, {p.name for p in catalogue}, {p.variant or "" for p in catalogue})
     by_name: dict[str, list[Product]] = {}
     for p in catalogue:

@@ -1001,8 +1001,9 @@ class ReplyEngine:
                       else (i, c, seg) for i, c, seg in points]
             points = [p for n, p in enumerate(points) if p[0] != "size_chart" or all(q[0] != "size_chart" for q in points[:n])]
             primary, conf = points[0][0] if primary in _PRODUCT_POINT else primary, min(p[1] for p in points)
-        if (recall.get("order_number") or "order_status" in [p[0] for p in points]) and any(
-                p[0] == "price" and _TOTAL_ASKED.search(p[2]) for p in points):
+        if any(p[0] == "price" and _TOTAL_ASKED.search(p[2]) for p in points) and (
+                recall.get("order_number") or "order_status" in [p[0] for p in points]
+                or self._find_order(turn, recall) is not None):
             # "totalnya berapa?" beside (or after) an order: the order's total, not a product's price
             points, primary, conf = _total_is_the_orders(points, primary)
         intents = tuple(dict.fromkeys(p[0] for p in points))

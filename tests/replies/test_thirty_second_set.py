@@ -263,3 +263,33 @@ def test_a_trade_in_goes_to_a_person(engine: ReplyEngine, turn, text: str) -> No
 def test_a_fault_soon_after_it_was_first_used_is_a_complaint(engine: ReplyEngine, turn) -> None:
     decision = engine.decide(turn("bun stroller yg aku beli INV-0099 rodanya goyang, bunyi kretek2\nbaru 2 minggu dipake loh 😢"))
     assert (decision.action, decision.intent) == (Action.ESCALATE, "complaint")
+
+
+# What heldout-49 and heldout-50's first runs taught (they are development sets now).
+PARTS = InMemoryShopData([
+    Product("BLB-YMH-15", "Baling-Baling Mesin Tempel Yamaha", "15 PK", 650000, 2),
+    Product("WAX-MRH", "Stiker Segel Lilin (Wax Seal)", "Merah", 35000, 40),
+    Product("KRS-TFN", "Kursi Tiffany", "Putih", 15000, 120),
+])
+
+
+def test_a_part_named_only_by_what_it_is_for_is_not_what_was_asked(turn) -> None:
+    engine = ReplyEngine.default(PARTS)
+    engine_asked = engine.decide(turn("bang ada jual mesin tempel yamaha 15pk? yg bekas pun gpp"))
+    assert engine_asked.action is Action.ESCALATE and "650.000" not in (engine_asked.reply or "")
+    part = engine.decide(turn("baling2 mesin tempel yamaha 15pk ada bang?"))
+    assert part.action is Action.AUTO_REPLY and "Baling-Baling" in part.reply
+    alias = engine.decide(turn("wax seal merah ada kak?"))  # a name in brackets is the product's too
+    assert alias.action is Action.AUTO_REPLY and "Wax Seal" in alias.reply
+
+
+def test_javanese_krama_and_suffixes_name_no_product(turn) -> None:
+    engine = ReplyEngine.default(PARTS)
+    decision = engine.decide(turn("mas, kursi tiffany isih ono?\npinten sewane?"))
+    assert decision.action is Action.AUTO_REPLY and "Rp15.000" in decision.reply
+
+
+def test_the_total_to_pay_asked_by_a_customer_with_an_order_is_the_orders(engine: ReplyEngine, turn) -> None:
+    decision = engine.decide(turn("bang sy udah checkout td\ntotal brp ya yg hrs ditransfer?", customer_phone="+6281111111111"))
+    assert (decision.action, decision.intent) == (Action.AUTO_REPLY, "order_status")
+    assert "Rp89.000" in decision.reply
