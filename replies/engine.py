@@ -110,7 +110,7 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                         r"|\b(ganti|ubah|rubah|salah tulis|salah|edit)\s+(alamat|pesanan|ukuran pesanan|kurir|ekspedisi)\b"
                         # "bisa dibuatin ulang pesanannya?" (after it was cancelled): a person re-makes it
                         r"|\b(di)?(buat|bikin|order|pesan|pesen)(in|kan|kin)?\s+(ulang|lagi)\s+(pesanan|orderan|order)\w*\b"
-                        r"|\balamat\w*\s+(salah|ganti|diganti|diubah)\b|\bchange (my |the )?(order|address)\b"
+                        r"|\balamat\w*\s+(salah|ganti|diganti|diubah)\b|\bchange\s+(my\s+|the\s+)?(delivery\s+|shipping\s+)?(order|address)\b"
                         # "alamat pengiriman pesanan RH-2411-0155 mau aku ganti", "alamat saya salah"
                         r"|\balamat\w*\b[^?.!\n]{0,50}\b(salah|ganti|diganti|diubah|ubah|pindah)\b(?![^?\n]*\bgimana\b)"
                         # "ANM-1201 tolong kirim ke alamat baru e / sa su pindah", "DAI-0423 ... kawa kah ditambah
@@ -149,6 +149,7 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                           # order in ahead ("bisa indent dji goggles 3?"): a person knows and arranges
                           r"|\b(minta|kirim|kirimin|liat|lihat)\s+(\w+\s+)?(foto|video|vidio|gambar)\w*\s+(asli|real|aslinya|langsung|nya)\b"
                           r"|\bfoto\s+(asli|real|aslinya)\b|\b(real|actual) (photo|picture|video)s?\b"
+                          r"|\b(minta|kirim|kirimin|kirimkan)\s+(\w+\s+)?(video|vidio)\w*\b|\b(send|share)\s+(me\s+)?(a\s+)?(video|photo|picture)s?\b"
                           r"|\bumur\w*\s+(berapa|brp|berapo|barapa)\s+(tahun|thn|taun)\b|\bhow old\b"
                           r"|\b(bisa|boleh|bs)\s+(indent|inden|indén)\b|\b(indent|inden)\s+(bisa|boleh|ga|gak|kah)\b"
                           # a trade-in: "stroller bekas bisa tukar tambah?", "trade in helm lama"
@@ -189,7 +190,8 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                                 # Minang "alah ambo transfer": done, said as news, not asked
                                 r"|(?<!kalau )(?<!kalo )(?<!klo )(?<!setelah )(?<!abis )\b(sudah|udah|udh|alah|wis|wes|barusan)\b"
                                 r"(?![^?\n]*\b(kemana|ke mana|dimana|gimana|gmn|belum|blm|bisa|boleh)\b)[^?\n]{0,20}"
-                                r"\b(transfer|tf|trf)\w*\b(?![^\n]*\?))")),
+                                r"\b(transfer|tf|trf)\w*\b(?![^\n]*\?)"
+                                r"|\b(sudah|udah|udh)\s+(ya\s*)?,?\s*\d+([.,]\d+)?\s*(rb|ribu|k|jt)\s+(ke|ka)\s+(bca|bri|bni|mandiri|bsi|btn|dana|ovo|gopay|shopeepay)\b)")),
     ("business_hours", _R(r"\bjam (operasional|buka|kerja|online)\b|\b(buka|tutup|open|online)\b.*\bjam\b"
                           r"|\b(hari ini|today|besok|sekarang|skrg)\b[^?\n]{0,20}\b(buka|open)\b(?!\s+puasa)"
                           # a holiday's hours: "natal buka ka?", "pas lebaran tutup ga?"
@@ -309,6 +311,10 @@ _COMPLAINT_CUE = _R(r"\bhalaman\w*\s+(kosong|hilang|sobek|copot|lepas|terbalik|r
                     r"|\b(yg|yang)\s+(dateng|datang|sampai|sampe|dikirim|nyampe)\b[^?\n]*\bpadahal\b"
                     r"|\bpadahal\s+(aku|saya|sy|gw|gue|beta|sa)\s+(pesen|pesan|order|beli)\b"
                     r"|\b(gak|ga|tidak|nggak|gk|ndak|nda)\s+(muter|berputar)\b"
+                    r"|\b(yg|yang)\s+(dikirim|datang|dateng|sampai|sampe)\s+(malah|kok|justru)\b"
+                    r"|\bmati\s+(loro|siji|telu|papat|\d+|dua|satu|tiga|semua|kabeh)\b"
+                    r"|\b(dah|sudah|udah|udh)\s+(seminggu|sebulan|\d+\s*hari|\d+\s*minggu)\s+(tak|belum|blm|gak|ga|ndak|nda)\s+"
+                    r"(sampai|sampe|nyampe|datang|dateng|tiba)\b"
                     # delivered to someone else; broken after a few uses
                     r"|\bditerima (siapa|sama siapa|oleh siapa)\b|\bsiapa (yang|yg) (nerima|terima|menerima)\b"
                     r"|\bbaru\s+\d+\s*(x|kali)\s+(pake|pakai|dipake|dipakai)\b"
@@ -413,7 +419,9 @@ _OWN_ORDER = _R(r"\bpesanan\s*(aku|saya|ku|sy)\b|\bpesananku\b|\b(udah|sudah|udh
 _EXCHANGE = _R(r"\b(tukar|tuker|ganti|retur|return|exchange)\w*\b")
 # "oh iya aku yg batalin kemarin": the customer owning up to a cancellation the bot just reported, no request
 _CANCELLED_IT_MYSELF = _R(r"\b(aku|saya|sy|sa|beta|gue|gw|ambo|kulo|awak)\s+(yg|yang|sing|nan)\s+(batal\w*|cancel\w*|ngebatalin|"
-                          r"ngecancel|mbatalke)\b(\s+(kemarin|kemaren|kmrn|kmarin|td|tadi|kemaren2|dulu))?")
+                          r"ngecancel|mbatalke)\b(\s+(kemarin|kemaren|kmrn|kmarin|td|tadi|kemaren2|dulu))?"
+                          r"|^\W*(oh\s+)?(iya|iyo|oya|oiya)\W+(kemarin|kemaren|kmrn|td|tadi)\s+(aku|saya|sy|sa|beta)\s+"
+                          r"(batal\w*|cancel\w*|ngebatalin|ngecancel)\b")
 # The customer's own order asked after without its number ("pesanan saya gmn?", "paketku wes tekan
 # durung?", Manado "kita pe orderan", Minang "pesanan ambo", "where's my laptop?"), and what makes
 # such a question more than a status: a parcel late or lost, a request, a change.
@@ -441,7 +449,7 @@ _PRICE_WORDS = _R(r"\b(berapa|harga\w*|price|how much|cost)\b")
 # Asking to be told when something sold out is back: "kabarin ya kalo udah restock", "let me know when it's back".
 _TELL_ME_WHEN_BACK = _R(r"\b(kabarin|kabari|kabarkan|infoin|infokan|kasih (tau|tahu|kabar)|kasi tau|let me know|notify me"
                         r"|tell me)\b.*\b(restock|ready|ada|ado|aya|tersedia|available|back|datang|masuk)\b")
-_STOCK_WORDS = _R(r"\b(ready|ada|stok|stock|tersedia|available|masih|habis|kosong|sisa|aya|ono|onok|araq|ade|ado|kadada)\b")
+_STOCK_WORDS = _R(r"\b(ready|ada|stok|stock|tersedia|available|masih|habis|kosong|sisa|aya|ono|onok|araq|ade|ado|kadada|bedeh|bedhe|bede|enten)\b")
 _OTHER_PAYMENT = _R(r"transfer|\btf\b|rekening|\brek\b|qris|gopay|ovo|dana|shopeepay|e-?wallet|kartu|credit|"
                     r"cicil|paylater|va\b|virtual|indomaret|alfamart|metode|methods|apa aja|cara bayar")
 _GREETING_ONLY = frozenset({"ping", "pp", "halo", "salam", "kak", "permisi", "wr", "wb", "warahmatullahi",

@@ -293,3 +293,38 @@ def test_the_total_to_pay_asked_by_a_customer_with_an_order_is_the_orders(engine
     decision = engine.decide(turn("bang sy udah checkout td\ntotal brp ya yg hrs ditransfer?", customer_phone="+6281111111111"))
     assert (decision.action, decision.intent) == (Action.AUTO_REPLY, "order_status")
     assert "Rp89.000" in decision.reply
+
+
+# What heldout-51 and heldout-52's first runs taught (they are development sets now).
+@pytest.mark.parametrize("text", ["pesanan INV-0099 saya pesan yg hitam\nyg dikirim malah yg putih, tolong diganti",
+                                  "om iwak sing teko wingi mati loro\nINV-0099",
+                                  "paket INV-0099 dah seminggu tak sampai sampai\nmacam mane ni bang"])
+def test_the_wrong_one_sent_dead_on_arrival_or_late_in_malay_is_a_complaint(engine: ReplyEngine, turn, text: str) -> None:
+    decision = engine.decide(turn(text))
+    assert (decision.action, decision.intent) == (Action.ESCALATE, "complaint")
+
+
+def test_a_video_of_the_item_asked_before_paying_goes_to_a_person(engine: ReplyEngine, turn) -> None:
+    assert engine.decide(turn("hoodie basic abu M ready?\nboleh minta video barangnya dulu sebelum transfer?")).action \
+        is Action.ESCALATE
+
+
+def test_an_address_change_in_english_goes_to_a_person(engine: ReplyEngine, turn) -> None:
+    decision = engine.decide(turn("I need to change the delivery address for order INV-0100, we moved to Nongsa"))
+    assert (decision.action, decision.intent) == (Action.ESCALATE, "order_change")
+
+
+def test_a_transfer_reported_by_its_amount_and_bank_is_a_payment_confirmation(engine: ReplyEngine, turn) -> None:
+    decision = engine.decide(turn("oke aku transfer dulu ya kak\nini udh ya, 158rb ke BCA"))
+    assert (decision.action, decision.intent) == (Action.ESCALATE, "payment_confirmation")
+
+
+def test_a_cancellation_owned_up_to_without_yg_then_a_question(engine: ReplyEngine, turn) -> None:
+    decision = engine.decide(turn("oh iya kemarin aku batalin\nmau pesan ulang aja kak, hoodie basic abu M masih ada?"))
+    assert (decision.action, decision.intent) == (Action.AUTO_REPLY, "stock")
+
+
+def test_madurese_bedeh_asks_for_stock(turn) -> None:
+    engine = ReplyEngine.default(InMemoryShopData([Product("LKS-MTK-9", "LKS Matematika Kelas 9", "Semester 2", 18000, 12)]))
+    decision = engine.decide(turn("Cak, LKS matematika kelas 9 semester 2 bedeh?"))
+    assert decision.action is Action.AUTO_REPLY and "LKS Matematika Kelas 9" in decision.reply
