@@ -645,6 +645,11 @@ def _look_up(text: str, catalogue: list[Product], ignore: Iterable[str]) -> Cata
     content = [w for w in msg if w not in skip and len(w) > 2 and not _is_number(w)
                and not (w.endswith("na") and w[:-2] in skip)]
     sure = match_products(text, catalogue)
+    if len(sure) > 1:
+        # "balok susun yg natural": the "Balok Susun Natural", not also the "Balok Susun Warna" whose
+        # words are only some of the same
+        said = [set(m.query.split()) for m in sure]
+        sure = [m for m, q in zip(sure, said) if not any(q < other for other in said)]
     coded = _named_by_code(text, by_name)
     if sure and len(coded) == 1 and all(m.products[0].name in coded for m in sure):
         return CatalogueLookup(tuple(sure))  # its model code: "mu 380"
@@ -722,8 +727,14 @@ def _named_by_its_own_word(name: str, by_name: dict[str, list[Product]], kinds: 
     # shop that also sells "Ban Dalam ...": "ban" says what it is)
     named = [t for t in words(name) if t not in _STOP and not _is_number(t) and t not in _UNIT_WORDS]
     covered = [t for t in named if _token_hit(t, msg)]
-    return not unexplained or (len(covered) >= 2 and len(covered) >= 0.66 * len(named)
-                               and len(unexplained) == 1 and (unexplained[0] in kinds or unexplained[0] in others))
+    if not unexplained:
+        return True
+    # (but not when another product has every word: "tuna asap loin 1 kg" is the "Ikan Asap Tuna" in
+    # its "Loin 1 kg", not the "Tuna Loin Beku")
+    fully = any(all(any(_token_hit(v, [w]) for v in set(words(other)) | {t for p in ps for t in words(p.variant or "")})
+                    for w in content) for other, ps in by_name.items() if other != name)
+    return not fully and (len(covered) >= 2 and len(covered) >= 0.66 * len(named)
+                          and len(unexplained) == 1 and (unexplained[0] in kinds or unexplained[0] in others))
 
 
 def _another_products_words(name: str, by_name: Mapping[str, list[Product]], msg: Sequence[str]) -> bool:
