@@ -251,7 +251,8 @@ class BrandPack:
     honorific: str
     mirror_honorifics: tuple[str, ...]
     emoji_level: int
-    business_hours: dict[int, tuple[time, time] | None]  # weekday -> (open, close) or closed
+    # weekday -> its opening ranges in order ("09:00-11:30, 13:30-21:00": a Friday prayer break) or closed
+    business_hours: dict[int, tuple[tuple[time, time], ...] | None]
     holidays: tuple[Holiday, ...]
     facts: dict[str, Any]
     order_status_text: dict[str, dict[str, str]]
@@ -288,8 +289,8 @@ class BrandPack:
         local = self.local(now)
         if self.holiday(local):
             return False
-        span = self.business_hours.get(local.weekday())
-        return bool(span) and span[0] <= local.time() < span[1]  # type: ignore[index]
+        spans = self.business_hours.get(local.weekday()) or ()
+        return any(opening <= local.time() < closing for opening, closing in spans)
 
     def hours_text(self, lang: str) -> str:
         """'Senin-Jumat 08.00-21.00, Sabtu 09.00-17.00' built from business_hours."""
@@ -297,7 +298,7 @@ class BrandPack:
             "id": ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"),
             "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
         }[lang]
-        groups: list[tuple[int, int, tuple[time, time] | None]] = []
+        groups: list[tuple[int, int, tuple[tuple[time, time], ...] | None]] = []
         for d in range(7):
             span = self.business_hours.get(d)
             if groups and groups[-1][2] == span:
@@ -306,11 +307,12 @@ class BrandPack:
                 groups.append((d, d, span))
         parts = []
         sep = "." if lang == "id" else ":"
-        for first, last, span in groups:
-            if not span:
+        for first, last, spans in groups:
+            if not spans:
                 continue
             days = names[first] if first == last else f"{names[first]}-{names[last]}"
-            parts.append(f"{days} {span[0].strftime('%H' + sep + '%M')}-{span[1].strftime('%H' + sep + '%M')}")
+            ranges = " & ".join(f"{a.strftime('%H' + sep + '%M')}-{b.strftime('%H' + sep + '%M')}" for a, b in spans)
+            parts.append(f"{days} {ranges}")
         tz = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA",
               "Asia/Jayapura": "WIT"}.get(str(self.timezone), "")
         return ", ".join(parts) + (f" {tz}" if tz else "")
@@ -323,12 +325,12 @@ class BrandPack:
             d = date.fromordinal(day)
             if any(h.day == d for h in self.holidays):
                 continue
-            span = self.business_hours.get(d.weekday())
-            if not span:
+            spans = self.business_hours.get(d.weekday()) or ()
+            # today: the next range still to open (after a Friday prayer break, "hari ini pukul 13.30")
+            opening = next((a for a, _ in spans if offset or local.time() < a), None)
+            if opening is None:
                 continue
-            if offset == 0 and local.time() >= span[0]:
-                continue
-            hhmm = span[0].strftime("%H.%M" if lang == "id" else "%H:%M")
+            hhmm = opening.strftime("%H.%M" if lang == "id" else "%H:%M")
             if offset == 0:
                 return f"hari ini pukul {hhmm}" if lang == "id" else f"today at {hhmm}"
             if offset == 1:
@@ -573,23 +575,29 @@ def load_brand_pack(path: str | Path) -> BrandPack:
     if emoji_level not in (0, 1, 2):
         raise val.fail(val.key_pos(data, "emoji_level"), "emoji_level must be 0 (none), 1 (one per reply) or 2 (as written)")
 
-    # Business hours: weekday -> "08:00-21:00" or "closed".
+    # Business hours: weekday -> "08:00-21:00", ranges in order "09:00-11:30, 13:30-21:00", or "closed".
     hours_node = val.mapping(data, "business_hours")
-    hours: dict[int, tuple[time, time] | None] = {}
+    hours: dict[int, tuple[tuple[time, time], ...] | None] = {}
     for key, span in hours_node.items():
         if key not in WEEKDAYS:
             raise val.fail(val.key_pos(hours_node, key), f"business_hours: unknown day '{key}' (use {', '.join(WEEKDAYS)})")
         if span is None or str(span).strip().lower() in ("closed", "tutup", "libur"):
             hours[WEEKDAYS.index(key)] = None
             continue
-        parts = str(span).split("-")
-        if len(parts) != 2:
-            raise val.fail(span if _line(span) else val.key_pos(hours_node, key),
-                           f"business_hours.{key}: expected 'HH:MM-HH:MM' or 'closed'")
-        opening, closing = (_parse_hhmm(_keep_line(p, span), val, f"business_hours.{key}") for p in parts)
-        if closing <= opening:
-            raise val.fail(span, f"business_hours.{key}: closing time must be after opening time")
-        hours[WEEKDAYS.index(key)] = (opening, closing)
+        ranges: list[tuple[time, time]] = []
+        for one in str(span).split(","):
+            parts = one.strip().split("-")
+            if len(parts) != 2:
+                raise val.fail(span if _line(span) else val.key_pos(hours_node, key),
+                               f"business_hours.{key}: expected 'HH:MM-HH:MM', ranges like '09:00-11:30, 13:30-21:00', "
+                               f"or 'closed'")
+            opening, closing = (_parse_hhmm(_keep_line(p, span), val, f"business_hours.{key}") for p in parts)
+            if closing <= opening:
+                raise val.fail(span, f"business_hours.{key}: closing time must be after opening time")
+            if ranges and opening < ranges[-1][1]:
+                raise val.fail(span, f"business_hours.{key}: each range must start after the one before closes")
+            ranges.append((opening, closing))
+        hours[WEEKDAYS.index(key)] = tuple(ranges)
 
     holidays: list[Holiday] = []
     for item in data.get("holidays") or ():

@@ -162,3 +162,33 @@ def test_emoji_level_zero_and_honorific(tmp_path: Path) -> None:
     d = engine.decide(Turn("bisa retur ga", OPEN))
     assert d.action is Action.AUTO_REPLY
     assert "kakak" in d.reply and not any(e in d.reply for e in "🙏😊👍")
+
+
+FRIDAY_BREAK = DEFAULT_TEXT.replace('fri: "08:00-21:00"', 'fri: "08:00-11:30, 13:00 - 21:00"')
+FRIDAY = datetime(2026, 11, 27, 0, 0, tzinfo=WIB)  # a Friday
+
+
+def test_a_day_may_have_two_opening_ranges_for_the_friday_prayer_break(tmp_path: Path) -> None:
+    pack = load_brand_pack(write(tmp_path, FRIDAY_BREAK))
+    assert pack.is_open(FRIDAY.replace(hour=10)) and pack.is_open(FRIDAY.replace(hour=14))
+    assert not pack.is_open(FRIDAY.replace(hour=12)) and not pack.is_open(FRIDAY.replace(hour=22))
+    assert "Jumat 08.00-11.30 & 13.00-21.00" in pack.hours_text("id")
+    assert "Fri 08:00-11:30 & 13:00-21:00" in pack.hours_text("en")
+    assert pack.next_open(FRIDAY.replace(hour=12), "id") == "hari ini pukul 13.00"  # after the break
+    assert pack.next_open(FRIDAY.replace(hour=7), "id") == "hari ini pukul 08.00"
+    assert pack.next_open(FRIDAY.replace(hour=22), "en") == "tomorrow at 09:00"  # Saturday
+    during_break = ReplyEngine(pack).decide(Turn("jumat buka jam brp kak?", FRIDAY.replace(hour=12)))
+    assert during_break.action is Action.AUTO_REPLY and "13.00" in during_break.reply
+
+
+@pytest.mark.parametrize("ranges, reason", [
+    ('"13:00-21:00, 08:00-11:30"', "each range must start after the one before closes"),
+    ('"08:00-12:00, 11:00-21:00"', "each range must start after the one before closes"),
+    ('"08:00-11:30, 13:00"', "expected 'HH:MM-HH:MM'"),
+])
+def test_opening_ranges_out_of_order_or_malformed_fail_at_load_with_their_line(tmp_path: Path, ranges: str,
+                                                                            reason: str) -> None:
+    text = DEFAULT_TEXT.replace('fri: "08:00-21:00"', f"fri: {ranges}")
+    with pytest.raises(BrandPackError) as failed:
+        load_brand_pack(write(tmp_path, text))
+    assert reason in str(failed.value) and f":{line_of(text, 'fri:')}:" in str(failed.value)
