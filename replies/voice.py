@@ -198,6 +198,7 @@ _PLAIN_NO_COD = {lang: _sandbox().from_string(text) for lang, text in {
 class Holiday:
     day: date
     name: str
+    hours: tuple[tuple[time, time], ...] = ()  # a half day ("08:00-12:00"); none: closed all day
 
 
 @dataclass(frozen=True)
@@ -287,9 +288,8 @@ class BrandPack:
 
     def is_open(self, now: datetime) -> bool:
         local = self.local(now)
-        if self.holiday(local):
-            return False
-        spans = self.business_hours.get(local.weekday()) or ()
+        holiday = self.holiday(local)
+        spans = holiday.hours if holiday else self.business_hours.get(local.weekday()) or ()
         return any(opening <= local.time() < closing for opening, closing in spans)
 
     def hours_text(self, lang: str) -> str:
@@ -323,9 +323,8 @@ class BrandPack:
         for offset in range(0, 15):
             day = local.date().toordinal() + offset
             d = date.fromordinal(day)
-            if any(h.day == d for h in self.holidays):
-                continue
-            spans = self.business_hours.get(d.weekday()) or ()
+            holiday = next((h for h in self.holidays if h.day == d), None)
+            spans = holiday.hours if holiday else self.business_hours.get(d.weekday()) or ()
             # today: the next range still to open (after a Friday prayer break, "hari ini pukul 13.30")
             opening = next((a for a, _ in spans if offset or local.time() < a), None)
             if opening is None:
@@ -487,6 +486,22 @@ def _one(s: str) -> _LineList:
     return lst
 
 
+def _opening_ranges(span: Any, val: _Validator, where: str, at: Any) -> tuple[tuple[time, time], ...]:
+    """"08:00-21:00" or ranges in order, "09:00-11:30, 13:30-21:00" (a break between)."""
+    ranges: list[tuple[time, time]] = []
+    for one in str(span).split(","):
+        parts = one.strip().split("-")
+        if len(parts) != 2:
+            raise val.fail(at, f"{where}: expected 'HH:MM-HH:MM', ranges like '09:00-11:30, 13:30-21:00', or 'closed'")
+        opening, closing = (_parse_hhmm(_keep_line(p, span), val, where) for p in parts)
+        if closing <= opening:
+            raise val.fail(span, f"{where}: closing time must be after opening time")
+        if ranges and opening < ranges[-1][1]:
+            raise val.fail(span, f"{where}: each range must start after the one before closes")
+        ranges.append((opening, closing))
+    return tuple(ranges)
+
+
 def _parse_hhmm(v: Any, val: _Validator, where: str) -> time:
     m = re.fullmatch(r"(\d{1,2})[:.](\d{2})", str(v).strip())
     if not m or int(m.group(1)) > 24 or int(m.group(2)) > 59:
@@ -584,20 +599,8 @@ def load_brand_pack(path: str | Path) -> BrandPack:
         if span is None or str(span).strip().lower() in ("closed", "tutup", "libur"):
             hours[WEEKDAYS.index(key)] = None
             continue
-        ranges: list[tuple[time, time]] = []
-        for one in str(span).split(","):
-            parts = one.strip().split("-")
-            if len(parts) != 2:
-                raise val.fail(span if _line(span) else val.key_pos(hours_node, key),
-                               f"business_hours.{key}: expected 'HH:MM-HH:MM', ranges like '09:00-11:30, 13:30-21:00', "
-                               f"or 'closed'")
-            opening, closing = (_parse_hhmm(_keep_line(p, span), val, f"business_hours.{key}") for p in parts)
-            if closing <= opening:
-                raise val.fail(span, f"business_hours.{key}: closing time must be after opening time")
-            if ranges and opening < ranges[-1][1]:
-                raise val.fail(span, f"business_hours.{key}: each range must start after the one before closes")
-            ranges.append((opening, closing))
-        hours[WEEKDAYS.index(key)] = tuple(ranges)
+        hours[WEEKDAYS.index(key)] = _opening_ranges(span, val, f"business_hours.{key}",
+                                                     span if _line(span) else val.key_pos(hours_node, key))
 
     holidays: list[Holiday] = []
     for item in data.get("holidays") or ():
@@ -611,7 +614,9 @@ def load_brand_pack(path: str | Path) -> BrandPack:
                 raise val.fail(item, f"holidays: bad date '{item['date']}' (use YYYY-MM-DD)") from None
         if not isinstance(d, date):
             raise val.fail(item, "holidays: bad date (use YYYY-MM-DD)")
-        holidays.append(Holiday(d, str(item.get("name") or "")))
+        half_day = item.get("hours")
+        spans = _opening_ranges(half_day, val, "holidays.hours", item) if half_day else ()
+        holidays.append(Holiday(d, str(item.get("name") or ""), spans))
 
     facts_node = val.mapping(data, "facts")
     facts = {str(k): _plain(v) for k, v in facts_node.items()}

@@ -192,3 +192,16 @@ def test_opening_ranges_out_of_order_or_malformed_fail_at_load_with_their_line(t
     with pytest.raises(BrandPackError) as failed:
         load_brand_pack(write(tmp_path, text))
     assert reason in str(failed.value) and f":{line_of(text, 'fri:')}:" in str(failed.value)
+
+
+def test_a_holiday_may_be_a_half_day(tmp_path: Path) -> None:
+    text = DEFAULT_TEXT.replace("holidays:\n", 'holidays:\n  - {date: 2026-12-24, name: Malam Natal, hours: "08:00-12:00"}\n', 1)
+    pack = load_brand_pack(write(tmp_path, text))
+    eve = datetime(2026, 12, 24, 0, 0, tzinfo=WIB)  # a Thursday, 08:00-21:00 on other weeks
+    assert pack.is_open(eve.replace(hour=10)) and not pack.is_open(eve.replace(hour=13))
+    assert pack.next_open(eve.replace(hour=7), "id") == "hari ini pukul 08.00"
+    assert pack.next_open(eve.replace(hour=13), "id") == "hari Sabtu pukul 09.00"  # Christmas Day closed, then Saturday
+    broken = DEFAULT_TEXT.replace("holidays:\n", 'holidays:\n  - {date: 2026-12-24, name: Malam Natal, hours: "12:00-08:00"}\n', 1)
+    with pytest.raises(BrandPackError) as failed:
+        load_brand_pack(write(tmp_path, broken))
+    assert "holidays.hours: closing time must be after opening time" in str(failed.value)
