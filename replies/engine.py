@@ -1419,7 +1419,7 @@ class ReplyEngine:
     def _own_order_asked(self, turn: Turn, recall: Mapping[str, Any]) -> bool:
         """Their own order's status asked without its number, nothing wrong said, and an order to answer from."""
         low = (turn.text or "").lower()
-        return bool(_MY_ORDER.search(low)) and not _NOT_JUST_STATUS.search(low) and not self._order_numbers(low) \
+        return bool(_MY_ORDER.search(low)) and not _NOT_JUST_STATUS.search(low) and not self._order_numbers(turn.text or "") \
             and not _COMPLAINT_CUE.search(low) and self._find_order(turn, recall) is not None
 
     def _find_order(self, turn: Turn, recall: Mapping[str, Any] | None = None) -> Order | None:
