@@ -152,12 +152,18 @@ def _read_more_english(path: Path) -> None:
 _read_more_english(Path(__file__).with_name("data") / "english_product_words.tsv")
 
 
-def _more_english(word: str) -> tuple[str, ...] | None:
-    found = _MORE_ENGLISH.get(word)
-    if found is None and len(word) > 4 and word.endswith("s"):
+def _in_table(word: str, table: Mapping[str, Any]) -> Any:
+    """The table's entry for an English word, plurals too ("bikes", "boxes", "batteries")."""
+    if word in table:
+        return table[word]
+    if len(word) > 4 and word.endswith("s"):
         stems = [word[:-1]] + ([word[:-2]] if word.endswith("es") else []) + ([word[:-3] + "y"] if word.endswith("ies") else [])
-        found = next((_MORE_ENGLISH[s] for s in stems if s in _MORE_ENGLISH), None)
-    return found
+        return next((table[s] for s in stems if s in table), None)
+    return None
+
+
+def _more_english(word: str) -> tuple[str, ...] | None:
+    return _in_table(word, _MORE_ENGLISH)
 
 
 def _in_catalogue_words(found: list[str], name_words: frozenset[str]) -> list[str]:
@@ -176,12 +182,8 @@ def _in_catalogue_words(found: list[str], name_words: frozenset[str]) -> list[st
 
 
 def _english(word: str) -> str | None:
-    """The catalogue's word for an English one, plurals too ("bikes", "boxes", "batteries")."""
-    found = _ENGLISH.get(word)
-    if found is None and len(word) > 4 and word.endswith("s"):
-        stems = [word[:-1]] + ([word[:-2]] if word.endswith("es") else []) + ([word[:-3] + "y"] if word.endswith("ies") else [])
-        found = next((_ENGLISH[s] for s in stems if s in _ENGLISH), None)
-    return found
+    """The catalogue's word for an English one of the table above, plurals too."""
+    return _in_table(word, _ENGLISH)
 
 
 def words(text: str) -> list[str]:
